@@ -1,0 +1,50 @@
+# Willaq: `make run` serves the app with demo data; `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test lint types pytest setup worker messages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $$(command -v $(PYTHON) || command -v python3) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## setup: install, migrate the SQLite database under var/, load territory, categories and demo data
+setup: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_willaq --demo
+
+## run: set up, then serve http://127.0.0.1:8000 with the Celery worker (filesystem broker)
+run: setup
+	WILLAQ_DEMO=1 $(BIN)/celery -A config worker --pool=solo --loglevel=WARNING & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  WILLAQ_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: lint, types, migrations check and the whole suite with coverage
+test: $(STAMP) lint types pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy .
+
+pytest: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	cd willaq && ../$(BIN)/django-admin makemessages -l en --ignore=tests
+	$(BIN)/django-admin compilemessages --ignore=.venv
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,16 @@
+"""Root URLs. Uploaded files are never served directly: each download goes through its access rule."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cuentas/", include("willaq.accounts.urls")),
+    path("territorio/", include("willaq.territory.urls")),
+    path("", include("willaq.core.urls")),
+    path("", include("willaq.cases.urls")),
+]

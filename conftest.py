@@ -1,0 +1,87 @@
+"""Shared fixtures: territory and reference categories loaded once, and the test personas.
+
+Personas (as in every view test file): a member of the owning institution (analyst and
+coordinator), a member of another institution, and an anonymous visitor.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from willaq.accounts.models import Institution, InstitutionKind, Role, User
+from willaq.testing.factories import InstitutionFactory, member
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        call_command("load_territory", verbosity=0)
+        call_command("load_categories", verbosity=0)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def owner_institution(db: None) -> Institution:
+    return InstitutionFactory(
+        slug="defensoria", name="Defensoría del Pueblo", acronym="DP", kind=InstitutionKind.OMBUDSMAN
+    )
+
+
+@pytest.fixture
+def other_institution(db: None) -> Institution:
+    return InstitutionFactory(
+        slug="onds", name="Oficina Nacional de Diálogo y Sostenibilidad", acronym="ONDS",
+        kind=InstitutionKind.DIALOGUE_OFFICE,
+    )
+
+
+@pytest.fixture
+def analyst(owner_institution: Institution) -> User:
+    return member(owner_institution, Role.ANALYST, email="analista@dp.gob.pe", full_name="Ana Analista")
+
+
+@pytest.fixture
+def coordinator(owner_institution: Institution) -> User:
+    return member(
+        owner_institution, Role.COORDINATOR, email="coord@dp.gob.pe", full_name="Carlos Coordinador"
+    )
+
+
+@pytest.fixture
+def outsider(other_institution: Institution) -> User:
+    return member(other_institution, Role.ANALYST, email="otro@onds.gob.pe", full_name="Otto Otro")
+
+
+@pytest.fixture
+def analyst_client(analyst: User) -> Client:
+    client = Client()
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    client = Client()
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()

@@ -1,0 +1,62 @@
+"""API authentication (personal tokens, or the browser session) and the user's own endpoints."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.security import APIKeyCookie, HttpBearer
+
+from willaq.accounts.models import ApiToken, hash_token
+
+router = Router(tags=["accounts"])
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session (CSRF-checked for unsafe methods by ninja)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+class MembershipOut(Schema):
+    institution: str
+    institution_name: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, summary="The authenticated user and their memberships")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "email": user.email,  # type: ignore[union-attr]
+        "full_name": user.full_name,  # type: ignore[union-attr]
+        "memberships": [
+            {"institution": m.institution.slug, "institution_name": m.institution.name, "role": m.role}
+            for m in user.memberships.filter(is_active=True).select_related("institution")  # type: ignore[union-attr]
+        ],
+    }

@@ -1,0 +1,57 @@
+"""One audit trail for every change, written by services (never by signals)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.IntegerChoices):
+    # Numbers are stable: never reuse one. Group by hundreds per domain.
+    USER_CREATED = 100, _("Usuario creado")
+    MEMBERSHIP_ADDED = 101, _("Miembro añadido")
+    MEMBERSHIP_CHANGED = 102, _("Rol de miembro cambiado")
+    MEMBERSHIP_REMOVED = 103, _("Miembro retirado")
+    API_TOKEN_CREATED = 110, _("Token de API creado")
+    API_TOKEN_REVOKED = 111, _("Token de API revocado")
+    CATEGORY_CREATED = 150, _("Categoría creada")
+    CATEGORY_CHANGED = 151, _("Categoría modificada")
+    CASE_CREATED = 200, _("Caso creado")
+    CASE_CHANGED = 201, _("Caso modificado")
+    CASE_TRANSITION = 202, _("Cambio de estado del caso")
+    CASE_PHASE_CHANGED = 203, _("Cambio de fase del caso")
+    EVENT_CREATED = 210, _("Evento registrado")
+    EVENT_CHANGED = 211, _("Evento modificado")
+    VICTIM_RECORDED = 215, _("Víctima registrada")
+    ACTOR_CREATED = 220, _("Actor creado")
+    CASE_ACTOR_LINKED = 221, _("Actor vinculado al caso")
+    CASE_ACTOR_UNLINKED = 222, _("Actor desvinculado del caso")
+    NEWS_CREATED = 230, _("Noticia registrada")
+    EVIDENCE_ADDED = 240, _("Evidencia adjuntada")
+
+
+class AuditLog(models.Model):
+    event_type = models.PositiveIntegerField(_("evento"), choices=AuditEvent.choices)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    # {"field": [old, new], ...} for changes; free details for other events.
+    diff = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("registro de auditoría")
+        verbose_name_plural = _("registros de auditoría")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} {self.target_type}:{self.target_id}"

@@ -1,0 +1,143 @@
+"""The access rule for cases and their parts. Every view and API endpoint goes through here.
+
+- A case in the shared registry (approved: pre-conflict, active, latent, resolved, withdrawn) is
+  visible to every member of every institution; a draft or proposed case only to its institution.
+- Its institution's analysts, coordinators and admins edit it; coordinators approve it.
+- Any institution's analysts may add their own events, actors, news and evidence to a visible
+  registered case; each record belongs to the institution that wrote it.
+- Confidential case fields, event sources and reporters, victims' personal data and
+  confidential evidence are seen only inside the institution that owns them (victims: analysts).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from willaq.accounts.access import (
+    APPROVER_ROLES,
+    EDITOR_ROLES,
+    AnyUser,
+    has_role,
+    institution_ids,
+    is_member,
+)
+from willaq.cases.choices import REGISTERED_STATES
+from willaq.cases.models import Case, Event, Evidence
+
+
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    mine = institution_ids(user)
+    if not mine:
+        return Case.objects.none()
+    return Case.objects.filter(Q(state__in=REGISTERED_STATES) | Q(institution_id__in=mine))
+
+
+def can_view_case(user: AnyUser, case: Case) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or is_member(user, case.institution_id):
+        return True
+    return case.state in REGISTERED_STATES and bool(institution_ids(user))
+
+
+def can_edit_case(user: AnyUser, case: Case) -> bool:
+    return user.is_authenticated and has_role(user, case.institution_id, EDITOR_ROLES)
+
+
+def can_approve_case(user: AnyUser, case: Case) -> bool:
+    return user.is_authenticated and has_role(user, case.institution_id, APPROVER_ROLES)
+
+
+def can_add_records(user: AnyUser, case: Case) -> bool:
+    """Events, actors, news and evidence: the owner's editors, or any editor once registered."""
+    if can_edit_case(user, case):
+        return True
+    if case.state not in REGISTERED_STATES or not user.is_authenticated:
+        return False
+    return any(has_role(user, i, EDITOR_ROLES) for i in institution_ids(user))
+
+
+def sees_confidential(user: AnyUser, case: Case) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_member(user, case.institution_id))
+
+
+def sees_event_sources(user: AnyUser, event: Event) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_member(user, event.institution_id))
+
+
+def sees_victim_identity(user: AnyUser, event: Event) -> bool:
+    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+
+
+def can_edit_event(user: AnyUser, event: Event) -> bool:
+    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+
+
+def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
+    if not can_view_case(user, evidence.case):
+        return False
+    return not evidence.is_confidential or is_member(user, evidence.institution_id)
+
+
+def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
+    qs = case.evidence.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(Q(is_confidential=False) | Q(institution_id__in=institution_ids(user)))
+
+
+def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
+    """The case if the user may see it; 404 otherwise (its existence is not revealed)."""
+    try:
+        case = Case.objects.select_related("institution", "typology", "subtype").get(
+            uuid=case_uuid
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("case") from exc
+    if not can_view_case(user, case):
+        raise Http404("case")
+    return case
+
+
+def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:
+    """The case if the user may edit it: 404 when unseen, PermissionDenied when read-only."""
+    case = get_case_for_user(user, case_uuid)
+    if not can_edit_case(user, case):
+        raise PermissionDenied
+    return case
+
+
+def redact_case_value(user: AnyUser, case: Case, field: str, value: Any) -> Any:
+    """The value of a case field as this user may see it (None when confidential)."""
+    if field in (case.confidential_fields or []) and not sees_confidential(user, case):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do with one case: computed once, read by templates and API."""
+
+    can_view: bool
+    can_edit: bool
+    can_approve: bool
+    can_add_records: bool
+    sees_confidential: bool
+
+    @classmethod
+    def for_user(cls, user: AnyUser, case: Case) -> "CaseAccess":
+        return cls(
+            can_view=can_view_case(user, case),
+            can_edit=can_edit_case(user, case),
+            can_approve=can_approve_case(user, case),
+            can_add_records=can_add_records(user, case),
+            sees_confidential=sees_confidential(user, case),
+        )

@@ -1,0 +1,485 @@
+"""The conflict case registry (domain.md §2–3): cases, places, events, victims, actors, news,
+evidence, and the categories institutions extend. Every model keeps its full history."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from willaq.accounts.models import Institution
+from willaq.cases.choices import (
+    ActorKind,
+    ActorRole,
+    ActorTypeCode,
+    CaseState,
+    CategoryKind,
+    CompetentAuthority,
+    DatePrecision,
+    DialogueMechanism,
+    EventType,
+    EvidenceKind,
+    GeoPrecision,
+    InstitutionRole,
+    OrganisationType,
+    PcmClassification,
+    Phase,
+    ProtestForm,
+    Sex,
+    SubEventType,
+    TransitionKind,
+    VictimGroup,
+    VictimOutcome,
+)
+from willaq.core.models import TimeStampedModel
+from willaq.territory.models import Ubigeo
+
+
+class Category(TimeStampedModel):
+    """An extensible category (typology, subtype, sector).
+
+    Shared categories have no institution. An institution may add its own and map each to a
+    shared one (``maps_to``), so its figures roll up into the shared classification.
+    """
+
+    kind = models.CharField(_("clase"), max_length=20, choices=CategoryKind.choices)
+    code = models.SlugField(_("código"), max_length=60)
+    name = models.CharField(_("nombre"), max_length=150)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("categoría superior"),
+        help_text=_("Para un subtipo: la tipología a la que pertenece."),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name=_("institución"),
+    )
+    maps_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mapped_from",
+        verbose_name=_("equivale a (compartida)"),
+    )
+    is_active = models.BooleanField(_("activa"), default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("categoría")
+        verbose_name_plural = _("categorías")
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=Q(institution__isnull=True),
+                name="category_shared_kind_code",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "institution", "code"],
+                condition=Q(institution__isnull=False),
+                name="category_institution_kind_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def shared(self) -> "Category":
+        """The shared category this one counts as."""
+        return self.maps_to if self.maps_to_id else self
+
+
+class Case(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Public code, assigned when a coordinator approves the case ("2026-0042").
+    code = models.CharField(_("código"), max_length=20, unique=True, null=True, blank=True)
+    name = models.CharField(_("nombre del caso"), max_length=250)
+    description = models.TextField(_("descripción"), blank=True)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("institución que registra"),
+    )
+    start_date = models.DateField(_("fecha de inicio"))
+    end_date = models.DateField(_("fecha de fin"), null=True, blank=True)
+    state = models.CharField(
+        _("estado"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT
+    )
+    phase = models.CharField(_("fase"), max_length=20, choices=Phase.choices, blank=True)
+    typology = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="typology_cases",
+        verbose_name=_("tipología"),
+        limit_choices_to={"kind": CategoryKind.TYPOLOGY},
+    )
+    subtype = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subtype_cases",
+        verbose_name=_("subtipo"),
+        limit_choices_to={"kind": CategoryKind.SUBTYPE},
+    )
+    competent_authority = models.CharField(
+        _("autoridad competente"), max_length=20, choices=CompetentAuthority.choices, blank=True
+    )
+    dialogue_mechanism = models.CharField(
+        _("mecanismo de diálogo"), max_length=20, choices=DialogueMechanism.choices, blank=True
+    )
+    institution_role = models.CharField(
+        _("rol de la institución"), max_length=20, choices=InstitutionRole.choices, blank=True
+    )
+    pcm_classification = models.CharField(
+        _("clasificación PCM"), max_length=20, choices=PcmClassification.choices, blank=True
+    )
+    demands = models.TextField(_("demandas y síntesis del problema"), blank=True)
+    causes = models.TextField(_("causas"), blank=True)
+    triggers = models.TextField(_("desencadenantes"), blank=True)
+    legislation = models.TextField(_("normativa relacionada"), blank=True)
+    investment = models.TextField(_("inversión involucrada"), blank=True)
+    investment_amount = models.DecimalField(
+        _("monto de inversión (USD)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    strategies = models.TextField(_("estrategias"), blank=True)
+    next_steps = models.TextField(_("próximos pasos"), blank=True)
+    sectors = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="sector_cases",
+        verbose_name=_("sectores del Estado involucrados"),
+        limit_choices_to={"kind": CategoryKind.SECTOR},
+    )
+    # Optional point, for a case that happens at one place (a mine, a road).
+    latitude = models.FloatField(_("latitud"), null=True, blank=True)
+    longitude = models.FloatField(_("longitud"), null=True, blank=True)
+    # Names of fields (from CONFIDENTIAL_CAPABLE_FIELDS) other institutions must not see.
+    confidential_fields = models.JSONField(_("campos confidenciales"), default=list, blank=True)
+    approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(_("dato de demostración"), default=False)
+
+    history = HistoricalRecords(m2m_fields=[sectors])
+
+    class Meta:
+        verbose_name = _("caso")
+        verbose_name_plural = _("casos")
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["state", "phase"], name="case_state_phase"),
+            models.Index(fields=["institution", "state"], name="case_institution_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="case_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase="") | Q(state=CaseState.ACTIVE),
+                name="case_phase_only_when_active",
+            ),
+            models.CheckConstraint(
+                condition=(Q(dialogue_mechanism="") & Q(institution_role=""))
+                | Q(phase=Phase.DIALOGUE),
+                name="case_mechanism_only_in_dialogue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" if self.code else self.name
+
+    @property
+    def display_code(self) -> str:
+        return self.code or str(_("(sin código)"))
+
+    @property
+    def principal_place(self) -> "CasePlace | None":
+        for place in self.places.all():
+            if place.is_principal:
+                return place
+        return None
+
+
+class CaseCodeSequence(models.Model):
+    """Last number given per year; locked with SELECT ... FOR UPDATE while a code is assigned."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class CasePlace(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="places")
+    ubigeo = models.ForeignKey(
+        Ubigeo, on_delete=models.PROTECT, related_name="case_places", verbose_name=_("ubigeo")
+    )
+    is_principal = models.BooleanField(_("principal"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lugar del caso")
+        verbose_name_plural = _("lugares del caso")
+        ordering = ["-is_principal", "ubigeo__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "ubigeo"], name="caseplace_case_ubigeo"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_principal=True), name="caseplace_one_principal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.ubigeo)
+
+
+class CaseTransition(models.Model):
+    """One state change of a case; the monthly report counts these."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    kind = models.CharField(_("tipo"), max_length=30, choices=TransitionKind.choices)
+    from_state = models.CharField(max_length=20, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=CaseState.choices)
+    reason = models.TextField(_("motivo"), blank=True)
+    occurred_at = models.DateTimeField(_("fecha"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cambio de estado")
+        verbose_name_plural = _("cambios de estado")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["kind", "occurred_at"], name="transition_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_state} → {self.to_state}"
+
+
+class Event(TimeStampedModel):
+    """A dated, placed happening in a case, with ACLED-compatible columns."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="events", verbose_name=_("institución")
+    )
+    event_date = models.DateField(_("fecha del evento"))
+    date_precision = models.PositiveSmallIntegerField(
+        _("precisión de la fecha"), choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    event_type = models.CharField(_("tipo de evento"), max_length=40, choices=EventType.choices)
+    sub_event_type = models.CharField(
+        _("subtipo de evento"), max_length=50, choices=SubEventType.choices
+    )
+    protest_form = models.CharField(
+        _("forma de protesta"), max_length=20, choices=ProtestForm.choices, blank=True
+    )
+    actor1 = models.CharField(_("actor 1"), max_length=200)
+    assoc_actor_1 = models.CharField(_("actores asociados al actor 1"), max_length=300, blank=True)
+    inter1 = models.PositiveSmallIntegerField(_("tipo de actor 1"), choices=ActorTypeCode.choices)
+    actor2 = models.CharField(_("actor 2"), max_length=200, blank=True)
+    assoc_actor_2 = models.CharField(_("actores asociados al actor 2"), max_length=300, blank=True)
+    inter2 = models.PositiveSmallIntegerField(
+        _("tipo de actor 2"), choices=ActorTypeCode.choices, null=True, blank=True
+    )
+    ubigeo = models.ForeignKey(
+        Ubigeo, on_delete=models.PROTECT, related_name="events", verbose_name=_("lugar (ubigeo)")
+    )
+    location = models.CharField(_("localidad"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitud"), null=True, blank=True)
+    longitude = models.FloatField(_("longitud"), null=True, blank=True)
+    geo_precision = models.PositiveSmallIntegerField(
+        _("precisión geográfica"), choices=GeoPrecision.choices, default=GeoPrecision.NEAR
+    )
+    # Confidential: only the recording institution sees sources and who reported.
+    sources = models.TextField(_("fuentes"), blank=True)
+    source_scale = models.CharField(_("escala de la fuente"), max_length=60, blank=True)
+    reported_by = models.CharField(_("reportado por"), max_length=200, blank=True)
+    notes = models.TextField(_("notas"), blank=True)
+    # Derived from the victims recorded for the event (never typed by hand).
+    fatalities = models.PositiveIntegerField(_("fallecidos"), default=0, editable=False)
+    injured = models.PositiveIntegerField(_("heridos"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("evento")
+        verbose_name_plural = _("eventos")
+        ordering = ["-event_date", "-id"]
+        indexes = [models.Index(fields=["case", "event_date"], name="event_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.event_date} {self.get_sub_event_type_display()}"
+
+
+class Victim(TimeStampedModel):
+    """A dead or injured person in an event. Personal data: owning institution's analysts only."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="victims")
+    outcome = models.CharField(_("resultado"), max_length=10, choices=VictimOutcome.choices)
+    group = models.CharField(
+        _("grupo"), max_length=10, choices=VictimGroup.choices, default=VictimGroup.CIVILIAN
+    )
+    full_name = models.CharField(_("nombre"), max_length=200, blank=True)
+    document_number = models.CharField(_("documento de identidad"), max_length=20, blank=True)
+    age = models.PositiveSmallIntegerField(_("edad"), null=True, blank=True)
+    sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices, blank=True)
+    notes = models.TextField(_("notas"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("víctima")
+        verbose_name_plural = _("víctimas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age__isnull=True) | Q(age__lte=120), name="victim_age_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.event_id})"
+
+
+class Actor(TimeStampedModel):
+    """A person or organisation that takes part in conflicts; may appear in many cases."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nombre"), max_length=250)
+    kind = models.CharField(_("clase"), max_length=20, choices=ActorKind.choices)
+    organisation_type = models.CharField(
+        _("tipo de actor"), max_length=30, choices=OrganisationType.choices, blank=True
+    )
+    description = models.TextField(_("descripción"), blank=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="actors", verbose_name=_("institución")
+    )
+    is_demo = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actores")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseActor(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_actors")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="case_links")
+    role = models.CharField(_("rol en el caso"), max_length=10, choices=ActorRole.choices)
+    position = models.TextField(_("demandas y posición"), blank=True)
+    intensity = models.PositiveSmallIntegerField(
+        _("intensidad (1–5)"), null=True, blank=True, help_text=_("1 baja, 5 muy alta")
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("actor del caso")
+        verbose_name_plural = _("actores del caso")
+        ordering = ["role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "actor"], name="caseactor_case_actor"),
+            models.CheckConstraint(
+                condition=Q(intensity__isnull=True) | Q(intensity__gte=1, intensity__lte=5),
+                name="caseactor_intensity_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class NewsItem(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    outlet = models.CharField(_("medio"), max_length=150)
+    title = models.CharField(_("titular"), max_length=300)
+    published_on = models.DateField(_("fecha de publicación"))
+    url = models.URLField(_("enlace"), max_length=500, blank=True)
+    region = models.ForeignKey(
+        Ubigeo,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="news_items",
+        verbose_name=_("región"),
+    )
+    cases = models.ManyToManyField(Case, related_name="news_items", verbose_name=_("casos"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="news_items"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[cases])
+
+    class Meta:
+        verbose_name = _("noticia")
+        verbose_name_plural = _("noticias")
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"evidence/{instance.case.uuid}/{instance.uuid}{suffix}"
+
+
+class Evidence(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("título"), max_length=250)
+    kind = models.CharField(_("tipo"), max_length=10, choices=EvidenceKind.choices)
+    keywords = models.CharField(_("palabras clave"), max_length=300, blank=True)
+    file = models.FileField(_("archivo"), upload_to=evidence_upload_to)
+    content_type = models.CharField(max_length=100, editable=False)
+    size_bytes = models.PositiveIntegerField(editable=False)
+    original_name = models.CharField(max_length=255, editable=False)
+    # Confidential evidence is only visible to the institution that attached it.
+    is_confidential = models.BooleanField(_("confidencial"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("evidencia")
+        verbose_name_plural = _("evidencias")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,885 @@
+"""Every change to a case and its parts: validate, write in one transaction, audit.
+
+Services raise django.core.exceptions.ValidationError with messages keyed by field, in the
+active language, so forms and the API report them the same way.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from willaq.accounts.access import EDITOR_ROLES, AnyUser, has_role, institution_ids
+from willaq.accounts.models import Institution, User
+from willaq.audit.models import AuditEvent
+from willaq.audit.services import model_diff, record
+from willaq.cases.access import (
+    can_add_records,
+    can_approve_case,
+    can_edit_case,
+    can_edit_event,
+)
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    SUB_EVENT_PARENT,
+    ActorRole,
+    CaseState,
+    CategoryKind,
+    DialogueMechanism,
+    EvidenceKind,
+    InstitutionRole,
+    Phase,
+    TransitionKind,
+    VictimOutcome,
+)
+from willaq.cases.models import (
+    Actor,
+    Case,
+    CaseActor,
+    CaseCodeSequence,
+    CasePlace,
+    CaseTransition,
+    Category,
+    Event,
+    Evidence,
+    NewsItem,
+    Victim,
+)
+from willaq.territory.models import Ubigeo
+
+# Fields of a case a form or API body may set directly (state, phase and code have services).
+CASE_DATA_FIELDS: tuple[str, ...] = (
+    "name",
+    "description",
+    "start_date",
+    "end_date",
+    "typology",
+    "subtype",
+    "competent_authority",
+    "pcm_classification",
+    "demands",
+    "causes",
+    "triggers",
+    "legislation",
+    "investment",
+    "investment_amount",
+    "strategies",
+    "next_steps",
+    "latitude",
+    "longitude",
+    "confidential_fields",
+)
+
+EVIDENCE_CONTENT_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+}
+# The first bytes each type must start with, so a renamed file is refused.
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+    "application/vnd.oasis.opendocument.text": (b"PK\x03\x04",),
+}
+
+
+@dataclass(frozen=True)
+class PlaceInput:
+    ubigeo_code: str
+    is_principal: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    kind: TransitionKind
+    sources: tuple[CaseState, ...]
+    target: CaseState
+    needs_approver: bool = False
+    needs_reason: bool = False
+
+
+# The workflow (domain.md §2). A transition not listed here is refused.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(TransitionKind.SUBMITTED, (CaseState.DRAFT,), CaseState.PROPOSED),
+    "return": Transition(
+        TransitionKind.RETURNED,
+        (CaseState.PROPOSED,),
+        CaseState.DRAFT,
+        needs_approver=True,
+        needs_reason=True,
+    ),
+    "approve": Transition(
+        TransitionKind.APPROVED, (CaseState.PROPOSED,), CaseState.ACTIVE, needs_approver=True
+    ),
+    "approve_pre_conflict": Transition(
+        TransitionKind.APPROVED,
+        (CaseState.PROPOSED,),
+        CaseState.PRE_CONFLICT,
+        needs_approver=True,
+    ),
+    "escalate": Transition(
+        TransitionKind.ESCALATED, (CaseState.PRE_CONFLICT,), CaseState.ACTIVE
+    ),
+    "to_latent": Transition(TransitionKind.TO_LATENT, (CaseState.ACTIVE,), CaseState.LATENT),
+    "reactivate": Transition(TransitionKind.REACTIVATED, (CaseState.LATENT,), CaseState.ACTIVE),
+    "reactivate_withdrawn": Transition(
+        TransitionKind.WITHDRAWN_REACTIVATED, (CaseState.WITHDRAWN,), CaseState.ACTIVE
+    ),
+    "resolve": Transition(
+        TransitionKind.RESOLVED,
+        (CaseState.ACTIVE, CaseState.LATENT, CaseState.PRE_CONFLICT),
+        CaseState.RESOLVED,
+        needs_reason=True,
+    ),
+    "withdraw": Transition(
+        TransitionKind.WITHDRAWN,
+        (CaseState.LATENT, CaseState.ACTIVE, CaseState.PRE_CONFLICT),
+        CaseState.WITHDRAWN,
+        needs_reason=True,
+    ),
+}
+
+
+def transition_label(name: str) -> str:
+    labels = {
+        "submit": _("Proponer para aprobación"),
+        "return": _("Devolver a borrador"),
+        "approve": _("Aprobar como activo"),
+        "approve_pre_conflict": _("Aprobar como preconflicto"),
+        "escalate": _("Pasar a activo"),
+        "to_latent": _("Pasar a latente"),
+        "reactivate": _("Reactivar"),
+        "reactivate_withdrawn": _("Reactivar caso retirado"),
+        "resolve": _("Marcar como resuelto"),
+        "withdraw": _("Retirar del reporte"),
+    }
+    return labels[name]
+
+
+def allowed_transitions(user: AnyUser, case: Case) -> list[str]:
+    """Names of the transitions this user may apply to this case now."""
+    if not can_edit_case(user, case):
+        return []
+    names = []
+    for name, t in TRANSITIONS.items():
+        if case.state not in t.sources:
+            continue
+        if t.needs_approver and not can_approve_case(user, case):
+            continue
+        names.append(name)
+    return names
+
+
+# --- reading helpers -------------------------------------------------------------------------
+
+
+def _case_snapshot(case: Case) -> dict[str, Any]:
+    data = {f: getattr(case, f) for f in CASE_DATA_FIELDS}
+    data["typology"] = case.typology_id
+    data["subtype"] = case.subtype_id
+    data["state"] = case.state
+    data["phase"] = case.phase
+    data["dialogue_mechanism"] = case.dialogue_mechanism
+    data["institution_role"] = case.institution_role
+    if case.pk:
+        data["places"] = sorted(
+            f"{p.ubigeo.code}{'*' if p.is_principal else ''}"
+            for p in case.places.select_related("ubigeo")
+        )
+        data["sectors"] = sorted(case.sectors.values_list("code", flat=True))
+    return data
+
+
+def resolve_category(
+    kind: CategoryKind, value: Category | str | int | None, institution: Institution | None
+) -> Category | None:
+    """A category by object, code or id, usable by this institution (shared or its own)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Category):
+        category = value
+    else:
+        lookup = Q(pk=value) if isinstance(value, int) else Q(code=value)
+        category = Category.objects.filter(lookup, kind=kind, is_active=True).filter(
+            Q(institution__isnull=True) | Q(institution=institution)
+        ).first()
+        if category is None:
+            raise ValidationError(
+                {kind.value: _("Categoría desconocida: «%(value)s».") % {"value": value}}
+            )
+    if category.kind != kind or (
+        category.institution_id is not None
+        and (institution is None or category.institution_id != institution.pk)
+    ):
+        raise ValidationError({kind.value: _("Esa categoría no es válida aquí.")})
+    return category
+
+
+def _validate_case(case: Case) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if case.start_date and case.start_date > today:
+        errors.setdefault("start_date", []).append(
+            _("La fecha de inicio no puede estar en el futuro.")
+        )
+    if case.end_date and case.start_date and case.end_date < case.start_date:
+        errors.setdefault("end_date", []).append(
+            _("La fecha de fin no puede ser anterior a la fecha de inicio.")
+        )
+    if case.subtype_id and case.typology_id:
+        parent = case.subtype.parent
+        if parent is not None and parent.shared.pk != case.typology.shared.pk:
+            errors.setdefault("subtype", []).append(
+                _("El subtipo no corresponde a la tipología elegida.")
+            )
+    if (case.latitude is None) != (case.longitude is None):
+        errors.setdefault("latitude", []).append(_("Indique latitud y longitud juntas."))
+    if case.latitude is not None and not -90 <= case.latitude <= 90:
+        errors.setdefault("latitude", []).append(_("La latitud debe estar entre -90 y 90."))
+    if case.longitude is not None and not -180 <= case.longitude <= 180:
+        errors.setdefault("longitude", []).append(_("La longitud debe estar entre -180 y 180."))
+    unknown = set(case.confidential_fields or []) - set(CONFIDENTIAL_CAPABLE_FIELDS)
+    if unknown:
+        errors.setdefault("confidential_fields", []).append(
+            _("Campos que no pueden ser confidenciales: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    if case.investment_amount is not None and case.investment_amount < Decimal(0):
+        errors.setdefault("investment_amount", []).append(_("El monto no puede ser negativo."))
+    if not case.name or not case.name.strip():
+        errors.setdefault("name", []).append(_("Indique el nombre del caso."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _resolve_places(places: Iterable[PlaceInput]) -> list[tuple[Ubigeo, bool]]:
+    items = list(places)
+    if not items:
+        raise ValidationError({"places": _("Indique al menos un lugar (ubigeo).")})
+    codes = [p.ubigeo_code.strip() for p in items]
+    found = {u.code: u for u in Ubigeo.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(
+            {"places": _("Ubigeo desconocido: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"places": _("Un lugar está repetido.")})
+    principals = [p for p in items if p.is_principal]
+    if len(principals) > 1:
+        raise ValidationError({"places": _("Solo un lugar puede ser el principal.")})
+    result = [(found[c], p.is_principal) for c, p in zip(codes, items, strict=True)]
+    if not principals:
+        first_ubigeo, _principal = result[0]
+        result[0] = (first_ubigeo, True)
+    return result
+
+
+def _write_places(case: Case, places: list[tuple[Ubigeo, bool]]) -> None:
+    existing = {p.ubigeo_id: p for p in case.places.all()}
+    wanted = {u.pk: principal for u, principal in places}
+    for ubigeo_id, place in existing.items():
+        if ubigeo_id not in wanted:
+            place.delete()
+    # Clear the old principal first so the one-principal constraint holds at every step.
+    for ubigeo_id, place in existing.items():
+        if ubigeo_id in wanted and place.is_principal and not wanted[ubigeo_id]:
+            place.is_principal = False
+            place.save()
+    for ubigeo, principal in places:
+        current = existing.get(ubigeo.pk)
+        if current is None:
+            CasePlace.objects.create(case=case, ubigeo=ubigeo, is_principal=principal)
+        elif current.is_principal != principal:
+            current.is_principal = principal
+            current.save()
+
+
+def _apply_case_data(case: Case, data: dict[str, Any], institution: Institution) -> list[Category]:
+    """Set plain fields from ``data``; return the sectors to write (None means unchanged)."""
+    for field in CASE_DATA_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "typology":
+            value = resolve_category(CategoryKind.TYPOLOGY, value, institution)
+            if value is None:
+                raise ValidationError({"typology": _("Indique la tipología.")})
+        elif field == "subtype":
+            value = resolve_category(CategoryKind.SUBTYPE, value, institution)
+        elif isinstance(value, str) and field not in ("start_date", "end_date"):
+            value = value.strip()
+        if field == "confidential_fields":
+            value = sorted(set(value or []))
+        setattr(case, field, value)
+    sectors = [
+        s
+        for s in (
+            resolve_category(CategoryKind.SECTOR, v, institution) for v in data.get("sectors", [])
+        )
+        if s is not None
+    ]
+    return sectors
+
+
+# --- case lifecycle --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_case(
+    *,
+    user: User,
+    institution: Institution,
+    data: dict[str, Any],
+    places: Iterable[PlaceInput],
+    is_demo: bool = False,
+) -> Case:
+    """Create a draft case for ``institution``. The user must be one of its editors."""
+    if not has_role(user, institution.pk, EDITOR_ROLES):
+        raise PermissionDenied(_("No puede registrar casos para esta institución."))
+    case = Case(institution=institution, state=CaseState.DRAFT, created_by=user, is_demo=is_demo)
+    sectors = _apply_case_data(case, data, institution)
+    if "start_date" not in data or data["start_date"] is None:
+        raise ValidationError({"start_date": _("Indique la fecha de inicio.")})
+    _validate_case(case)
+    resolved = _resolve_places(places)
+    case._history_user = user  # type: ignore[attr-defined]
+    case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
+    case.save()
+    if "sectors" in data:
+        case.sectors.set(sectors)
+    _write_places(case, resolved)
+    CaseTransition.objects.create(
+        case=case,
+        kind=TransitionKind.CREATED,
+        from_state="",
+        to_state=CaseState.DRAFT,
+        occurred_at=timezone.now(),
+        by=user,
+    )
+    record(
+        AuditEvent.CASE_CREATED,
+        case,
+        acting_user=user,
+        institution=institution,
+        diff=model_diff({}, _case_snapshot(case)),
+    )
+    return case
+
+
+@transaction.atomic
+def update_case(
+    *,
+    user: User,
+    case: Case,
+    data: dict[str, Any],
+    places: Iterable[PlaceInput] | None = None,
+) -> Case:
+    """Change a case's data (not its state or phase). Records the field-by-field diff."""
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = _case_snapshot(case)
+    sectors = _apply_case_data(case, data, case.institution)
+    _validate_case(case)
+    resolved = _resolve_places(places) if places is not None else None
+    case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
+    case._history_user = user  # type: ignore[attr-defined]
+    case.save()
+    if "sectors" in data:
+        case.sectors.set(sectors)
+    if resolved is not None:
+        _write_places(case, resolved)
+    diff = model_diff(before, _case_snapshot(case))
+    if diff:
+        record(
+            AuditEvent.CASE_CHANGED, case, acting_user=user, institution=case.institution, diff=diff
+        )
+    return case
+
+
+def _next_code(year: int) -> str:
+    seq, _created = CaseCodeSequence.objects.select_for_update().get_or_create(year=year)
+    seq.last_number += 1
+    seq.save(update_fields=["last_number"])
+    return f"{year}-{seq.last_number:04d}"
+
+
+@transaction.atomic
+def transition_case(
+    *,
+    user: User,
+    case: Case,
+    name: str,
+    reason: str = "",
+    phase: str = Phase.EARLY,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Apply the named workflow transition, or refuse it with a message."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError({"transition": _("Cambio de estado desconocido.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede cambiar el estado de este caso."))
+    if transition.needs_approver and not can_approve_case(user, case):
+        raise PermissionDenied(_("Solo un coordinador de la institución puede aprobar casos."))
+    if case.state not in transition.sources:
+        raise ValidationError(
+            {
+                "transition": _(
+                    "No se puede pasar de «%(from)s» a «%(to)s»: %(action)s no está permitido."
+                )
+                % {
+                    "from": CaseState(case.state).label,
+                    "to": CaseState(transition.target).label,
+                    "action": transition_label(name),
+                }
+            }
+        )
+    if transition.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
+    when = at or timezone.now()
+    before = {"state": case.state, "phase": case.phase, "code": case.code}
+    from_state = case.state
+    case.state = transition.target
+    if transition.target == CaseState.ACTIVE:
+        if phase not in Phase.values:
+            raise ValidationError({"phase": _("Fase desconocida.")})
+        case.phase = phase
+    else:
+        case.phase = ""
+    if case.phase != Phase.DIALOGUE:
+        case.dialogue_mechanism = ""
+        case.institution_role = ""
+    if transition.kind == TransitionKind.APPROVED and not case.code:
+        case.code = _next_code(timezone.localtime(when).year)
+        case.approved_at = when
+    if transition.target in (CaseState.RESOLVED, CaseState.WITHDRAWN) and not case.end_date:
+        case.end_date = timezone.localtime(when).date()
+    if transition.target == CaseState.ACTIVE and case.end_date:
+        case.end_date = None
+    case._history_user = user  # type: ignore[attr-defined]
+    case._history_date = when  # type: ignore[attr-defined]
+    case.save()
+    CaseTransition.objects.create(
+        case=case,
+        kind=transition.kind,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason.strip(),
+        occurred_at=when,
+        by=user,
+    )
+    record(
+        AuditEvent.CASE_TRANSITION,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff=model_diff(before, {"state": case.state, "phase": case.phase, "code": case.code})
+        | ({"reason": reason.strip()} if reason.strip() else {}),
+    )
+    return case
+
+
+@transaction.atomic
+def change_phase(
+    *,
+    user: User,
+    case: Case,
+    phase: str,
+    dialogue_mechanism: str = "",
+    institution_role: str = "",
+    at: dt.datetime | None = None,
+) -> Case:
+    """Move an active case to another phase; mechanism and role only in the dialogue phase."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    if case.state != CaseState.ACTIVE:
+        raise ValidationError(
+            {"phase": _("Solo un caso activo tiene fase; este caso está «%(state)s».")
+             % {"state": CaseState(case.state).label}}
+        )
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Fase desconocida.")})
+    if phase == Phase.DIALOGUE:
+        errors = {}
+        if dialogue_mechanism not in DialogueMechanism.values:
+            errors["dialogue_mechanism"] = _("Indique el mecanismo de diálogo.")
+        if institution_role not in InstitutionRole.values:
+            errors["institution_role"] = _("Indique el rol de la institución en el diálogo.")
+        if errors:
+            raise ValidationError(errors)
+    elif dialogue_mechanism or institution_role:
+        raise ValidationError(
+            {"dialogue_mechanism": _("El mecanismo y el rol solo se registran en la fase de diálogo.")}
+        )
+    before = {
+        "phase": case.phase,
+        "dialogue_mechanism": case.dialogue_mechanism,
+        "institution_role": case.institution_role,
+    }
+    case.phase = phase
+    case.dialogue_mechanism = dialogue_mechanism if phase == Phase.DIALOGUE else ""
+    case.institution_role = institution_role if phase == Phase.DIALOGUE else ""
+    after = {
+        "phase": case.phase,
+        "dialogue_mechanism": case.dialogue_mechanism,
+        "institution_role": case.institution_role,
+    }
+    case._history_user = user  # type: ignore[attr-defined]
+    if at is not None:
+        case._history_date = at  # type: ignore[attr-defined]
+    case.save()
+    record(
+        AuditEvent.CASE_PHASE_CHANGED,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff=model_diff(before, after),
+    )
+    return case
+
+
+# --- records added to a case (events, victims, actors, news, evidence) ---------------------
+
+
+def acting_institution(user: AnyUser, case: Case, institution: Institution | None = None) -> Institution:
+    """The institution a new record of ``case`` belongs to: the one given, else the case's own
+    when the user edits for it, else the first institution where the user is an editor."""
+    if not can_add_records(user, case):
+        raise PermissionDenied(_("No puede añadir registros a este caso."))
+    if institution is not None:
+        if not has_role(user, institution.pk, EDITOR_ROLES):
+            raise PermissionDenied(_("No es analista de esa institución."))
+        return institution
+    if has_role(user, case.institution_id, EDITOR_ROLES):
+        return case.institution
+    ids = sorted(i for i in institution_ids(user) if has_role(user, i, EDITOR_ROLES))
+    return Institution.objects.get(pk=ids[0])
+
+
+EVENT_FIELDS: tuple[str, ...] = (
+    "event_date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "protest_form",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "sources",
+    "source_scale",
+    "reported_by",
+    "notes",
+)
+
+
+def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
+    for field in EVENT_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(event, field, value.strip() if isinstance(value, str) else value)
+    if "ubigeo_code" in data:
+        ubigeo = Ubigeo.objects.filter(code=str(data["ubigeo_code"]).strip()).first()
+        if ubigeo is None:
+            raise ValidationError(
+                {"ubigeo_code": _("Ubigeo desconocido: %(code)s.") % {"code": data["ubigeo_code"]}}
+            )
+        event.ubigeo = ubigeo
+    errors: dict[str, str] = {}
+    if event.event_date and event.event_date > timezone.localdate():
+        errors["event_date"] = _("La fecha del evento no puede estar en el futuro.")
+    if event.sub_event_type and SUB_EVENT_PARENT.get(event.sub_event_type) != event.event_type:
+        errors["sub_event_type"] = _("El subtipo no corresponde al tipo de evento.")
+    if (event.latitude is None) != (event.longitude is None):
+        errors["latitude"] = _("Indique latitud y longitud juntas.")
+    if errors:
+        raise ValidationError(errors)
+    if not event.ubigeo_id:
+        raise ValidationError({"ubigeo_code": _("Indique el lugar (ubigeo) del evento.")})
+    if event.latitude is None and event.ubigeo.latitude is not None:
+        # No point given: use the capital of the place, and say the position is approximate.
+        event.latitude = event.ubigeo.latitude
+        event.longitude = event.ubigeo.longitude
+        event.geo_precision = max(event.geo_precision or 2, 2)
+
+
+@transaction.atomic
+def record_event(
+    *,
+    user: User,
+    case: Case,
+    data: dict[str, Any],
+    institution: Institution | None = None,
+    is_demo: bool = False,
+) -> Event:
+    owner = acting_institution(user, case, institution)
+    event = Event(case=case, institution=owner, created_by=user, is_demo=is_demo)
+    _apply_event_data(event, data)
+    event.full_clean(exclude=["case", "institution", "ubigeo"])
+    event._history_user = user  # type: ignore[attr-defined]
+    event.save()
+    record(
+        AuditEvent.EVENT_CREATED,
+        event,
+        acting_user=user,
+        institution=owner,
+        diff={"case": str(case.uuid), "sub_event_type": event.sub_event_type},
+    )
+    return event
+
+
+@transaction.atomic
+def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
+    if not can_edit_event(user, event):
+        raise PermissionDenied(_("No puede modificar este evento."))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    before = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
+    _apply_event_data(event, data)
+    event.full_clean(exclude=["case", "institution", "ubigeo"])
+    event._history_user = user  # type: ignore[attr-defined]
+    event.save()
+    after = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
+    record(
+        AuditEvent.EVENT_CHANGED,
+        event,
+        acting_user=user,
+        institution=event.institution,
+        diff=model_diff(before, after),
+    )
+    return event
+
+
+def _recount_victims(event: Event) -> None:
+    counts = event.victims.aggregate(
+        dead=Count("pk", filter=Q(outcome=VictimOutcome.DEAD)),
+        injured=Count("pk", filter=Q(outcome=VictimOutcome.INJURED)),
+    )
+    event.fatalities = counts["dead"]
+    event.injured = counts["injured"]
+    event.save(update_fields=["fatalities", "injured", "updated_at"])
+
+
+@transaction.atomic
+def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
+    if not can_edit_event(user, event):
+        raise PermissionDenied(_("Solo los analistas de la institución del evento registran víctimas."))
+    victim = Victim(event=event)
+    for field in ("outcome", "group", "full_name", "document_number", "age", "sex", "notes"):
+        if field in data:
+            value = data[field]
+            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    victim.full_clean(exclude=["event"])
+    victim._history_user = user  # type: ignore[attr-defined]
+    victim.save()
+    _recount_victims(event)
+    # The audit trail names no victim: personal data stays in the protected table only.
+    record(
+        AuditEvent.VICTIM_RECORDED,
+        event,
+        acting_user=user,
+        institution=event.institution,
+        diff={"outcome": victim.outcome},
+    )
+    return victim
+
+
+@transaction.atomic
+def create_actor(
+    *, user: User, institution: Institution, data: dict[str, Any], is_demo: bool = False
+) -> Actor:
+    if not has_role(user, institution.pk, EDITOR_ROLES):
+        raise PermissionDenied(_("No puede registrar actores para esta institución."))
+    actor = Actor(institution=institution, is_demo=is_demo)
+    for field in ("name", "kind", "organisation_type", "description"):
+        if field in data:
+            value = data[field]
+            setattr(actor, field, value.strip() if isinstance(value, str) else value)
+    actor.full_clean(exclude=["institution"])
+    actor._history_user = user  # type: ignore[attr-defined]
+    actor.save()
+    record(AuditEvent.ACTOR_CREATED, actor, acting_user=user, institution=institution)
+    return actor
+
+
+@transaction.atomic
+def link_actor(
+    *,
+    user: User,
+    case: Case,
+    actor: Actor,
+    role: str,
+    position: str = "",
+    intensity: int | None = None,
+) -> CaseActor:
+    owner = acting_institution(user, case)
+    if role not in ActorRole.values:
+        raise ValidationError({"role": _("Rol desconocido.")})
+    link, _created = CaseActor.objects.get_or_create(
+        case=case, actor=actor, defaults={"role": role}
+    )
+    link.role = role
+    link.position = position.strip()
+    link.intensity = intensity
+    link.full_clean(exclude=["case", "actor"], validate_constraints=False)
+    if intensity is not None and not 1 <= intensity <= 5:
+        raise ValidationError({"intensity": _("La intensidad va de 1 a 5.")})
+    link._history_user = user  # type: ignore[attr-defined]
+    link.save()
+    record(
+        AuditEvent.CASE_ACTOR_LINKED,
+        case,
+        acting_user=user,
+        institution=owner,
+        diff={"actor": str(actor.uuid), "role": role},
+    )
+    return link
+
+
+@transaction.atomic
+def unlink_actor(*, user: User, link: CaseActor) -> None:
+    owner = acting_institution(user, link.case)
+    link._history_user = user  # type: ignore[attr-defined]
+    record(
+        AuditEvent.CASE_ACTOR_UNLINKED,
+        link.case,
+        acting_user=user,
+        institution=owner,
+        diff={"actor": str(link.actor.uuid)},
+    )
+    link.delete()
+
+
+@transaction.atomic
+def add_news(
+    *, user: User, case: Case, data: dict[str, Any], is_demo: bool = False
+) -> NewsItem:
+    owner = acting_institution(user, case)
+    item = NewsItem(institution=owner, created_by=user, is_demo=is_demo)
+    for field in ("outlet", "title", "published_on", "url"):
+        if field in data:
+            value = data[field]
+            setattr(item, field, value.strip() if isinstance(value, str) else value)
+    if data.get("region_code"):
+        item.region = Ubigeo.objects.filter(code=data["region_code"]).first()
+        if item.region is None:
+            raise ValidationError({"region_code": _("Ubigeo desconocido.")})
+    if item.published_on and item.published_on > timezone.localdate():
+        raise ValidationError({"published_on": _("La fecha no puede estar en el futuro.")})
+    item.full_clean(exclude=["institution", "region", "cases"])
+    item._history_user = user  # type: ignore[attr-defined]
+    item.save()
+    item.cases.add(case)
+    record(
+        AuditEvent.NEWS_CREATED,
+        item,
+        acting_user=user,
+        institution=owner,
+        diff={"case": str(case.uuid), "title": item.title},
+    )
+    return item
+
+
+def validate_evidence_file(upload: UploadedFile) -> str:
+    """Return the file's content type, or raise a ValidationError naming what is wrong."""
+    name = (upload.name or "").lower()
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    content_type = EVIDENCE_CONTENT_TYPES.get(suffix)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _("Tipo de archivo no permitido. Se aceptan: %(types)s.")
+                % {"types": ", ".join(sorted(EVIDENCE_CONTENT_TYPES))}
+            }
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("El archivo supera el tamaño máximo de %(mb)s MB.")
+                % {"mb": limit // (1024 * 1024)}
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": _("El archivo está vacío.")})
+    magic = _MAGIC.get(content_type)
+    if magic:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(m) for m in magic):
+            raise ValidationError(
+                {"file": _("El contenido del archivo no corresponde a su extensión.")}
+            )
+    return content_type
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    user: User,
+    case: Case,
+    title: str,
+    kind: str,
+    upload: UploadedFile,
+    keywords: str = "",
+    is_confidential: bool = False,
+) -> Evidence:
+    owner = acting_institution(user, case)
+    content_type = validate_evidence_file(upload)
+    if kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("Tipo de evidencia desconocido.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Indique un título.")})
+    evidence = Evidence(
+        case=case,
+        institution=owner,
+        title=title.strip(),
+        kind=kind,
+        keywords=keywords.strip(),
+        content_type=content_type,
+        size_bytes=upload.size or 0,
+        original_name=(upload.name or "")[:255],
+        is_confidential=is_confidential,
+        uploaded_by=user,
+    )
+    evidence.file = upload  # type: ignore[assignment]
+    evidence._history_user = user  # type: ignore[attr-defined]
+    evidence.save()
+    record(
+        AuditEvent.EVIDENCE_ADDED,
+        evidence,
+        acting_user=user,
+        institution=owner,
+        diff={"case": str(case.uuid), "title": evidence.title, "size": evidence.size_bytes},
+    )
+    return evidence

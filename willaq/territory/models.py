@@ -1,0 +1,83 @@
+"""Peru's territory as INEI ubigeo units: departments, provinces and districts.
+
+Every unit has a six-digit INEI code (a department "150000", a province "150100", a district
+"150101"), a parent, and the coordinates of its capital.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from willaq.core.text import fold
+
+
+class Level(models.TextChoices):
+    DEPARTMENT = "department", _("Departamento")
+    PROVINCE = "province", _("Provincia")
+    DISTRICT = "district", _("Distrito")
+
+
+class UbigeoQuerySet(models.QuerySet["Ubigeo"]):
+    def departments(self) -> "UbigeoQuerySet":
+        return self.filter(level=Level.DEPARTMENT)
+
+    def provinces(self) -> "UbigeoQuerySet":
+        return self.filter(level=Level.PROVINCE)
+
+    def districts(self) -> "UbigeoQuerySet":
+        return self.filter(level=Level.DISTRICT)
+
+    def named(self, name: str) -> "UbigeoQuerySet":
+        """Units whose name matches ignoring accents and case ("ancash" finds "Áncash")."""
+        return self.filter(search_name=fold(name))
+
+
+class Ubigeo(models.Model):
+    code = models.CharField(_("ubigeo INEI"), max_length=6, unique=True)
+    level = models.CharField(_("nivel"), max_length=12, choices=Level.choices)
+    name = models.CharField(_("nombre"), max_length=120)
+    # fold(name): the key for accent- and case-insensitive lookup.
+    search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    department_code = models.CharField(max_length=6, db_index=True)
+    province_code = models.CharField(max_length=6, blank=True)
+    capital = models.CharField(_("capital"), max_length=120, blank=True)
+    latitude = models.FloatField(_("latitud"), null=True, blank=True)
+    longitude = models.FloatField(_("longitud"), null=True, blank=True)
+    area_km2 = models.FloatField(_("superficie (km²)"), null=True, blank=True)
+
+    objects = UbigeoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unidad territorial")
+        verbose_name_plural = _("unidades territoriales")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "search_name"], name="ubigeo_level_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="ubigeo_code_six_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def department(self) -> "Ubigeo | None":
+        if self.level == Level.DEPARTMENT:
+            return self
+        return Ubigeo.objects.filter(code=self.department_code).first()
+
+    def full_name(self) -> str:
+        """ "Huaraz, Huaraz, Áncash": district, province, department."""
+        parts = [self.name]
+        node = self.parent
+        while node is not None:
+            parts.append(node.name)
+            node = node.parent
+        return ", ".join(parts)

@@ -1,0 +1,132 @@
+"""factory_boy factories shared by every app's tests."""
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
+from willaq.cases.choices import (
+    ActorKind,
+    ActorRole,
+    ActorTypeCode,
+    CaseState,
+    CategoryKind,
+    EventType,
+    SubEventType,
+)
+from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Category, Event
+from willaq.territory.models import Ubigeo
+
+
+class InstitutionFactory(DjangoModelFactory[Institution]):
+    class Meta:
+        model = Institution
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"inst-{n}")
+    name = factory.Sequence(lambda n: f"Institución {n}")
+    acronym = factory.Sequence(lambda n: f"I{n}")
+    kind = InstitutionKind.OMBUDSMAN
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.pe")
+    full_name = factory.Sequence(lambda n: f"Usuaria {n}")
+    password = factory.PostGenerationMethodCall("set_password", "clave-segura-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = Role.ANALYST
+
+
+def member(institution: Institution, role: str = Role.ANALYST, **kwargs: object) -> User:
+    user = UserFactory(**kwargs)
+    MembershipFactory(user=user, institution=institution, role=role)
+    return user
+
+
+def shared_category(kind: str, code: str) -> Category:
+    category, _created = Category.objects.get_or_create(
+        kind=kind, code=code, institution=None, defaults={"name": code.replace("-", " ").title()}
+    )
+    return category
+
+
+class CaseFactory(DjangoModelFactory[Case]):
+    """A case written straight to the table (for reads); use services to test changes."""
+
+    class Meta:
+        model = Case
+
+    name = factory.Sequence(lambda n: f"Caso de prueba {n}")
+    description = "Descripción del caso."
+    institution = factory.SubFactory(InstitutionFactory)
+    start_date = dt.date(2025, 3, 1)
+    state = CaseState.ACTIVE
+    phase = factory.LazyAttribute(lambda o: "early" if o.state == CaseState.ACTIVE else "")
+    code = factory.LazyAttributeSequence(
+        lambda o, n: f"2025-{n + 1:04d}" if o.state not in ("draft", "proposed") else None
+    )
+    typology = factory.LazyFunction(
+        lambda: shared_category(CategoryKind.TYPOLOGY, "socioambiental")
+    )
+
+    @factory.post_generation
+    def place(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        if not create:
+            return
+        code = extracted or "021801"
+        ubigeo = Ubigeo.objects.filter(code=code).first()
+        if ubigeo is not None:
+            CasePlace.objects.create(case=obj, ubigeo=ubigeo, is_principal=True)
+
+
+class EventFactory(DjangoModelFactory[Event]):
+    class Meta:
+        model = Event
+
+    case = factory.SubFactory(CaseFactory)
+    institution = factory.LazyAttribute(lambda o: o.case.institution)
+    event_date = dt.date(2025, 4, 2)
+    event_type = EventType.PROTESTS
+    sub_event_type = SubEventType.PEACEFUL_PROTEST
+    actor1 = "Protesters (Peru)"
+    inter1 = ActorTypeCode.PROTESTERS
+    ubigeo = factory.LazyFunction(lambda: Ubigeo.objects.get(code="021801"))
+    sources = "Radio local"
+    reported_by = "Monitor de campo 7"
+
+
+class ActorFactory(DjangoModelFactory[Actor]):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Comunidad campesina {n}")
+    kind = ActorKind.ORGANISATION
+    organisation_type = "community"
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class CaseActorFactory(DjangoModelFactory[CaseActor]):
+    class Meta:
+        model = CaseActor
+
+    case = factory.SubFactory(CaseFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = ActorRole.PRIMARY
