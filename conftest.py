@@ -4,7 +4,6 @@ Personas (as in every view test file): a member of the owning institution (analy
 coordinator), a member of another institution, and an anonymous visitor.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,11 +15,10 @@ from willaq.testing.factories import InstitutionFactory, member
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         call_command("load_territory", verbosity=0)
         call_command("load_categories", verbosity=0)
-    yield
 
 
 @pytest.fixture(autouse=True)
@@ -32,21 +30,28 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture
 def owner_institution(db: None) -> Institution:
     return InstitutionFactory(
-        slug="defensoria", name="Defensoría del Pueblo", acronym="DP", kind=InstitutionKind.OMBUDSMAN
+        slug="defensoria",
+        name="Defensoría del Pueblo",
+        acronym="DP",
+        kind=InstitutionKind.OMBUDSMAN,
     )
 
 
 @pytest.fixture
 def other_institution(db: None) -> Institution:
     return InstitutionFactory(
-        slug="onds", name="Oficina Nacional de Diálogo y Sostenibilidad", acronym="ONDS",
+        slug="onds",
+        name="Oficina Nacional de Diálogo y Sostenibilidad",
+        acronym="ONDS",
         kind=InstitutionKind.DIALOGUE_OFFICE,
     )
 
 
 @pytest.fixture
 def analyst(owner_institution: Institution) -> User:
-    return member(owner_institution, Role.ANALYST, email="analista@dp.gob.pe", full_name="Ana Analista")
+    return member(
+        owner_institution, Role.ANALYST, email="analista@dp.gob.pe", full_name="Ana Analista"
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Root URLs. Uploaded files are never served directly: each download goes through its access rule."""
+"""Root URLs. Uploaded files are never served directly: downloads go through their access rule."""
 
 from django.contrib import admin
 from django.urls import include, path

@@ -1,7 +1,9 @@
 """Who belongs where with which role. Object rules (cases, events…) build on these."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from willaq.accounts.models import Institution, Membership, Role, User
 
@@ -24,12 +26,12 @@ def roles_in(user: AnyUser, institution_id: int) -> frozenset[str]:
     """The user's active roles in one institution (cached on the user for the request)."""
     if not user.is_authenticated:
         return frozenset()
-    cache: dict[int, frozenset[str]] | None = getattr(user, "_willaq_roles", None)
+    cache: dict[int, frozenset[str]] | None = user.__dict__.get("_willaq_roles")
     if cache is None:
         cache = {}
         for m in active_memberships(user):
             cache[m.institution_id] = cache.get(m.institution_id, frozenset()) | {m.role}
-        user._willaq_roles = cache  # type: ignore[union-attr]
+        user.__dict__["_willaq_roles"] = cache
     return cache.get(institution_id, frozenset())
 
 
@@ -37,7 +39,7 @@ def institution_ids(user: AnyUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     roles_in(user, 0)
-    return set(user._willaq_roles)  # type: ignore[union-attr]
+    return set(user.__dict__["_willaq_roles"])
 
 
 def is_member(user: AnyUser, institution_id: int) -> bool:
@@ -57,3 +59,16 @@ def can_manage_members(user: AnyUser, institution: Institution) -> bool:
     return user.is_authenticated and (
         user.is_superuser or has_role(user, institution.pk, frozenset({Role.ADMIN}))
     )
+
+
+def get_institution_for_member_admin(user: AnyUser, slug: str) -> Institution:
+    """The institution whose members the user manages: 404 for strangers, 403 for members
+    without the admin role (they know the institution exists)."""
+    institution = Institution.objects.filter(slug=slug, is_active=True).first()
+    if institution is None:
+        raise Http404("institution")
+    if can_manage_members(user, institution):
+        return institution
+    if is_member(user, institution.pk):
+        raise PermissionDenied
+    raise Http404("institution")

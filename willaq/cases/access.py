@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from willaq.accounts.access import (
@@ -97,9 +97,7 @@ def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
 def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
     """The case if the user may see it; 404 otherwise (its existence is not revealed)."""
     try:
-        case = Case.objects.select_related("institution", "typology", "subtype").get(
-            uuid=case_uuid
-        )
+        case = Case.objects.select_related("institution", "typology", "subtype").get(uuid=case_uuid)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("case") from exc
     if not can_view_case(user, case):

@@ -121,8 +121,9 @@ class SubEventType(models.TextChoices):
 
     PEACEFUL_PROTEST = "Peaceful protest", _("Protesta pacífica")
     PROTEST_WITH_INTERVENTION = "Protest with intervention", _("Protesta con intervención")
-    EXCESSIVE_FORCE = "Excessive force against protesters", _(
-        "Uso excesivo de la fuerza contra manifestantes"
+    EXCESSIVE_FORCE = (
+        "Excessive force against protesters",
+        _("Uso excesivo de la fuerza contra manifestantes"),
     )
     VIOLENT_DEMONSTRATION = "Violent demonstration", _("Manifestación violenta")
     MOB_VIOLENCE = "Mob violence", _("Violencia de turba")
@@ -135,14 +136,16 @@ class SubEventType(models.TextChoices):
     DISRUPTED_WEAPONS = "Disrupted weapons use", _("Uso de armas frustrado")
     HEADQUARTERS = "Headquarters or base established", _("Establecimiento de sede o base")
     LOOTING = "Looting/property destruction", _("Saqueo o destrucción de propiedad")
-    NON_VIOLENT_TRANSFER = "Non-violent transfer of territory", _(
-        "Transferencia no violenta de territorio"
+    NON_VIOLENT_TRANSFER = (
+        "Non-violent transfer of territory",
+        _("Transferencia no violenta de territorio"),
     )
     OTHER = "Other", _("Otro")
     ARMED_CLASH = "Armed clash", _("Choque armado")
     GOVERNMENT_REGAINS = "Government regains territory", _("El gobierno recupera territorio")
-    NON_STATE_TAKEOVER = "Non-state actor overtakes territory", _(
-        "Actor no estatal toma territorio"
+    NON_STATE_TAKEOVER = (
+        "Non-state actor overtakes territory",
+        _("Actor no estatal toma territorio"),
     )
     REMOTE_EXPLOSIVE = "Remote explosive/landmine/IED", _("Explosivo a distancia o mina")
     GRENADE = "Grenade", _("Granada")

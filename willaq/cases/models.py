@@ -99,7 +99,7 @@ class Category(TimeStampedModel):
     @property
     def shared(self) -> "Category":
         """The shared category this one counts as."""
-        return self.maps_to if self.maps_to_id else self
+        return self.maps_to if self.maps_to is not None else self
 
 
 class Case(TimeStampedModel):

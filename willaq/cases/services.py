@@ -137,9 +137,7 @@ TRANSITIONS: dict[str, Transition] = {
         CaseState.PRE_CONFLICT,
         needs_approver=True,
     ),
-    "escalate": Transition(
-        TransitionKind.ESCALATED, (CaseState.PRE_CONFLICT,), CaseState.ACTIVE
-    ),
+    "escalate": Transition(TransitionKind.ESCALATED, (CaseState.PRE_CONFLICT,), CaseState.ACTIVE),
     "to_latent": Transition(TransitionKind.TO_LATENT, (CaseState.ACTIVE,), CaseState.LATENT),
     "reactivate": Transition(TransitionKind.REACTIVATED, (CaseState.LATENT,), CaseState.ACTIVE),
     "reactivate_withdrawn": Transition(
@@ -220,13 +218,16 @@ def resolve_category(
         category = value
     else:
         lookup = Q(pk=value) if isinstance(value, int) else Q(code=value)
-        category = Category.objects.filter(lookup, kind=kind, is_active=True).filter(
-            Q(institution__isnull=True) | Q(institution=institution)
-        ).first()
-        if category is None:
+        found = (
+            Category.objects.filter(lookup, kind=kind, is_active=True)
+            .filter(Q(institution__isnull=True) | Q(institution=institution))
+            .first()
+        )
+        if found is None:
             raise ValidationError(
                 {kind.value: _("Categoría desconocida: «%(value)s».") % {"value": value}}
             )
+        category = found
     if category.kind != kind or (
         category.institution_id is not None
         and (institution is None or category.institution_id != institution.pk)
@@ -246,7 +247,7 @@ def _validate_case(case: Case) -> None:
         errors.setdefault("end_date", []).append(
             _("La fecha de fin no puede ser anterior a la fecha de inicio.")
         )
-    if case.subtype_id and case.typology_id:
+    if case.subtype is not None and case.typology_id:
         parent = case.subtype.parent
         if parent is not None and parent.shared.pk != case.typology.shared.pk:
             errors.setdefault("subtype", []).append(
@@ -295,24 +296,30 @@ def _resolve_places(places: Iterable[PlaceInput]) -> list[tuple[Ubigeo, bool]]:
     return result
 
 
-def _write_places(case: Case, places: list[tuple[Ubigeo, bool]]) -> None:
+def _write_places(case: Case, places: list[tuple[Ubigeo, bool]], user: User) -> None:
     existing = {p.ubigeo_id: p for p in case.places.all()}
     wanted = {u.pk: principal for u, principal in places}
+
+    def save(place: CasePlace) -> None:
+        place._history_user = user  # type: ignore[attr-defined]
+        place.save()
+
     for ubigeo_id, place in existing.items():
         if ubigeo_id not in wanted:
+            place._history_user = user  # type: ignore[attr-defined]
             place.delete()
     # Clear the old principal first so the one-principal constraint holds at every step.
     for ubigeo_id, place in existing.items():
         if ubigeo_id in wanted and place.is_principal and not wanted[ubigeo_id]:
             place.is_principal = False
-            place.save()
+            save(place)
     for ubigeo, principal in places:
         current = existing.get(ubigeo.pk)
         if current is None:
-            CasePlace.objects.create(case=case, ubigeo=ubigeo, is_principal=principal)
+            save(CasePlace(case=case, ubigeo=ubigeo, is_principal=principal))
         elif current.is_principal != principal:
             current.is_principal = principal
-            current.save()
+            save(current)
 
 
 def _apply_case_data(case: Case, data: dict[str, Any], institution: Institution) -> list[Category]:
@@ -353,8 +360,12 @@ def create_case(
     data: dict[str, Any],
     places: Iterable[PlaceInput],
     is_demo: bool = False,
+    at: dt.datetime | None = None,
 ) -> Case:
-    """Create a draft case for ``institution``. The user must be one of its editors."""
+    """Create a draft case for ``institution``. The user must be one of its editors.
+
+    ``at`` back-dates the creation (history and transition), for imports and the demo data.
+    """
     if not has_role(user, institution.pk, EDITOR_ROLES):
         raise PermissionDenied(_("No puede registrar casos para esta institución."))
     case = Case(institution=institution, state=CaseState.DRAFT, created_by=user, is_demo=is_demo)
@@ -364,17 +375,19 @@ def create_case(
     _validate_case(case)
     resolved = _resolve_places(places)
     case._history_user = user  # type: ignore[attr-defined]
+    if at is not None:
+        case._history_date = at  # type: ignore[attr-defined]
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
     case.save()
     if "sectors" in data:
         case.sectors.set(sectors)
-    _write_places(case, resolved)
+    _write_places(case, resolved, user)
     CaseTransition.objects.create(
         case=case,
         kind=TransitionKind.CREATED,
         from_state="",
         to_state=CaseState.DRAFT,
-        occurred_at=timezone.now(),
+        occurred_at=at or timezone.now(),
         by=user,
     )
     record(
@@ -409,7 +422,7 @@ def update_case(
     if "sectors" in data:
         case.sectors.set(sectors)
     if resolved is not None:
-        _write_places(case, resolved)
+        _write_places(case, resolved, user)
     diff = model_diff(before, _case_snapshot(case))
     if diff:
         record(
@@ -518,8 +531,10 @@ def change_phase(
         raise PermissionDenied(_("No puede modificar este caso."))
     if case.state != CaseState.ACTIVE:
         raise ValidationError(
-            {"phase": _("Solo un caso activo tiene fase; este caso está «%(state)s».")
-             % {"state": CaseState(case.state).label}}
+            {
+                "phase": _("Solo un caso activo tiene fase; este caso está «%(state)s».")
+                % {"state": CaseState(case.state).label}
+            }
         )
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Fase desconocida.")})
@@ -533,7 +548,11 @@ def change_phase(
             raise ValidationError(errors)
     elif dialogue_mechanism or institution_role:
         raise ValidationError(
-            {"dialogue_mechanism": _("El mecanismo y el rol solo se registran en la fase de diálogo.")}
+            {
+                "dialogue_mechanism": _(
+                    "El mecanismo y el rol solo se registran en la fase de diálogo."
+                )
+            }
         )
     before = {
         "phase": case.phase,
@@ -565,7 +584,9 @@ def change_phase(
 # --- records added to a case (events, victims, actors, news, evidence) ---------------------
 
 
-def acting_institution(user: AnyUser, case: Case, institution: Institution | None = None) -> Institution:
+def acting_institution(
+    user: AnyUser, case: Case, institution: Institution | None = None
+) -> Institution:
     """The institution a new record of ``case`` belongs to: the one given, else the case's own
     when the user edits for it, else the first institution where the user is an editor."""
     if not can_add_records(user, case):
@@ -692,7 +713,9 @@ def _recount_victims(event: Event) -> None:
 @transaction.atomic
 def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
     if not can_edit_event(user, event):
-        raise PermissionDenied(_("Solo los analistas de la institución del evento registran víctimas."))
+        raise PermissionDenied(
+            _("Solo los analistas de la institución del evento registran víctimas.")
+        )
     victim = Victim(event=event)
     for field in ("outcome", "group", "full_name", "document_number", "age", "sex", "notes"):
         if field in data:
@@ -780,9 +803,7 @@ def unlink_actor(*, user: User, link: CaseActor) -> None:
 
 
 @transaction.atomic
-def add_news(
-    *, user: User, case: Case, data: dict[str, Any], is_demo: bool = False
-) -> NewsItem:
+def add_news(*, user: User, case: Case, data: dict[str, Any], is_demo: bool = False) -> NewsItem:
     owner = acting_institution(user, case)
     item = NewsItem(institution=owner, created_by=user, is_demo=is_demo)
     for field in ("outlet", "title", "published_on", "url"):
@@ -809,7 +830,7 @@ def add_news(
     return item
 
 
-def validate_evidence_file(upload: UploadedFile) -> str:
+def validate_evidence_file(upload: "UploadedFile[bytes]") -> str:
     """Return the file's content type, or raise a ValidationError naming what is wrong."""
     name = (upload.name or "").lower()
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
@@ -850,7 +871,7 @@ def add_evidence(
     case: Case,
     title: str,
     kind: str,
-    upload: UploadedFile,
+    upload: "UploadedFile[bytes]",
     keywords: str = "",
     is_confidential: bool = False,
 ) -> Evidence:
@@ -872,7 +893,7 @@ def add_evidence(
         is_confidential=is_confidential,
         uploaded_by=user,
     )
-    evidence.file = upload  # type: ignore[assignment]
+    evidence.file = upload
     evidence._history_user = user  # type: ignore[attr-defined]
     evidence.save()
     record(

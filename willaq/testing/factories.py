@@ -41,7 +41,7 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "clave-segura-123")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -73,6 +73,7 @@ class CaseFactory(DjangoModelFactory[Case]):
 
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Caso de prueba {n}")
     description = "Descripción del caso."
@@ -88,7 +89,7 @@ class CaseFactory(DjangoModelFactory[Case]):
     )
 
     @factory.post_generation
-    def place(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def place(obj, create, extracted, **kwargs):
         if not create:
             return
         code = extracted or "021801"

@@ -1,0 +1,278 @@
+"""Reading the recorded history: what changed on a case, and the registry as of any date.
+
+django-simple-history writes one historical row per save of a case and of each of its parts.
+``case_history`` turns those rows into readable entries (who, when, which fields, old → new),
+hiding what the reader may not see; ``cases_as_of`` rebuilds every case as it stood at a moment,
+which is what the monthly report needs ("the state of every case at the end of the month").
+"""
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext as _
+
+from willaq.accounts.access import AnyUser
+from willaq.cases import access
+from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, Evidence, Victim
+from willaq.territory.models import Ubigeo
+
+# Bookkeeping columns that never interest a reader.
+_IGNORED = {"updated_at", "created_at", "approved_at", "id", "uuid", "created_by", "is_demo"}
+_EVENT_PRIVATE = {"sources", "reported_by", "notes", "source_scale"}
+_VICTIM_PRIVATE = {"full_name", "document_number", "age", "sex", "notes"}
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def end_of_month(year: int, month: int) -> dt.datetime:
+    """The last instant of a month in the installation's time zone."""
+    last_day = calendar.monthrange(year, month)[1]
+    tz = ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime(year, month, last_day, 23, 59, 59, 999999, tzinfo=tz)
+
+
+def cases_as_of(when: dt.datetime, queryset: Iterable[Case] | None = None) -> list[Case]:
+    """Every case as it stood at ``when`` (cases created later are absent)."""
+    history = Case.history.as_of(when)
+    if queryset is not None:
+        history = history.filter(pk__in=[c.pk for c in queryset])
+    return list(history.order_by("pk"))
+
+
+def case_as_of(case: Case, when: dt.datetime) -> Case | None:
+    try:
+        return case.history.as_of(when)
+    except Case.DoesNotExist:
+        return None
+
+
+def places_as_of(when: dt.datetime) -> dict[int, list[CasePlace]]:
+    """Each case's places as they stood at ``when``, keyed by case id."""
+    result: dict[int, list[CasePlace]] = {}
+    for place in CasePlace.history.as_of(when):
+        result.setdefault(place.case_id, []).append(place)
+    return result
+
+
+class _Formatter:
+    """Turns stored values into readable text, resolving choices and foreign keys once."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._cache: dict[tuple[str, Any], str] = {}
+
+    def label(self, name: str) -> str:
+        try:
+            return str(getattr(self.model._meta.get_field(name), "verbose_name", name))
+        except Exception:
+            return name
+
+    def value(self, name: str, raw: Any) -> str:
+        if raw in (None, ""):
+            return "—"
+        if isinstance(raw, list):
+            return ", ".join(self.value(name, v) for v in raw) or "—"
+        key = (name, raw if not isinstance(raw, dict) else str(raw))
+        if key in self._cache:
+            return self._cache[key]
+        text = self._format(name, raw)
+        self._cache[key] = text
+        return text
+
+    def _format(self, name: str, raw: Any) -> str:
+        try:
+            model_field = self.model._meta.get_field(name)
+        except Exception:
+            return str(raw)
+        choices = getattr(model_field, "choices", None)
+        if choices:
+            return str(dict(choices).get(raw, raw))
+        if isinstance(model_field, models.ForeignKey):
+            related = model_field.related_model
+            if related in (Category, Ubigeo):
+                obj = related._default_manager.filter(pk=raw).first()
+                return str(obj) if obj else str(raw)
+        if isinstance(raw, bool):
+            return _("sí") if raw else _("no")
+        return str(raw)
+
+
+def _who(record: Any) -> str:
+    user = getattr(record, "history_user", None)
+    return str(user) if user else _("Sistema")
+
+
+def _diff_entries(
+    records: list[Any],
+    *,
+    created: str,
+    changed: str,
+    deleted: str,
+    formatter: _Formatter,
+    hidden: set[str],
+    describe: Any = None,
+) -> list[HistoryEntry]:
+    """Entries for one object's consecutive historical rows (ordered oldest first)."""
+    entries: list[HistoryEntry] = []
+    previous = None
+    for rec in records:
+        suffix = f": {describe(rec)}" if describe else ""
+        if rec.history_type == "+":
+            entries.append(HistoryEntry(rec.history_date, _who(rec), created + suffix))
+        elif rec.history_type == "-":
+            entries.append(HistoryEntry(rec.history_date, _who(rec), deleted + suffix))
+        elif previous is not None:
+            delta = rec.diff_against(previous, excluded_fields=_IGNORED)
+            changes = []
+            for change in delta.changes:
+                if change.field == "sectors":
+                    old = _m2m_names(change.old)
+                    new = _m2m_names(change.new)
+                else:
+                    old = formatter.value(change.field, change.old)
+                    new = formatter.value(change.field, change.new)
+                if change.field in hidden:
+                    old = new = _("Confidencial")
+                changes.append((formatter.label(change.field), old, new))
+            if changes:
+                entries.append(HistoryEntry(rec.history_date, _who(rec), changed + suffix, changes))
+        previous = rec
+    return entries
+
+
+def _m2m_names(rows: Any) -> str:
+    ids = [row.get("category") for row in rows or []]
+    names = Category.objects.filter(pk__in=ids).values_list("name", flat=True)
+    return ", ".join(sorted(names)) or "—"
+
+
+def _group(records: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = {}
+    for rec in records:
+        grouped.setdefault(getattr(rec, key), []).append(rec)
+    return grouped
+
+
+def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
+    """The case's whole recorded history, newest first, as this user may read it."""
+    hidden_case = (
+        set() if access.sees_confidential(user, case) else set(case.confidential_fields or [])
+    )
+    entries = _diff_entries(
+        list(case.history.select_related("history_user").order_by("history_date", "history_id")),
+        created=_("Caso creado"),
+        changed=_("Caso modificado"),
+        deleted=_("Caso eliminado"),
+        formatter=_Formatter(Case),
+        hidden=hidden_case,
+    )
+
+    place_fmt = _Formatter(CasePlace)
+    for records in _group(
+        CasePlace.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        "id",
+    ).values():
+        entries += _diff_entries(
+            records,
+            created=_("Lugar añadido"),
+            changed=_("Lugar modificado"),
+            deleted=_("Lugar quitado"),
+            formatter=place_fmt,
+            hidden=set(),
+            describe=lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
+        )
+
+    events = {e.pk: e for e in Event.objects.filter(case=case)}
+    event_fmt = _Formatter(Event)
+    for event_id, records in _group(
+        Event.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        "id",
+    ).items():
+        event = events.get(event_id)
+        private = set() if event and access.sees_event_sources(user, event) else _EVENT_PRIVATE
+        entries += _diff_entries(
+            records,
+            created=_("Evento registrado"),
+            changed=_("Evento modificado"),
+            deleted=_("Evento eliminado"),
+            formatter=event_fmt,
+            hidden=private,
+            describe=lambda r: (
+                f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}"
+            ),
+        )
+
+    victim_fmt = _Formatter(Victim)
+    for records in _group(
+        Victim.history.filter(event_id__in=list(events))
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        "id",
+    ).values():
+        event = events.get(records[0].event_id)
+        private = set() if event and access.sees_victim_identity(user, event) else _VICTIM_PRIVATE
+        entries += _diff_entries(
+            records,
+            created=_("Víctima registrada"),
+            changed=_("Víctima modificada"),
+            deleted=_("Víctima eliminada"),
+            formatter=victim_fmt,
+            hidden=private,
+            describe=lambda r: victim_fmt.value("outcome", r.outcome),
+        )
+
+    actor_fmt = _Formatter(CaseActor)
+    for records in _group(
+        CaseActor.history.filter(case_id=case.pk)
+        .select_related("history_user", "actor")
+        .order_by("history_date", "history_id"),
+        "id",
+    ).values():
+        entries += _diff_entries(
+            records,
+            created=_("Actor vinculado"),
+            changed=_("Actor del caso modificado"),
+            deleted=_("Actor desvinculado"),
+            formatter=actor_fmt,
+            hidden=set(),
+            describe=lambda r: f"{r.actor} ({actor_fmt.value('role', r.role)})",
+        )
+
+    visible = set(access.visible_evidence(user, case).values_list("pk", flat=True))
+    evidence_fmt = _Formatter(Evidence)
+    for evidence_id, records in _group(
+        Evidence.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        "id",
+    ).items():
+        if evidence_id not in visible and records[-1].history_type != "-":
+            continue
+        entries += _diff_entries(
+            records,
+            created=_("Evidencia adjuntada"),
+            changed=_("Evidencia modificada"),
+            deleted=_("Evidencia eliminada"),
+            formatter=evidence_fmt,
+            hidden=set(),
+            describe=lambda r: r.title,
+        )
+
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
