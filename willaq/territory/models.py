@@ -33,6 +33,9 @@ class UbigeoQuerySet(models.QuerySet["Ubigeo"]):
 
 class Ubigeo(models.Model):
     code = models.CharField(_("ubigeo INEI"), max_length=6, unique=True)
+    # RENIEC numbers some units differently from INEI (identity documents and electoral rolls use
+    # it); kept to translate such records, never used as our identifier.
+    reniec_code = models.CharField(_("ubigeo RENIEC"), max_length=6, blank=True)
     level = models.CharField(_("nivel"), max_length=12, choices=Level.choices)
     name = models.CharField(_("nombre"), max_length=120)
     # fold(name): the key for accent- and case-insensitive lookup.

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from willaq.territory import views
+
 app_name = "territory"
-urlpatterns: list = []
+urlpatterns = [
+    path("opciones/", views.options, name="options"),
+    path("buscar/", views.search, name="search"),
+]
