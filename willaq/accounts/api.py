@@ -56,7 +56,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "email": user.email,  # type: ignore[union-attr]
         "full_name": user.full_name,  # type: ignore[union-attr]
         "memberships": [
-            {"institution": m.institution.slug, "institution_name": m.institution.name, "role": m.role}
+            {
+                "institution": m.institution.slug,
+                "institution_name": m.institution.name,
+                "role": m.role,
+            }
             for m in user.memberships.filter(is_active=True).select_related("institution")  # type: ignore[union-attr]
         ],
     }

@@ -97,6 +97,8 @@ class Role(models.TextChoices):
 class Membership(TimeStampedModel):
     """A user's role in one institution. A user may hold several memberships."""
 
+    # Public identifier for the member-management pages (never the pk in a URL).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="memberships"
@@ -125,6 +127,8 @@ def hash_token(raw: str) -> str:
 class ApiToken(TimeStampedModel):
     """A personal API token. Only its SHA-256 is stored; the raw value is shown once."""
 
+    # Public identifier for revoking from the profile page (the prefix is not unique).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("nombre"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)
