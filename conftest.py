@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
 from willaq.testing.factories import InstitutionFactory, member
 
@@ -25,6 +26,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager() -> None:
+    """Tasks run in-process unless a test starts a real worker (accounts/tests/test_tasks.py)."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture

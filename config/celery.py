@@ -12,4 +12,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("willaq")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
 app.autodiscover_tasks()

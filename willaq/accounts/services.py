@@ -7,20 +7,14 @@ E-mails are sent only after the transaction commits.
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser, can_manage_members
 from willaq.accounts.models import ApiToken, Institution, Membership, Role, User, hash_token
+from willaq.accounts.tasks import send_invitation
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 
@@ -196,9 +190,9 @@ def add_member(
             diff=diff,
         )
         if created or not person.has_usable_password():
-            invited = person
+            invited_id, institution_id = person.pk, institution.pk
             transaction.on_commit(
-                lambda: send_password_set_email(invited, institution=institution, base_url=base_url)
+                lambda: send_invitation.delay(invited_id, institution_id, base_url)
             )
     _forget_roles(user)
     return membership
@@ -267,34 +261,3 @@ def deactivate_membership(*, user: AnyUser, membership: Membership) -> Membershi
 
 # ---------------------------------------------------------------------------------------------
 # E-mails
-
-
-def password_set_url(person: User, base_url: str) -> str:
-    """An absolute link to choose a password, built with Django's password-reset token."""
-    path = reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
-            "token": default_token_generator.make_token(person),
-        },
-    )
-    return base_url.rstrip("/") + path
-
-
-def send_password_set_email(person: User, *, institution: Institution, base_url: str) -> None:
-    context = {
-        "person": person,
-        "institution": institution,
-        "url": password_set_url(person, base_url),
-        "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    subject = render_to_string("accounts/emails/invitation_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject="".join(subject.splitlines()),
-        body=render_to_string("accounts/emails/invitation.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/emails/invitation.html", context), "text/html"
-    )
-    message.send()

@@ -172,7 +172,11 @@ class Case(TimeStampedModel):
     confidential_fields = models.JSONField(_("campos confidenciales"), default=list, blank=True)
     approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
 
@@ -261,7 +265,11 @@ class CaseTransition(models.Model):
     reason = models.TextField(_("motivo"), blank=True)
     occurred_at = models.DateTimeField(_("fecha"), db_index=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -319,7 +327,11 @@ class Event(TimeStampedModel):
     fatalities = models.PositiveIntegerField(_("fallecidos"), default=0, editable=False)
     injured = models.PositiveIntegerField(_("heridos"), default=0, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_demo = models.BooleanField(default=False)
 
@@ -437,7 +449,11 @@ class NewsItem(TimeStampedModel):
         Institution, on_delete=models.PROTECT, related_name="news_items"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_demo = models.BooleanField(default=False)
 
@@ -471,7 +487,11 @@ class Evidence(TimeStampedModel):
     # Confidential evidence is only visible to the institution that attached it.
     is_confidential = models.BooleanField(_("confidencial"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

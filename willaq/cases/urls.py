@@ -1,4 +1,24 @@
 from django.urls import path
 
+from willaq.cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("casos/", views.case_list, name="list"),
+    path("casos/nuevo/", views.case_create, name="create"),
+    path("casos/<uuid:case_uuid>/", views.case_detail, name="detail"),
+    path("casos/<uuid:case_uuid>/editar/", views.case_edit, name="edit"),
+    path("casos/<uuid:case_uuid>/estado/", views.case_transition, name="transition"),
+    path("casos/<uuid:case_uuid>/fase/", views.case_phase, name="phase"),
+    path("casos/<uuid:case_uuid>/eventos/nuevo/", views.event_create, name="event_create"),
+    path("casos/<uuid:case_uuid>/actores/", views.actor_link, name="actor_link"),
+    path("casos/<uuid:case_uuid>/noticias/nueva/", views.news_create, name="news_create"),
+    path("casos/<uuid:case_uuid>/evidencias/nueva/", views.evidence_create, name="evidence_create"),
+    path("eventos/<uuid:event_uuid>/victimas/nueva/", views.victim_create, name="victim_create"),
+    path(
+        "evidencias/<uuid:evidence_uuid>/descargar/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from willaq.accounts.models import Role
@@ -60,13 +61,13 @@ def test_analyst_logs_in_and_creates_a_case(browser_page, live_server):
     member(institution, Role.ANALYST, email="ana@dp.gob.pe", full_name="Ana Analista")
 
     page = browser_page
-    page.goto(f"{live_server.url}/cuentas/login/")
+    page.goto(live_server.url + reverse("accounts:login"))
     page.fill("input[name=username]", "ana@dp.gob.pe")
     page.fill("input[name=password]", "clave-segura-123")
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.goto(f"{live_server.url}/casos/nuevo/")
+    page.goto(live_server.url + reverse("cases:create"))
     page.fill("#id_name", "Bloqueo de la carretera por el agua de Huaraz")
     page.fill("#id_start_date", "2025-04-02")
     page.select_option("#id_typology", label="Socioambiental")

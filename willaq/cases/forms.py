@@ -1,0 +1,710 @@
+"""Forms of the case registry pages. They check input; the services in ``services.py`` decide
+and save. A service's ValidationError is put back on the form with ``apply_service_errors``."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Field, Q, QuerySet
+from django.urls import reverse_lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from willaq.accounts.access import EDITOR_ROLES, AnyUser, institutions_with_role
+from willaq.accounts.models import Institution
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    SUB_EVENT_PARENT,
+    ActorKind,
+    ActorRole,
+    ActorTypeCode,
+    CaseState,
+    CategoryKind,
+    CompetentAuthority,
+    DatePrecision,
+    DialogueMechanism,
+    EventType,
+    EvidenceKind,
+    GeoPrecision,
+    InstitutionRole,
+    OrganisationType,
+    PcmClassification,
+    Phase,
+    ProtestForm,
+    Sex,
+    SubEventType,
+    VictimGroup,
+    VictimOutcome,
+)
+from willaq.cases.models import Actor, Case, Category, Event, NewsItem, Victim
+from willaq.cases.selectors import departments, filter_institutions, shared_categories
+from willaq.cases.services import CASE_DATA_FIELDS, TRANSITIONS, PlaceInput
+from willaq.territory.models import Level, Ubigeo
+
+MAX_PLACES = 3
+TERRITORY_OPTIONS_URL = reverse_lazy("territory:options")
+
+
+def model_label(model: type[Case | Event | Victim | Actor | NewsItem], name: str) -> StrOrPromise:
+    """The model field's verbose name, capitalised (lazily, so it follows the active language)."""
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, Field)
+    return capfirst(model_field.verbose_name)
+
+
+def _blank(choices: Any, label: str = "—") -> list[tuple[Any, Any]]:
+    return [("", label), *[(value, text) for value, text in choices if value != ""]]
+
+
+def _textarea() -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": 3})
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, field_map: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError next to the form fields it names."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        name = field_map.get(key, key)
+        if name in form.fields:
+            form.add_error(name, messages)
+        else:
+            form.add_error(None, messages)
+
+
+# --- places: department → province → district ------------------------------------------------
+
+
+class PlaceForm(forms.Form):
+    """A form with places: ``<prefix>_department``, ``_province`` and ``_district`` selects
+    (filled through HTMX from the territory endpoint); the deepest level chosen is the ubigeo."""
+
+    _department_options: list[tuple[str, str]] | None = None
+
+    def add_place_fields(self, prefix: str, *, required: bool) -> None:
+        level_labels = {
+            Level.DEPARTMENT: _("Departamento"),
+            Level.PROVINCE: _("Provincia"),
+            Level.DISTRICT: _("Distrito"),
+        }
+        chosen = {
+            level: self._chosen(f"{prefix}_{level}") for level in (Level.DEPARTMENT, Level.PROVINCE)
+        }
+        options: dict[str, list[tuple[str, str]]] = {
+            Level.DEPARTMENT: self._departments(),
+            Level.PROVINCE: [],
+            Level.DISTRICT: [],
+        }
+        if chosen[Level.DEPARTMENT]:
+            options[Level.PROVINCE] = list(
+                Ubigeo.objects.filter(parent__code=chosen[Level.DEPARTMENT])
+                .order_by("search_name")
+                .values_list("code", "name")
+            )
+        if chosen[Level.PROVINCE]:
+            options[Level.DISTRICT] = list(
+                Ubigeo.objects.filter(parent__code=chosen[Level.PROVINCE])
+                .order_by("search_name")
+                .values_list("code", "name")
+            )
+        levels = [Level.DEPARTMENT, Level.PROVINCE, Level.DISTRICT]
+        for depth, level in enumerate(levels):
+            name = f"{prefix}_{level}"
+            attrs: dict[str, Any] = {"data-territory-level": level}
+            if depth < 2:
+                child = f"id_{prefix}_{levels[depth + 1]}"
+                attrs |= {
+                    "hx-get": str(TERRITORY_OPTIONS_URL),
+                    "hx-trigger": "change",
+                    "hx-target": f"#{child}",
+                    "hx-swap": "innerHTML",
+                    "hx-vals": "js:{parent: this.value}",
+                    "hx-params": "parent",
+                    "data-territory-child": child,
+                }
+                if depth == 0:
+                    attrs["data-territory-grandchild"] = f"id_{prefix}_{levels[2]}"
+            self.fields[name] = forms.CharField(
+                label=level_labels[level],
+                required=required and depth == 0,
+                widget=forms.Select(
+                    choices=_blank(options[level], str(_("— elija —"))), attrs=attrs
+                ),
+                error_messages={"required": _("Elija al menos el departamento.")},
+            )
+
+    def _departments(self) -> list[tuple[str, str]]:
+        if self._department_options is None:
+            self._department_options = list(departments().values_list("code", "name"))
+        return self._department_options
+
+    def _chosen(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(name) or "").strip()
+        value = self.initial.get(name)
+        return str(value or "")
+
+    def clean_place(self, prefix: str, cleaned: dict[str, Any]) -> str | None:
+        """The ubigeo code of the deepest level chosen, after checking the levels agree."""
+        codes = [
+            str(cleaned.get(f"{prefix}_{level}") or "").strip()
+            for level in (Level.DEPARTMENT, Level.PROVINCE, Level.DISTRICT)
+        ]
+        if not any(codes):
+            return None
+        found = {u.code: u for u in Ubigeo.objects.filter(code__in=[c for c in codes if c])}
+        parent_code = ""
+        deepest = None
+        for code, level in zip(
+            codes, (Level.DEPARTMENT, Level.PROVINCE, Level.DISTRICT), strict=True
+        ):
+            name = f"{prefix}_{level}"
+            if not code:
+                break
+            ubigeo = found.get(code)
+            if ubigeo is None or ubigeo.level != level:
+                self.add_error(name, _("Ubigeo desconocido: %(code)s.") % {"code": code})
+                return None
+            if parent_code and (
+                (ubigeo.department_code if level == Level.PROVINCE else ubigeo.province_code)
+                != parent_code
+            ):
+                self.add_error(name, _("No pertenece al lugar elegido en el nivel superior."))
+                return None
+            parent_code = code
+            deepest = code
+        return deepest
+
+    @staticmethod
+    def place_initial(prefix: str, ubigeo: Ubigeo) -> dict[str, str]:
+        initial = {f"{prefix}_department": ubigeo.department_code}
+        if ubigeo.level in (Level.PROVINCE, Level.DISTRICT):
+            initial[f"{prefix}_province"] = (
+                ubigeo.code if ubigeo.level == Level.PROVINCE else ubigeo.province_code
+            )
+        if ubigeo.level == Level.DISTRICT:
+            initial[f"{prefix}_district"] = ubigeo.code
+        return initial
+
+
+# --- the case ----------------------------------------------------------------------------------
+
+
+class CaseForm(PlaceForm):
+    """All of a case's data. On create the user picks one of the institutions they edit for."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institución que registra"), queryset=Institution.objects.none()
+    )
+    name = forms.CharField(label=model_label(Case, "name"), max_length=250)
+    description = forms.CharField(
+        label=model_label(Case, "description"), required=False, widget=_textarea()
+    )
+    start_date = forms.DateField(label=model_label(Case, "start_date"), widget=_date_input())
+    end_date = forms.DateField(
+        label=model_label(Case, "end_date"), required=False, widget=_date_input()
+    )
+    typology = forms.ModelChoiceField(
+        label=model_label(Case, "typology"), queryset=Category.objects.none()
+    )
+    subtype = forms.ModelChoiceField(
+        label=model_label(Case, "subtype"),
+        queryset=Category.objects.none(),
+        required=False,
+        help_text=_("Para los casos socioambientales: la actividad."),
+    )
+    competent_authority = forms.ChoiceField(
+        label=model_label(Case, "competent_authority"),
+        choices=_blank(CompetentAuthority.choices),
+        required=False,
+    )
+    pcm_classification = forms.ChoiceField(
+        label=model_label(Case, "pcm_classification"),
+        choices=_blank(PcmClassification.choices),
+        required=False,
+    )
+    demands = forms.CharField(
+        label=model_label(Case, "demands"), required=False, widget=_textarea()
+    )
+    causes = forms.CharField(label=model_label(Case, "causes"), required=False, widget=_textarea())
+    triggers = forms.CharField(
+        label=model_label(Case, "triggers"), required=False, widget=_textarea()
+    )
+    legislation = forms.CharField(
+        label=model_label(Case, "legislation"), required=False, widget=_textarea()
+    )
+    investment = forms.CharField(
+        label=model_label(Case, "investment"), required=False, widget=_textarea()
+    )
+    investment_amount = forms.DecimalField(
+        label=model_label(Case, "investment_amount"),
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+    )
+    strategies = forms.CharField(
+        label=model_label(Case, "strategies"), required=False, widget=_textarea()
+    )
+    next_steps = forms.CharField(
+        label=model_label(Case, "next_steps"), required=False, widget=_textarea()
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=model_label(Case, "sectors"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    latitude = forms.FloatField(
+        label=model_label(Case, "latitude"), required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        label=model_label(Case, "longitude"), required=False, min_value=-180, max_value=180
+    )
+    confidential_fields = forms.MultipleChoiceField(
+        label=_("Campos confidenciales"),
+        help_text=_("Las otras instituciones verán «Confidencial» en lugar de su contenido."),
+        choices=[(name, model_label(Case, name)) for name in CONFIDENTIAL_CAPABLE_FIELDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # Groups for the template, in order (places are rendered between "when and where" and the rest).
+    SECTIONS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
+        (_("Identificación"), ("institution", "name", "description", "start_date", "end_date")),
+        (
+            _("Clasificación"),
+            ("typology", "subtype", "competent_authority", "pcm_classification", "sectors"),
+        ),
+        (
+            _("Análisis"),
+            (
+                "demands",
+                "causes",
+                "triggers",
+                "legislation",
+                "investment",
+                "investment_amount",
+                "strategies",
+                "next_steps",
+            ),
+        ),
+        (_("Punto en el mapa (opcional)"), ("latitude", "longitude")),
+        (_("Confidencialidad"), ("confidential_fields",)),
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, case: Case | None = None, **kwargs: Any) -> None:
+        if case is not None and not kwargs.get("initial"):
+            kwargs["initial"] = self.initial_for(case)
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if case is None:
+            institutions = institutions_with_role(user, EDITOR_ROLES)
+            field = self.fields["institution"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = institutions
+            if len(institutions) == 1:
+                field.empty_label = None
+                field.initial = institutions[0]
+            owner_ids = [i.pk for i in institutions]
+        else:
+            del self.fields["institution"]
+            owner_ids = [case.institution_id]
+        for name, kind in (
+            ("typology", CategoryKind.TYPOLOGY),
+            ("subtype", CategoryKind.SUBTYPE),
+            ("sectors", CategoryKind.SECTOR),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = self._categories(kind, owner_ids)
+        for i in range(MAX_PLACES):
+            self.add_place_fields(f"place{i}", required=i == 0)
+
+    @staticmethod
+    def _categories(kind: CategoryKind, owner_ids: list[int]) -> QuerySet[Category]:
+        return (
+            Category.objects.filter(kind=kind, is_active=True)
+            .filter(Q(institution__isnull=True) | Q(institution_id__in=owner_ids))
+            .order_by("sort_order", "name")
+        )
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        initial: dict[str, Any] = {f: getattr(case, f) for f in CASE_DATA_FIELDS}
+        initial["typology"] = case.typology_id
+        initial["subtype"] = case.subtype_id
+        initial["sectors"] = list(case.sectors.values_list("pk", flat=True))
+        places = sorted(
+            case.places.select_related("ubigeo"), key=lambda p: (not p.is_principal, p.pk)
+        )
+        for i, place in enumerate(places[:MAX_PLACES]):
+            initial |= cls.place_initial(f"place{i}", place.ubigeo)
+        return initial
+
+    @property
+    def place_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"place{i}_{level}"] for level in ("department", "province", "district")]
+            for i in range(MAX_PLACES)
+        ]
+
+    @property
+    def sections(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        institution = cleaned.get("institution") or (self.case.institution if self.case else None)
+        for name in ("typology", "subtype"):
+            category = cleaned.get(name)
+            if (
+                isinstance(category, Category)
+                and category.institution_id is not None
+                and institution is not None
+                and category.institution_id != institution.pk
+            ):
+                self.add_error(name, _("Esa categoría es de otra institución."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("La fecha de fin no puede ser anterior a la fecha de inicio.")
+            )
+        codes: list[str] = []
+        for i in range(MAX_PLACES):
+            code = self.clean_place(f"place{i}", cleaned)
+            if code is None:
+                continue
+            if code in codes:
+                self.add_error(f"place{i}_department", _("Este lugar ya está en la lista."))
+                continue
+            codes.append(code)
+        self.place_codes = codes
+        return cleaned
+
+    def case_data(self) -> dict[str, Any]:
+        data = {f: self.cleaned_data.get(f) for f in CASE_DATA_FIELDS}
+        for name in ("competent_authority", "pcm_classification"):
+            data[name] = data[name] or ""
+        for name in (
+            "description",
+            "demands",
+            "causes",
+            "triggers",
+            "legislation",
+            "investment",
+            "strategies",
+            "next_steps",
+        ):
+            data[name] = data[name] or ""
+        data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
+        data["sectors"] = list(self.cleaned_data.get("sectors") or [])
+        return data
+
+    def places(self) -> list[PlaceInput]:
+        return [PlaceInput(code, is_principal=i == 0) for i, code in enumerate(self.place_codes)]
+
+    # Service error keys that are not form field names.
+    SERVICE_FIELDS = {"sector": "sectors", "places": NON_FIELD_ERRORS}
+
+
+# --- the list's filters ------------------------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Buscar"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Código o nombre del caso")}
+        ),
+    )
+    state = forms.ChoiceField(
+        label=_("Estado"), required=False, choices=_blank(CaseState.choices, str(_("Todos")))
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"), required=False, choices=_blank(Phase.choices, str(_("Todas")))
+    )
+    typology = forms.ChoiceField(label=_("Tipología"), required=False)
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    institution = forms.ChoiceField(label=_("Institución"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Ordenar por"),
+        required=False,
+        choices=[
+            ("-start_date", _("Inicio (recientes primero)")),
+            ("start_date", _("Inicio (antiguos primero)")),
+            ("code", _("Código (A–Z)")),
+            ("-code", _("Código (Z–A)")),
+            ("name", _("Nombre (A–Z)")),
+            ("-name", _("Nombre (Z–A)")),
+            ("state", _("Estado")),
+            ("-state", _("Estado (inverso)")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        all_label = str(_("Todas"))
+        self.fields["typology"].choices = _blank(  # type: ignore[attr-defined]
+            shared_categories(CategoryKind.TYPOLOGY).values_list("code", "name"), all_label
+        )
+        self.fields["department"].choices = _blank(  # type: ignore[attr-defined]
+            departments().values_list("code", "name"), str(_("Todos"))
+        )
+        self.fields["institution"].choices = _blank(  # type: ignore[attr-defined]
+            [(i.slug, i.acronym or i.name) for i in filter_institutions()], all_label
+        )
+
+
+# --- workflow ----------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    name = forms.ChoiceField(choices=[(name, name) for name in TRANSITIONS])
+    reason = forms.CharField(label=_("Motivo"), required=False, widget=_textarea())
+    phase = forms.ChoiceField(
+        label=_("Fase"), choices=Phase.choices, required=False, initial=Phase.EARLY
+    )
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Fase"), choices=Phase.choices)
+    dialogue_mechanism = forms.ChoiceField(
+        label=_("Mecanismo de diálogo"),
+        choices=_blank(DialogueMechanism.choices),
+        required=False,
+    )
+    institution_role = forms.ChoiceField(
+        label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("phase") != Phase.DIALOGUE:
+            # The selects are hidden outside the dialogue phase; ignore what they still hold.
+            cleaned["dialogue_mechanism"] = ""
+            cleaned["institution_role"] = ""
+        return cleaned
+
+
+# --- records added to a case -------------------------------------------------------------------
+
+
+def _sub_event_choices() -> list[tuple[str, Any]]:
+    groups: list[tuple[str, Any]] = [("", "—")]
+    for event_type in EventType:
+        subs = [
+            (sub.value, sub.label) for sub in SubEventType if SUB_EVENT_PARENT[sub] == event_type
+        ]
+        groups.append((str(event_type.label), subs))
+    return groups
+
+
+class EventForm(PlaceForm):
+    event_date = forms.DateField(label=model_label(Event, "event_date"), widget=_date_input())
+    date_precision = forms.TypedChoiceField(
+        label=model_label(Event, "date_precision"),
+        choices=DatePrecision.choices,
+        coerce=int,
+        initial=DatePrecision.DAY,
+    )
+    event_type = forms.ChoiceField(
+        label=model_label(Event, "event_type"), choices=_blank(EventType.choices)
+    )
+    sub_event_type = forms.ChoiceField(
+        label=model_label(Event, "sub_event_type"), choices=_sub_event_choices()
+    )
+    protest_form = forms.ChoiceField(
+        label=model_label(Event, "protest_form"), choices=ProtestForm.choices, required=False
+    )
+    actor1 = forms.CharField(label=model_label(Event, "actor1"), max_length=200)
+    inter1 = forms.TypedChoiceField(
+        label=model_label(Event, "inter1"), choices=_blank(ActorTypeCode.choices), coerce=int
+    )
+    assoc_actor_1 = forms.CharField(
+        label=model_label(Event, "assoc_actor_1"), max_length=300, required=False
+    )
+    actor2 = forms.CharField(label=model_label(Event, "actor2"), max_length=200, required=False)
+    inter2 = forms.TypedChoiceField(
+        label=model_label(Event, "inter2"),
+        choices=_blank(ActorTypeCode.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    assoc_actor_2 = forms.CharField(
+        label=model_label(Event, "assoc_actor_2"), max_length=300, required=False
+    )
+    location = forms.CharField(label=model_label(Event, "location"), max_length=200, required=False)
+    latitude = forms.FloatField(
+        label=model_label(Event, "latitude"), required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        label=model_label(Event, "longitude"), required=False, min_value=-180, max_value=180
+    )
+    geo_precision = forms.TypedChoiceField(
+        label=model_label(Event, "geo_precision"),
+        choices=GeoPrecision.choices,
+        coerce=int,
+        initial=GeoPrecision.NEAR,
+    )
+    sources = forms.CharField(
+        label=model_label(Event, "sources"),
+        required=False,
+        widget=_textarea(),
+        help_text=_("Confidencial: solo su institución lo ve."),
+    )
+    source_scale = forms.CharField(
+        label=model_label(Event, "source_scale"), max_length=60, required=False
+    )
+    reported_by = forms.CharField(
+        label=model_label(Event, "reported_by"),
+        max_length=200,
+        required=False,
+        help_text=_("Confidencial: solo su institución lo ve."),
+    )
+    notes = forms.CharField(label=model_label(Event, "notes"), required=False, widget=_textarea())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_place_fields("place", required=True)
+        order = list(self.fields)
+        first_place = order.index("location")
+        places = ["place_department", "place_province", "place_district"]
+        rest = [name for name in order if name not in places]
+        self.order_fields(rest[:first_place] + places + rest[first_place:])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        event_type, sub = cleaned.get("event_type"), cleaned.get("sub_event_type")
+        if event_type and sub and SUB_EVENT_PARENT.get(sub) != event_type:
+            self.add_error("sub_event_type", _("El subtipo no corresponde al tipo de evento."))
+        self.ubigeo_code = self.clean_place("place", cleaned)
+        return cleaned
+
+    def event_data(self) -> dict[str, Any]:
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if not name.startswith("place_")
+        }
+        for name in ("protest_form",):
+            data[name] = data[name] or ""
+        data["ubigeo_code"] = self.ubigeo_code
+        return data
+
+    SERVICE_FIELDS = {"ubigeo_code": "place_department"}
+
+
+class VictimForm(forms.Form):
+    outcome = forms.ChoiceField(label=model_label(Victim, "outcome"), choices=VictimOutcome.choices)
+    group = forms.ChoiceField(
+        label=model_label(Victim, "group"),
+        choices=VictimGroup.choices,
+        initial=VictimGroup.CIVILIAN,
+    )
+    full_name = forms.CharField(
+        label=model_label(Victim, "full_name"), max_length=200, required=False
+    )
+    document_number = forms.CharField(
+        label=model_label(Victim, "document_number"), max_length=20, required=False
+    )
+    age = forms.IntegerField(
+        label=model_label(Victim, "age"), min_value=0, max_value=120, required=False
+    )
+    sex = forms.ChoiceField(label=model_label(Victim, "sex"), choices=Sex.choices, required=False)
+    notes = forms.CharField(label=model_label(Victim, "notes"), required=False, widget=_textarea())
+
+
+class ActorLinkForm(forms.Form):
+    """Link an existing actor, or describe a new one, with a role in the case."""
+
+    actor = forms.ModelChoiceField(
+        label=_("Actor ya registrado"),
+        queryset=Actor.objects.order_by("name"),
+        required=False,
+        to_field_name="uuid",
+        empty_label=_("— registrar uno nuevo —"),
+    )
+    new_name = forms.CharField(label=_("Nombre del nuevo actor"), max_length=250, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("Clase"), choices=ActorKind.choices, initial=ActorKind.ORGANISATION
+    )
+    new_organisation_type = forms.ChoiceField(
+        label=_("Tipo de actor"), choices=_blank(OrganisationType.choices), required=False
+    )
+    new_description = forms.CharField(label=_("Descripción"), required=False, widget=_textarea())
+    role = forms.ChoiceField(label=_("Rol en el caso"), choices=ActorRole.choices)
+    position = forms.CharField(label=_("Demandas y posición"), required=False, widget=_textarea())
+    intensity = forms.IntegerField(
+        label=_("Intensidad (1–5)"),
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text=_("1 baja, 5 muy alta"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("actor") is None and not (cleaned.get("new_name") or "").strip():
+            self.add_error(
+                "actor", _("Elija un actor registrado o escriba el nombre de uno nuevo.")
+            )
+        return cleaned
+
+    def actor_data(self) -> dict[str, Any]:
+        return {
+            "name": self.cleaned_data["new_name"],
+            "kind": self.cleaned_data["new_kind"],
+            "organisation_type": self.cleaned_data.get("new_organisation_type") or "",
+            "description": self.cleaned_data.get("new_description") or "",
+        }
+
+    SERVICE_FIELDS = {
+        "name": "new_name",
+        "kind": "new_kind",
+        "organisation_type": "new_organisation_type",
+        "description": "new_description",
+    }
+
+
+class NewsForm(forms.Form):
+    outlet = forms.CharField(label=model_label(NewsItem, "outlet"), max_length=150)
+    title = forms.CharField(label=model_label(NewsItem, "title"), max_length=300)
+    published_on = forms.DateField(
+        label=model_label(NewsItem, "published_on"), widget=_date_input()
+    )
+    url = forms.URLField(
+        label=model_label(NewsItem, "url"), max_length=500, required=False, assume_scheme="https"
+    )
+    region_code = forms.ChoiceField(label=_("Región"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = _blank(  # type: ignore[attr-defined]
+            departments().values_list("code", "name")
+        )
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Título"), max_length=250)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=EvidenceKind.choices)
+    keywords = forms.CharField(label=_("Palabras clave"), max_length=300, required=False)
+    file = forms.FileField(label=_("Archivo"))
+    is_confidential = forms.BooleanField(
+        label=_("Confidencial: solo mi institución la ve"), required=False
+    )

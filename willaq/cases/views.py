@@ -1,0 +1,565 @@
+"""Web pages of the case registry. Each view finds its object through ``access`` (404 when the
+user may not see it, 403 when they may only read it) and changes data only through ``services``."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from willaq.accounts.access import EDITOR_ROLES, institutions_with_role
+from willaq.accounts.models import User
+from willaq.cases import selectors, services
+from willaq.cases.access import (
+    CaseAccess,
+    can_add_records,
+    can_edit_event,
+    can_view_evidence,
+    get_case_for_edit,
+    get_case_for_user,
+    sees_event_sources,
+    sees_victim_identity,
+    visible_evidence,
+)
+from willaq.cases.choices import CONFIDENTIAL_CAPABLE_FIELDS, SUB_EVENT_PARENT, CaseState, Phase
+from willaq.cases.forms import (
+    ActorLinkForm,
+    CaseFilterForm,
+    CaseForm,
+    EventForm,
+    EvidenceForm,
+    NewsForm,
+    PhaseForm,
+    TransitionForm,
+    VictimForm,
+    apply_service_errors,
+    model_label,
+)
+from willaq.cases.history import case_history
+from willaq.cases.models import Case, Event, Evidence, Victim
+
+GET_POST = ["GET", "POST"]
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _is_htmx_partial(request: HttpRequest) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:detail", kwargs={"case_uuid": case.uuid})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- dashboard and list ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "board": selectors.dashboard(user),
+            "can_create": institutions_with_role(user, EDITOR_ROLES).exists(),
+        },
+    )
+
+
+@dataclass
+class Column:
+    label: str
+    next: str = ""  # the sort a click on the header asks for
+    current: str = ""  # "ascending" / "descending" when the list is sorted by this column
+
+
+def _columns(sort: str) -> list[Column]:
+    columns = []
+    for key, label in (
+        ("code", _("Código")),
+        ("name", _("Caso")),
+        ("state", _("Estado")),
+        ("", _("Tipología")),
+        ("", _("Lugar principal")),
+        ("", _("Institución")),
+        ("start_date", _("Inicio")),
+    ):
+        if not key:
+            columns.append(Column(label))
+            continue
+        current = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
+        columns.append(Column(label, next=f"-{key}" if sort == key else key, current=current))
+    return columns
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CaseFilterForm(request.GET)
+    form.is_valid()  # invalid values are simply dropped from the filters
+    filters = selectors.CaseFilters.from_data(form.cleaned_data)
+    paginator = Paginator(selectors.filter_cases(user, filters), selectors.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filters": filters, "columns": _columns(filters.sort)}
+    template = "cases/partials/case_rows.html" if _is_htmx_partial(request) else "cases/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- one case ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Fact:
+    """One line of the case summary."""
+
+    label: str
+    value: Any
+    confidential: bool = False  # hidden from this user
+    marked: bool = False  # marked confidential by its institution (shown to its members)
+    multiline: bool = False
+
+
+@dataclass
+class EventView:
+    event: Event
+    sees_sources: bool
+    sees_victims: bool
+    can_edit: bool
+    victims: list[Victim] = field(default_factory=list)
+
+
+@dataclass
+class TransitionOption:
+    name: str
+    label: str
+    needs_reason: bool
+    picks_phase: bool
+    form: TransitionForm | None = None
+
+
+def _facts(case: Case, access: CaseAccess) -> list[Fact]:
+    def label(name: str) -> str:
+        return str(model_label(Case, name))
+
+    def fact(name: str, value: Any, multiline: bool = False) -> Fact:
+        marked = name in (case.confidential_fields or [])
+        hidden = marked and not access.sees_confidential
+        return Fact(
+            label(name),
+            None if hidden else value,
+            confidential=hidden,
+            marked=marked,
+            multiline=multiline,
+        )
+
+    always = {label(name) for name in ("code", "start_date", "end_date", "typology")}
+    facts = [
+        fact("code", case.display_code),
+        fact("institution", case.institution.name),
+        fact("state", case.get_state_display()),
+    ]
+    if case.phase:
+        facts.append(fact("phase", case.get_phase_display()))
+    if case.phase == Phase.DIALOGUE:
+        facts += [
+            fact("dialogue_mechanism", case.get_dialogue_mechanism_display()),
+            fact("institution_role", case.get_institution_role_display()),
+        ]
+    facts += [
+        fact("start_date", case.start_date),
+        fact("end_date", case.end_date),
+        fact("typology", case.typology.name),
+        fact("subtype", case.subtype.name if case.subtype else ""),
+        fact("competent_authority", case.get_competent_authority_display()),
+        fact("pcm_classification", case.get_pcm_classification_display()),
+        fact("sectors", ", ".join(s.name for s in case.sectors.all())),
+    ]
+    for name in CONFIDENTIAL_CAPABLE_FIELDS:
+        facts.append(fact(name, getattr(case, name), multiline=True))
+    facts.append(fact("investment_amount", case.investment_amount))
+    if case.latitude is not None:
+        facts.append(Fact(str(_("Punto")), f"{case.latitude:.5f}, {case.longitude:.5f}"))
+    if case.approved_at:
+        facts.append(fact("approved_at", case.approved_at))
+    # Leave out optional fields nobody filled in (a long list of dashes is hard to read on a phone).
+    return [f for f in facts if f.confidential or f.value not in (None, "") or f.label in always]
+
+
+def _transition_options(
+    user: User, case: Case, bound: TransitionForm | None = None
+) -> list[TransitionOption]:
+    options = []
+    bound_name = bound.data.get("name") if bound is not None else None
+    for name in services.allowed_transitions(user, case):
+        transition = services.TRANSITIONS[name]
+        options.append(
+            TransitionOption(
+                name=name,
+                label=services.transition_label(name),
+                needs_reason=transition.needs_reason,
+                picks_phase=transition.target == CaseState.ACTIVE,
+                form=bound if bound_name == name else None,
+            )
+        )
+    return options
+
+
+def _detail_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    transition_form: TransitionForm | None = None,
+    phase_form: PhaseForm | None = None,
+) -> dict[str, Any]:
+    user = _user(request)
+    access = CaseAccess.for_user(user, case)
+    events = [
+        EventView(
+            event=event,
+            sees_sources=sees_event_sources(user, event),
+            sees_victims=sees_victim_identity(user, event),
+            can_edit=can_edit_event(user, event),
+            victims=list(event.victims.all()) if sees_victim_identity(user, event) else [],
+        )
+        for event in selectors.case_events(case)
+    ]
+    if phase_form is None and case.state == CaseState.ACTIVE and access.can_edit:
+        phase_form = PhaseForm(
+            initial={
+                "phase": case.phase,
+                "dialogue_mechanism": case.dialogue_mechanism,
+                "institution_role": case.institution_role,
+            }
+        )
+    transitions = _transition_options(user, case, transition_form)
+    stray_transition_errors = (
+        transition_form is not None
+        and transition_form.errors
+        and not any(t.form is not None for t in transitions)
+    )
+    return {
+        "case": case,
+        "access": access,
+        "facts": _facts(case, access),
+        "places": selectors.case_places(case),
+        "actor_groups": selectors.case_actors_by_role(case),
+        "events": events,
+        "news": selectors.case_news(case),
+        "evidence": list(visible_evidence(user, case).select_related("institution")),
+        "history": case_history(case, user),
+        "transitions": transitions,
+        "transition_form": transition_form if stray_transition_errors else None,
+        "phase_form": phase_form,
+        "phase_choices": Phase.choices,
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    case = get_case_for_user(_user(request), case_uuid)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not institutions_with_role(user, EDITOR_ROLES).exists():
+        raise PermissionDenied(_("No es analista de ninguna institución."))
+    form = CaseForm(request.POST if request.method == "POST" else None, user=user)
+    if form.is_bound and form.is_valid():
+        try:
+            case = services.create_case(
+                user=user,
+                institution=form.cleaned_data["institution"],
+                data=form.case_data(),
+                places=form.places(),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, CaseForm.SERVICE_FIELDS)
+        else:
+            messages.success(
+                request, _("Caso «%(name)s» registrado como borrador.") % {"name": case.name}
+            )
+            return redirect(_case_url(case))
+    return render(request, "cases/case_form.html", {"form": form, "case": None})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def case_edit(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_edit(user, case_uuid)
+    form = CaseForm(request.POST if request.method == "POST" else None, user=user, case=case)
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_case(user=user, case=case, data=form.case_data(), places=form.places())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, CaseForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect(_case_url(case))
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_edit(user, case_uuid)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.transition_case(
+                user=user,
+                case=case,
+                name=form.cleaned_data["name"],
+                reason=form.cleaned_data["reason"] or "",
+                phase=form.cleaned_data["phase"] or Phase.EARLY,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
+        else:
+            if case.code and form.cleaned_data["name"].startswith("approve"):
+                text = _("Caso aprobado con el código %(code)s.") % {"code": case.code}
+            else:
+                text = _("El caso ahora está «%(state)s».") % {"state": case.get_state_display()}
+            messages.success(request, text)
+            return redirect(_case_url(case))
+    messages.error(request, _("No se pudo cambiar el estado del caso."))
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, transition_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_edit(user, case_uuid)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_phase(
+                user=user,
+                case=case,
+                phase=form.cleaned_data["phase"],
+                dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
+                institution_role=form.cleaned_data["institution_role"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Fase actualizada."))
+            return redirect(_case_url(case, "fase"))
+    messages.error(request, _("No se pudo cambiar la fase del caso."))
+    case.refresh_from_db()
+    return render(
+        request, "cases/detail.html", _detail_context(request, case, phase_form=form), status=400
+    )
+
+
+# --- records added to a case -------------------------------------------------------------------
+
+
+def _case_for_records(user: User, case_uuid: UUID) -> Case:
+    case = get_case_for_user(user, case_uuid)
+    if not can_add_records(user, case):
+        raise PermissionDenied(_("No puede añadir registros a este caso."))
+    return case
+
+
+def _record_page(
+    request: HttpRequest, case: Case, form: Any, title: str, **extra: Any
+) -> HttpResponse:
+    context = {"case": case, "form": form, "title": title, **extra}
+    return render(request, "cases/record_form.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case_for_records(user, case_uuid)
+    form = EventForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            event = services.record_event(user=user, case=case, data=form.event_data())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, EventForm.SERVICE_FIELDS)
+        else:
+            messages.success(
+                request, _("Evento registrado. Puede añadir sus víctimas desde la línea de tiempo.")
+            )
+            return redirect(_case_url(case, f"evento-{event.uuid}"))
+    return _record_page(
+        request,
+        case,
+        form,
+        _("Registrar evento"),
+        sub_event_parent={str(k): str(v) for k, v in SUB_EVENT_PARENT.items()},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    event = Event.objects.select_related("case").filter(uuid=event_uuid).first()
+    if event is None:
+        raise Http404("event")
+    case = get_case_for_user(user, event.case.uuid)
+    if not can_edit_event(user, event):
+        raise PermissionDenied(
+            _("Solo los analistas de la institución del evento registran víctimas.")
+        )
+    form = VictimForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.record_victim(user=user, event=event, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Víctima registrada."))
+            return redirect(_case_url(case, f"evento-{event.uuid}"))
+    return _record_page(
+        request,
+        case,
+        form,
+        _("Registrar víctima"),
+        event=event,
+        action=reverse("cases:victim_create", kwargs={"event_uuid": event.uuid}),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case_for_records(user, case_uuid)
+    form = ActorLinkForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            with transaction.atomic():
+                actor = form.cleaned_data["actor"]
+                if actor is None:
+                    try:
+                        actor = services.create_actor(
+                            user=user,
+                            institution=services.acting_institution(user, case),
+                            data=form.actor_data(),
+                        )
+                    except ValidationError as exc:
+                        apply_service_errors(form, exc, ActorLinkForm.SERVICE_FIELDS)
+                        raise
+                services.link_actor(
+                    user=user,
+                    case=case,
+                    actor=actor,
+                    role=form.cleaned_data["role"],
+                    position=form.cleaned_data["position"] or "",
+                    intensity=form.cleaned_data["intensity"],
+                )
+        except ValidationError as exc:
+            if not form.errors:
+                apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Actor «%(name)s» vinculado al caso.") % {"name": actor})
+            return redirect(_case_url(case, "actores"))
+    return _record_page(request, case, form, _("Vincular actor"))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def news_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case_for_records(user, case_uuid)
+    form = NewsForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.add_news(user=user, case=case, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Noticia añadida."))
+            return redirect(_case_url(case, "noticias"))
+    return _record_page(request, case, form, _("Añadir noticia"))
+
+
+@login_required
+@require_http_methods(GET_POST)
+def evidence_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case_for_records(user, case_uuid)
+    posted = request.method == "POST"
+    form = EvidenceForm(request.POST if posted else None, request.FILES if posted else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.add_evidence(
+                user=user,
+                case=case,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                keywords=form.cleaned_data["keywords"] or "",
+                is_confidential=form.cleaned_data["is_confidential"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Evidencia adjuntada."))
+            return redirect(_case_url(case, "evidencias"))
+    return _record_page(request, case, form, _("Adjuntar evidencia"), multipart=True)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, evidence_uuid: UUID) -> FileResponse:
+    """The file, after the access rule; its existence is not revealed to others."""
+    user = _user(request)
+    evidence = (
+        Evidence.objects.select_related("case", "case__institution")
+        .filter(uuid=evidence_uuid)
+        .first()
+    )
+    if evidence is None or not can_view_evidence(user, evidence):
+        raise Http404("evidence")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("evidence file") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or str(evidence.file.name).rsplit("/", 1)[-1],
+        content_type=evidence.content_type,
+    )
