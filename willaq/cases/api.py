@@ -1,3 +1,577 @@
-from ninja import Router
+"""API v1 of the case registry: cases, events, actors and reference data.
+
+Every read is scoped by willaq.cases.access and every write goes through willaq.cases.services,
+so the API and the HTML views apply one rule. Errors are answered by the handlers registered in
+config/api.py (422 with field messages, 403, 404), all documented per operation.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router
+from ninja.errors import AuthenticationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from willaq.accounts.access import (
+    EDITOR_ROLES,
+    AnyUser,
+    institution_ids,
+    institutions_with_role,
+)
+from willaq.accounts.models import Institution, User
+from willaq.cases import services
+from willaq.cases.access import (
+    CaseAccess,
+    get_case_for_user,
+    redact_case_value,
+    visible_cases,
+)
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    SUB_EVENT_PARENT,
+    ActorKind,
+    ActorRole,
+    ActorTypeCode,
+    CaseState,
+    CompetentAuthority,
+    DatePrecision,
+    DialogueMechanism,
+    EventType,
+    GeoPrecision,
+    InstitutionRole,
+    OrganisationType,
+    PcmClassification,
+    Phase,
+    ProtestForm,
+    SubEventType,
+    VictimGroup,
+    VictimOutcome,
+)
+from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Category, Event
+from willaq.cases.schemas import (
+    ActorFilters,
+    ActorIn,
+    ActorOut,
+    CaseActorIn,
+    CaseActorOut,
+    CaseCreateIn,
+    CaseFieldsIn,
+    CaseFilters,
+    CaseListOut,
+    CaseOut,
+    CasePatchIn,
+    CategoryFilters,
+    CategoryOut,
+    ChoicesOut,
+    ErrorOut,
+    EventIn,
+    EventOut,
+    PhaseIn,
+    PlaceIn,
+    TransitionIn,
+)
 
 router = Router()
+
+# Errors every authenticated operation may answer: an unreadable request (400), no or a bad
+# token (401), and parameters or a body that do not validate (422).
+_COMMON_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+READ_ERRORS = _COMMON_ERRORS
+OBJECT_READ_ERRORS = _COMMON_ERRORS | {404: ErrorOut}
+WRITE_ERRORS = _COMMON_ERRORS | {403: ErrorOut}
+OBJECT_WRITE_ERRORS = _COMMON_ERRORS | {403: ErrorOut, 404: ErrorOut}
+
+# Text fields an API client may clear by sending null (stored as "").
+_BLANK_WHEN_NULL = frozenset(
+    {
+        "description",
+        "demands",
+        "causes",
+        "triggers",
+        "legislation",
+        "investment",
+        "strategies",
+        "next_steps",
+        "competent_authority",
+        "pcm_classification",
+        "name",
+    }
+)
+
+
+class PageParams(LimitOffsetPagination.Input):
+    limit: int = Field(50, ge=1, le=200, description="Elementos por página (máx. 200).")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="Elementos que se saltan.")
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset pagination with bounds a database can hold."""
+
+    Input = PageParams
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    """The authenticated user (the API authenticates every operation before calling it)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise AuthenticationError
+    return user
+
+
+def _institution(slug: str, field: str = "institution") -> Institution:
+    institution = Institution.objects.filter(slug=slug, is_active=True).first()
+    if institution is None:
+        raise ValidationError({field: _("Institución desconocida: «%(slug)s».") % {"slug": slug}})
+    return institution
+
+
+# Services name a few fields after the model; the API reports them under the body's names.
+_CASE_FIELD_NAMES = {"sector": "sectors"}
+_EVENT_FIELD_NAMES = {"ubigeo_code": "ubigeo"}
+
+
+@contextmanager
+def _body_field_names(renames: dict[str, str]) -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {renames.get(field, field): errors for field, errors in exc.error_dict.items()}
+        ) from exc
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _case_data(payload: CaseFieldsIn, exclude: set[str]) -> dict[str, Any]:
+    """The fields the client sent, in the shape services.create_case/update_case expect."""
+    data: dict[str, Any] = {}
+    for field, value in payload.model_dump(exclude_unset=True, exclude=exclude).items():
+        if value is None and field in _BLANK_WHEN_NULL:
+            value = ""
+        elif value is None and field in ("sectors", "confidential_fields"):
+            value = []
+        data[field] = _plain(value)
+    return data
+
+
+def _places(places: list[PlaceIn]) -> list[services.PlaceInput]:
+    return [services.PlaceInput(ubigeo_code=p.ubigeo, is_principal=p.principal) for p in places]
+
+
+def _case_list_queryset(user: AnyUser) -> QuerySet[Case]:
+    return (
+        visible_cases(user)
+        .select_related("institution", "typology", "subtype")
+        .prefetch_related(Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo")))
+    )
+
+
+def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
+    """The full case as this user may see it: confidential fields of other institutions → null."""
+    prefetch_related_objects(
+        [case],
+        Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo")),
+        "sectors",
+        Prefetch(
+            "case_actors",
+            queryset=CaseActor.objects.select_related("actor__institution").order_by(
+                "role", "actor__name"
+            ),
+        ),
+    )
+    access = CaseAccess.for_user(user, case)
+    out: dict[str, Any] = {
+        field: getattr(case, field)
+        for field in (
+            "uuid",
+            "code",
+            "name",
+            "state",
+            "phase",
+            "institution",
+            "typology",
+            "subtype",
+            "start_date",
+            "end_date",
+            "competent_authority",
+            "dialogue_mechanism",
+            "institution_role",
+            "pcm_classification",
+            "investment_amount",
+            "latitude",
+            "longitude",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        )
+    }
+    for field in CONFIDENTIAL_CAPABLE_FIELDS:
+        out[field] = redact_case_value(user, case, field, getattr(case, field))
+    out["confidential_fields"] = sorted(case.confidential_fields or [])
+    out["places"] = list(case.places.all())
+    out["sectors"] = list(case.sectors.all())
+    out["actors"] = list(case.case_actors.all())
+    out["permissions"] = {
+        "can_edit": access.can_edit,
+        "can_approve": access.can_approve,
+        "can_add_records": access.can_add_records,
+        "sees_confidential": access.sees_confidential,
+        "transitions": services.allowed_transitions(user, case),
+    }
+    return out
+
+
+def _event_queryset() -> QuerySet[Event]:
+    return Event.objects.select_related("case", "institution", "ubigeo").prefetch_related("victims")
+
+
+def _visible_actors(user: AnyUser) -> QuerySet[Actor]:
+    """Actors of the user's institutions, and actors linked to a case the user may see."""
+    actors = Actor.objects.select_related("institution")
+    if user.is_superuser:
+        return actors
+    in_visible_case = CaseActor.objects.filter(actor=OuterRef("pk"), case__in=visible_cases(user))
+    return actors.filter(Q(institution_id__in=institution_ids(user)) | Exists(in_visible_case))
+
+
+def _choices(choices: Any) -> list[dict[str, Any]]:
+    return [{"code": value, "label": str(label)} for value, label in choices.choices]
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases",
+    response={200: list[CaseListOut], **READ_ERRORS},
+    tags=["casos"],
+    summary="Lista de casos visibles",
+)
+@paginate(Pagination)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
+    """Cases of the shared registry, plus the drafts and proposals of the user's institutions."""
+    cases = _case_list_queryset(_user(request))
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.phase:
+        cases = cases.filter(phase=filters.phase)
+    if filters.typology:
+        cases = cases.filter(
+            Q(typology__code=filters.typology) | Q(typology__maps_to__code=filters.typology)
+        )
+    if filters.department:
+        cases = cases.filter(
+            Exists(
+                CasePlace.objects.filter(
+                    case=OuterRef("pk"), ubigeo__department_code=filters.department
+                )
+            )
+        )
+    if filters.institution:
+        cases = cases.filter(institution__slug=filters.institution)
+    if filters.q:
+        cases = cases.filter(Q(code__icontains=filters.q) | Q(name__icontains=filters.q))
+    if filters.updated_since:
+        cases = cases.filter(updated_at__gte=filters.updated_since)
+    return cases.order_by(filters.ordering, "-pk")
+
+
+@router.get(
+    "/cases/{case_uuid}",
+    response={200: CaseOut, **OBJECT_READ_ERRORS},
+    tags=["casos"],
+    summary="Detalle de un caso",
+)
+def get_case(request: HttpRequest, case_uuid: UUID) -> dict[str, Any]:
+    user = _user(request)
+    return _case_out(user, get_case_for_user(user, case_uuid))
+
+
+@router.post(
+    "/cases",
+    response={201: CaseOut, **WRITE_ERRORS},
+    tags=["casos"],
+    summary="Registrar un caso (borrador)",
+)
+def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str, Any]]:
+    user = _user(request)
+    institution = _institution(payload.institution)
+    with _body_field_names(_CASE_FIELD_NAMES):
+        case = services.create_case(
+            user=user,
+            institution=institution,
+            data=_case_data(payload, exclude={"institution", "places"}),
+            places=_places(payload.places),
+        )
+    return Status(201, _case_out(user, case))
+
+
+@router.patch(
+    "/cases/{case_uuid}",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Modificar los datos de un caso",
+)
+def update_case(request: HttpRequest, case_uuid: UUID, payload: CasePatchIn) -> dict[str, Any]:
+    """Only the fields sent change; `places`, when sent, replaces every place."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    places = _places(payload.places) if payload.places is not None else None
+    with _body_field_names(_CASE_FIELD_NAMES):
+        case = services.update_case(
+            user=user, case=case, data=_case_data(payload, exclude={"places"}), places=places
+        )
+    return _case_out(user, case)
+
+
+@router.post(
+    "/cases/{case_uuid}/transitions",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Cambiar el estado de un caso",
+)
+def transition_case(request: HttpRequest, case_uuid: UUID, payload: TransitionIn) -> dict[str, Any]:
+    """Apply a workflow transition (`permissions.transitions` lists those allowed now)."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    case = services.transition_case(
+        user=user,
+        case=case,
+        name=payload.transition,
+        reason=payload.reason,
+        phase=_plain(payload.phase),
+    )
+    return _case_out(user, case)
+
+
+@router.post(
+    "/cases/{case_uuid}/phase",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Cambiar la fase de un caso activo",
+)
+def change_phase(request: HttpRequest, case_uuid: UUID, payload: PhaseIn) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    case = services.change_phase(
+        user=user,
+        case=case,
+        phase=_plain(payload.phase),
+        dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
+        institution_role=_plain(payload.institution_role) or "",
+    )
+    return _case_out(user, case)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_uuid}/events",
+    response={200: list[EventOut], **OBJECT_READ_ERRORS},
+    tags=["eventos"],
+    summary="Eventos de un caso",
+)
+@paginate(Pagination)
+def list_case_events(request: HttpRequest, case_uuid: UUID) -> QuerySet[Event]:
+    """Sources and reporter are null for other institutions; victims' identities too."""
+    case = get_case_for_user(_user(request), case_uuid)
+    return _event_queryset().filter(case=case).order_by("-event_date", "-pk")
+
+
+@router.post(
+    "/cases/{case_uuid}/events",
+    response={201: EventOut, **OBJECT_WRITE_ERRORS},
+    tags=["eventos"],
+    summary="Registrar un evento en un caso",
+)
+def create_event(request: HttpRequest, case_uuid: UUID, payload: EventIn) -> Status[Event]:
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    institution = _institution(payload.institution) if payload.institution else None
+    data = {
+        field: _plain(value)
+        for field, value in payload.model_dump(exclude={"institution", "ubigeo"}).items()
+    }
+    data["ubigeo_code"] = payload.ubigeo
+    with _body_field_names(_EVENT_FIELD_NAMES):
+        event = services.record_event(user=user, case=case, data=data, institution=institution)
+    return Status(201, _event_queryset().get(pk=event.pk))
+
+
+@router.get(
+    "/events/{event_uuid}",
+    response={200: EventOut, **OBJECT_READ_ERRORS},
+    tags=["eventos"],
+    summary="Detalle de un evento",
+)
+def get_event(request: HttpRequest, event_uuid: UUID) -> Event:
+    event = (
+        _event_queryset().filter(uuid=event_uuid, case__in=visible_cases(_user(request))).first()
+    )
+    if event is None:
+        raise Http404("event")
+    return event
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/actors",
+    response={200: list[ActorOut], **READ_ERRORS},
+    tags=["actores"],
+    summary="Lista de actores",
+)
+@paginate(Pagination)
+def list_actors(request: HttpRequest, filters: Query[ActorFilters]) -> QuerySet[Actor]:
+    """Actors registered by the user's institutions or linked to a case the user may see."""
+    actors = _visible_actors(_user(request))
+    if filters.q:
+        actors = actors.filter(name__icontains=filters.q)
+    if filters.kind:
+        actors = actors.filter(kind=filters.kind)
+    if filters.organisation_type:
+        actors = actors.filter(organisation_type=filters.organisation_type)
+    return actors.order_by("name", "pk")
+
+
+@router.post(
+    "/actors",
+    response={201: ActorOut, **WRITE_ERRORS},
+    tags=["actores"],
+    summary="Registrar un actor",
+)
+def create_actor(request: HttpRequest, payload: ActorIn) -> Status[Actor]:
+    """The actor belongs to `institution`, or by default to the user's first institution."""
+    user = _user(request)
+    if payload.institution:
+        institution = _institution(payload.institution)
+    else:
+        institution_or_none = institutions_with_role(user, EDITOR_ROLES).order_by("pk").first()
+        if institution_or_none is None:
+            raise PermissionDenied(_("No puede registrar actores para ninguna institución."))
+        institution = institution_or_none
+    data = {
+        field: _plain(value) for field, value in payload.model_dump(exclude={"institution"}).items()
+    }
+    actor = services.create_actor(user=user, institution=institution, data=data)
+    return Status(201, actor)
+
+
+@router.post(
+    "/cases/{case_uuid}/actors",
+    response={200: CaseActorOut, 201: CaseActorOut, **OBJECT_WRITE_ERRORS},
+    tags=["actores"],
+    summary="Vincular un actor a un caso",
+)
+def link_actor(request: HttpRequest, case_uuid: UUID, payload: CaseActorIn) -> Status[CaseActor]:
+    """Links the actor with a role (201), or updates the role of an existing link (200)."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    actor = _visible_actors(user).filter(uuid=payload.actor).first()
+    if actor is None:
+        raise ValidationError({"actor": _("Actor desconocido.")})
+    existed = CaseActor.objects.filter(case=case, actor=actor).exists()
+    link = services.link_actor(
+        user=user,
+        case=case,
+        actor=actor,
+        role=_plain(payload.role),
+        position=payload.position,
+        intensity=payload.intensity,
+    )
+    link = CaseActor.objects.select_related("actor__institution").get(pk=link.pk)
+    return Status(200 if existed else 201, link)
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/reference/categories",
+    response={200: list[CategoryOut], **READ_ERRORS},
+    tags=["referencia"],
+    summary="Categorías: compartidas y las propias de sus instituciones",
+)
+def list_categories(request: HttpRequest, filters: Query[CategoryFilters]) -> list[dict[str, Any]]:
+    user = _user(request)
+    categories = Category.objects.filter(is_active=True).select_related(
+        "parent", "institution", "maps_to"
+    )
+    if not user.is_superuser:
+        categories = categories.filter(
+            Q(institution__isnull=True) | Q(institution_id__in=institution_ids(user))
+        )
+    if filters.kind:
+        categories = categories.filter(kind=filters.kind)
+    return [
+        {
+            "kind": c.kind,
+            "code": c.code,
+            "name": c.name,
+            "parent": c.parent.code if c.parent else None,
+            "institution": c.institution.slug if c.institution else None,
+            "maps_to": c.maps_to.code if c.maps_to else None,
+        }
+        for c in categories.order_by("kind", "institution_id", "sort_order", "name")
+    ]
+
+
+@router.get(
+    "/reference/choices",
+    response={200: ChoicesOut, **READ_ERRORS},
+    tags=["referencia"],
+    summary="Vocabularios fijos: código y etiqueta",
+)
+def list_choices(request: HttpRequest) -> dict[str, Any]:
+    """Labels come in the request's language (Spanish by default)."""
+    sub_event_labels = dict(SubEventType.choices)
+    return {
+        "states": _choices(CaseState),
+        "phases": _choices(Phase),
+        "transitions": [
+            {"code": name, "label": services.transition_label(name)}
+            for name in services.TRANSITIONS
+        ],
+        "dialogue_mechanisms": _choices(DialogueMechanism),
+        "institution_roles": _choices(InstitutionRole),
+        "competent_authorities": _choices(CompetentAuthority),
+        "pcm_classifications": _choices(PcmClassification),
+        "actor_roles": _choices(ActorRole),
+        "actor_kinds": _choices(ActorKind),
+        "organisation_types": _choices(OrganisationType),
+        "event_types": [
+            {
+                "code": value,
+                "label": str(label),
+                "sub_event_types": [
+                    {"code": _plain(sub), "label": str(sub_event_labels[sub])}
+                    for sub, parent in SUB_EVENT_PARENT.items()
+                    if parent == value
+                ],
+            }
+            for value, label in EventType.choices
+        ],
+        "protest_forms": _choices(ProtestForm),
+        "actor_type_codes": _choices(ActorTypeCode),
+        "date_precisions": _choices(DatePrecision),
+        "geo_precisions": _choices(GeoPrecision),
+        "victim_outcomes": _choices(VictimOutcome),
+        "victim_groups": _choices(VictimGroup),
+    }

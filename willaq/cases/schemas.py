@@ -1,0 +1,495 @@
+"""Pydantic schemas of the cases API (v1): what goes in, what comes out.
+
+Input schemas type and bound the values (enums, ranges, six-digit ubigeo codes) so the OpenAPI
+document says what is accepted; every business rule stays in services.py and access.py.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
+
+from willaq.accounts.access import AnyUser
+from willaq.cases.access import sees_event_sources, sees_victim_identity
+from willaq.cases.choices import (
+    ActorKind,
+    ActorRole,
+    ActorTypeCode,
+    CaseState,
+    CategoryKind,
+    CompetentAuthority,
+    DatePrecision,
+    DialogueMechanism,
+    EventType,
+    GeoPrecision,
+    InstitutionRole,
+    OrganisationType,
+    PcmClassification,
+    Phase,
+    ProtestForm,
+    SubEventType,
+)
+from willaq.cases.models import Actor, Case, CasePlace, Event, Victim
+
+UBIGEO_PATTERN = r"^[0-9]{6}$"
+
+CaseOrdering = Literal[
+    "start_date", "-start_date", "updated_at", "-updated_at", "name", "-name", "code", "-code"
+]
+TransitionName = Literal[
+    "submit",
+    "return",
+    "approve",
+    "approve_pre_conflict",
+    "escalate",
+    "to_latent",
+    "reactivate",
+    "reactivate_withdrawn",
+    "resolve",
+    "withdraw",
+]
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    """Every error response: a sentence, and the messages of each field when a field is at fault."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    return False
+
+
+class InputSchema(Schema):
+    """Base of request bodies and filters: only known fields, and no NUL characters, which
+    PostgreSQL cannot hold or compare (the error handler turns "nul_character" into a sentence)."""
+
+    # Unknown fields are refused (a misspelt field is not silently ignored); this also makes
+    # pydantic check the body is a JSON object before ninja reads it attribute by attribute.
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("nul_character")
+        return value
+
+
+class CaseFilters(InputSchema):
+    state: CaseState | None = Field(None, description="Estado del caso.")
+    phase: Phase | None = Field(None, description="Fase (solo casos activos).")
+    typology: str | None = Field(
+        None, max_length=60, description="Código de tipología (compartida o propia)."
+    )
+    department: str | None = Field(
+        None,
+        pattern=UBIGEO_PATTERN,
+        description="Ubigeo de un departamento: casos con algún lugar en él.",
+    )
+    institution: str | None = Field(
+        None, max_length=60, description="Identificador de la institución que registra."
+    )
+    q: str | None = Field(None, max_length=100, description="Busca en el código y el nombre.")
+    updated_since: dt.datetime | None = Field(None, description="Modificados desde (ISO 8601).")
+    ordering: CaseOrdering = Field("-start_date", description="Orden de la lista.")
+
+    @field_validator("updated_since")
+    @classmethod
+    def _representable_in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """The database compares in UTC: a date at the edge of the calendar cannot be."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError("out_of_range") from exc
+        return value
+
+
+class ActorFilters(InputSchema):
+    q: str | None = Field(None, max_length=100, description="Busca en el nombre.")
+    kind: ActorKind | None = None
+    organisation_type: OrganisationType | None = None
+
+
+class CategoryFilters(InputSchema):
+    kind: CategoryKind | None = None
+
+
+class PlaceIn(InputSchema):
+    ubigeo: str = Field(..., pattern=UBIGEO_PATTERN, description="Código INEI de 6 dígitos.")
+    principal: bool = False
+
+
+class CaseFieldsIn(InputSchema):
+    """Fields shared by creation and update (all optional here; creation requires some)."""
+
+    description: str | None = None
+    end_date: dt.date | None = None
+    subtype: str | None = Field(None, max_length=60, description="Código de subtipo.")
+    competent_authority: CompetentAuthority | None = None
+    pcm_classification: PcmClassification | None = None
+    demands: str | None = None
+    causes: str | None = None
+    triggers: str | None = None
+    legislation: str | None = None
+    investment: str | None = None
+    investment_amount: Decimal | None = Field(None, max_digits=16, decimal_places=2)
+    strategies: str | None = None
+    next_steps: str | None = None
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    confidential_fields: list[str] | None = Field(
+        None, description="Campos que otras instituciones no verán."
+    )
+    sectors: list[str] | None = Field(None, description="Códigos de sectores del Estado.")
+
+
+class CaseCreateIn(CaseFieldsIn):
+    institution: str = Field(..., max_length=60, description="Institución que registra (slug).")
+    name: str = Field(..., max_length=250)
+    start_date: dt.date
+    typology: str = Field(..., max_length=60, description="Código de tipología.")
+    places: list[PlaceIn] = Field(..., description="Uno o más lugares; uno principal.")
+
+
+class CasePatchIn(CaseFieldsIn):
+    name: str | None = Field(None, max_length=250)
+    start_date: dt.date | None = None
+    typology: str | None = Field(None, max_length=60)
+    places: list[PlaceIn] | None = Field(None, description="Reemplaza todos los lugares.")
+
+
+class TransitionIn(InputSchema):
+    transition: TransitionName
+    reason: str = ""
+    phase: Phase = Field(Phase.EARLY, description="Fase al pasar a activo.")
+
+
+class PhaseIn(InputSchema):
+    phase: Phase
+    dialogue_mechanism: DialogueMechanism | None = None
+    institution_role: InstitutionRole | None = None
+
+
+class EventIn(InputSchema):
+    event_date: dt.date
+    date_precision: DatePrecision = DatePrecision.DAY
+    event_type: EventType
+    sub_event_type: SubEventType
+    protest_form: ProtestForm = ProtestForm.NONE
+    actor1: str = Field(..., max_length=200)
+    assoc_actor_1: str = Field("", max_length=300)
+    inter1: ActorTypeCode
+    actor2: str = Field("", max_length=200)
+    assoc_actor_2: str = Field("", max_length=300)
+    inter2: ActorTypeCode | None = None
+    ubigeo: str = Field(..., pattern=UBIGEO_PATTERN)
+    location: str = Field("", max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    geo_precision: GeoPrecision = GeoPrecision.NEAR
+    sources: str = ""
+    source_scale: str = Field("", max_length=60)
+    reported_by: str = Field("", max_length=200)
+    notes: str = ""
+    institution: str | None = Field(
+        None, max_length=60, description="Institución a la que pertenece el evento (slug)."
+    )
+
+
+class ActorIn(InputSchema):
+    name: str = Field(..., max_length=250)
+    kind: ActorKind
+    organisation_type: OrganisationType | Literal[""] = ""
+    description: str = ""
+    institution: str | None = Field(
+        None, max_length=60, description="Institución que registra (slug); por defecto la suya."
+    )
+
+
+class CaseActorIn(InputSchema):
+    actor: UUID
+    role: ActorRole
+    position: str = ""
+    intensity: int | None = Field(None, ge=1, le=5)
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+class InstitutionRef(Schema):
+    slug: str
+    name: str
+    acronym: str
+
+
+class CategoryRef(Schema):
+    code: str
+    name: str
+
+
+def context_user(context: dict[str, Any]) -> AnyUser:
+    """The user of the request being answered (set by the token or session authentication)."""
+    return context["request"].user
+
+
+class PlaceOut(Schema):
+    ubigeo: str
+    name: str
+    level: str
+    department_code: str
+    principal: bool
+
+    @staticmethod
+    def resolve_ubigeo(obj: CasePlace) -> str:
+        return obj.ubigeo.code
+
+    @staticmethod
+    def resolve_name(obj: CasePlace) -> str:
+        return obj.ubigeo.name
+
+    @staticmethod
+    def resolve_level(obj: CasePlace) -> str:
+        return obj.ubigeo.level
+
+    @staticmethod
+    def resolve_department_code(obj: CasePlace) -> str:
+        return obj.ubigeo.department_code
+
+    @staticmethod
+    def resolve_principal(obj: CasePlace) -> bool:
+        return obj.is_principal
+
+
+class CaseListOut(Schema):
+    uuid: UUID
+    code: str | None
+    name: str
+    state: str
+    phase: str
+    institution: str
+    typology: str
+    subtype: str | None
+    start_date: dt.date
+    end_date: dt.date | None
+    places: list[PlaceOut]
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_institution(obj: Case) -> str:
+        return obj.institution.slug
+
+    @staticmethod
+    def resolve_typology(obj: Case) -> str:
+        return obj.typology.code
+
+    @staticmethod
+    def resolve_subtype(obj: Case) -> str | None:
+        return obj.subtype.code if obj.subtype_id else None  # type: ignore[union-attr]
+
+    @staticmethod
+    def resolve_places(obj: Case) -> list[CasePlace]:
+        return list(obj.places.all())
+
+
+class ActorOut(Schema):
+    uuid: UUID
+    name: str
+    kind: str
+    organisation_type: str
+    description: str
+    institution: str
+
+    @staticmethod
+    def resolve_institution(obj: Actor) -> str:
+        return obj.institution.slug
+
+
+class CaseActorOut(Schema):
+    actor: ActorOut
+    role: str
+    position: str
+    intensity: int | None
+
+
+class CasePermissionsOut(Schema):
+    can_edit: bool
+    can_approve: bool
+    can_add_records: bool
+    sees_confidential: bool
+    transitions: list[str]
+
+
+class CaseOut(Schema):
+    uuid: UUID
+    code: str | None
+    name: str
+    state: str
+    phase: str
+    institution: InstitutionRef
+    typology: CategoryRef
+    subtype: CategoryRef | None
+    start_date: dt.date
+    end_date: dt.date | None
+    competent_authority: str
+    dialogue_mechanism: str
+    institution_role: str
+    pcm_classification: str
+    description: str | None
+    demands: str | None
+    causes: str | None
+    triggers: str | None
+    legislation: str | None
+    investment: str | None
+    investment_amount: Decimal | None
+    strategies: str | None
+    next_steps: str | None
+    latitude: float | None
+    longitude: float | None
+    confidential_fields: list[str] = Field(
+        ..., description="Campos confidenciales; para otras instituciones su valor es null."
+    )
+    places: list[PlaceOut]
+    sectors: list[CategoryRef]
+    actors: list[CaseActorOut]
+    approved_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    permissions: CasePermissionsOut
+
+
+class VictimOut(Schema):
+    uuid: UUID
+    outcome: str
+    group: str
+    full_name: str
+    document_number: str
+    age: int | None
+    sex: str
+    notes: str
+
+
+class EventOut(Schema):
+    uuid: UUID
+    case: UUID
+    institution: str
+    event_date: dt.date
+    date_precision: int
+    event_type: str
+    sub_event_type: str
+    protest_form: str
+    actor1: str
+    assoc_actor_1: str
+    inter1: int
+    actor2: str
+    assoc_actor_2: str
+    inter2: int | None
+    ubigeo: str
+    ubigeo_name: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    sources: str | None = Field(..., description="Solo para la institución que lo registró.")
+    source_scale: str | None
+    reported_by: str | None = Field(..., description="Solo para la institución que lo registró.")
+    notes: str
+    fatalities: int
+    injured: int
+    victims: list[VictimOut] | None = Field(
+        ..., description="Datos personales: solo analistas de la institución del evento."
+    )
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_case(obj: Event) -> UUID:
+        return obj.case.uuid
+
+    @staticmethod
+    def resolve_institution(obj: Event) -> str:
+        return obj.institution.slug
+
+    @staticmethod
+    def resolve_ubigeo(obj: Event) -> str:
+        return obj.ubigeo.code
+
+    @staticmethod
+    def resolve_ubigeo_name(obj: Event) -> str:
+        return obj.ubigeo.name
+
+    @staticmethod
+    def resolve_sources(obj: Event, context: dict[str, Any]) -> str | None:
+        return obj.sources if sees_event_sources(context_user(context), obj) else None
+
+    @staticmethod
+    def resolve_source_scale(obj: Event, context: dict[str, Any]) -> str | None:
+        return obj.source_scale if sees_event_sources(context_user(context), obj) else None
+
+    @staticmethod
+    def resolve_reported_by(obj: Event, context: dict[str, Any]) -> str | None:
+        return obj.reported_by if sees_event_sources(context_user(context), obj) else None
+
+    @staticmethod
+    def resolve_victims(obj: Event, context: dict[str, Any]) -> list[Victim] | None:
+        if not sees_victim_identity(context_user(context), obj):
+            return None
+        return list(obj.victims.all())
+
+
+class CategoryOut(Schema):
+    kind: str
+    code: str
+    name: str
+    parent: str | None
+    institution: str | None
+    maps_to: str | None
+
+
+class ChoiceOut(Schema):
+    code: str | int
+    label: str
+
+
+class EventTypeChoiceOut(ChoiceOut):
+    sub_event_types: list[ChoiceOut]
+
+
+class ChoicesOut(Schema):
+    states: list[ChoiceOut]
+    phases: list[ChoiceOut]
+    transitions: list[ChoiceOut]
+    dialogue_mechanisms: list[ChoiceOut]
+    institution_roles: list[ChoiceOut]
+    competent_authorities: list[ChoiceOut]
+    pcm_classifications: list[ChoiceOut]
+    actor_roles: list[ChoiceOut]
+    actor_kinds: list[ChoiceOut]
+    organisation_types: list[ChoiceOut]
+    event_types: list[EventTypeChoiceOut]
+    protest_forms: list[ChoiceOut]
+    actor_type_codes: list[ChoiceOut]
+    date_precisions: list[ChoiceOut]
+    geo_precisions: list[ChoiceOut]
+    victim_outcomes: list[ChoiceOut]
+    victim_groups: list[ChoiceOut]
