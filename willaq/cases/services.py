@@ -296,12 +296,16 @@ def _resolve_places(places: Iterable[PlaceInput]) -> list[tuple[Ubigeo, bool]]:
     return result
 
 
-def _write_places(case: Case, places: list[tuple[Ubigeo, bool]], user: User) -> None:
+def _write_places(
+    case: Case, places: list[tuple[Ubigeo, bool]], user: User, at: dt.datetime | None = None
+) -> None:
     existing = {p.ubigeo_id: p for p in case.places.all()}
     wanted = {u.pk: principal for u, principal in places}
 
     def save(place: CasePlace) -> None:
         place._history_user = user  # type: ignore[attr-defined]
+        if at is not None:
+            place._history_date = at  # type: ignore[attr-defined]
         place.save()
 
     for ubigeo_id, place in existing.items():
@@ -381,7 +385,7 @@ def create_case(
     case.save()
     if "sectors" in data:
         case.sectors.set(sectors)
-    _write_places(case, resolved, user)
+    _write_places(case, resolved, user, at)
     CaseTransition.objects.create(
         case=case,
         kind=TransitionKind.CREATED,

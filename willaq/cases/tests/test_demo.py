@@ -1,0 +1,254 @@
+"""The demo data set (seed_demo): consistent with the model rules and rich enough to show."""
+
+from collections import Counter
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from willaq.accounts.models import Membership, Role
+from willaq.cases import demo
+from willaq.cases.choices import (
+    SUB_EVENT_PARENT,
+    CaseState,
+    DialogueMechanism,
+    InstitutionRole,
+    OrganisationType,
+    Phase,
+    VictimOutcome,
+)
+from willaq.cases.history import cases_as_of, end_of_month, places_as_of
+from willaq.cases.models import Actor, Case, CaseTransition, Event, NewsItem, Victim
+from willaq.cases.reference import TYPOLOGIES
+from willaq.territory.models import Level
+
+INVENTED_MARKERS = ("Ficticia", "Ficticio", "Imaginaria", "Imaginarios", "Inventada")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Seed once for the module inside a transaction that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def cases(seeded: str, db: None) -> list[Case]:
+    return list(Case.objects.filter(is_demo=True).prefetch_related("places__ubigeo", "transitions"))
+
+
+def test_about_sixty_cases_in_every_state(cases: list[Case]) -> None:
+    assert 55 <= len(cases) <= 65
+    assert {c.state for c in cases} == set(CaseState.values)
+
+
+def test_active_cases_cover_every_phase_and_dialogue_form(cases: list[Case]) -> None:
+    active = [c for c in cases if c.state == CaseState.ACTIVE]
+    assert {c.phase for c in active} == set(Phase.values)
+    dialogue = [c for c in active if c.phase == Phase.DIALOGUE]
+    assert {c.dialogue_mechanism for c in dialogue} == set(DialogueMechanism.values)
+    assert {c.institution_role for c in dialogue} == set(InstitutionRole.values)
+
+
+def test_every_case_passes_the_model_constraints(cases: list[Case]) -> None:
+    for case in cases:
+        case.validate_constraints()
+        if case.phase:
+            assert case.state == CaseState.ACTIVE, case.name
+        if case.state == CaseState.ACTIVE:
+            assert case.phase, case.name
+        if case.phase == Phase.DIALOGUE:
+            assert case.dialogue_mechanism, case.name
+            assert case.institution_role, case.name
+        else:
+            assert (case.dialogue_mechanism, case.institution_role) == ("", ""), case.name
+        registered = case.state not in (CaseState.DRAFT, CaseState.PROPOSED)
+        assert bool(case.code) == registered, case.name
+        closed = case.state in (CaseState.RESOLVED, CaseState.WITHDRAWN)
+        assert (case.end_date is not None) == closed, case.name
+
+
+def test_all_ten_typologies_and_socio_environmental_subtypes(cases: list[Case]) -> None:
+    assert {c.typology.code for c in cases} == {code for code, _name in TYPOLOGIES}
+    subtypes = {c.subtype.code for c in cases if c.subtype}
+    assert {"mineria", "hidrocarburos", "agua", "energia", "forestal"} <= subtypes
+    for case in cases:
+        if case.subtype:
+            assert case.subtype.parent == case.typology
+
+
+def test_both_institutions_register_cases_and_pcm_classifies_some(cases: list[Case]) -> None:
+    per_institution = Counter(c.institution.slug for c in cases)
+    assert set(per_institution) == {"defensoria", "onds"}
+    classified = [c for c in cases if c.pcm_classification]
+    assert 0 < len(classified) < len(cases)
+    assert any(c.confidential_fields for c in cases)
+    assert all(c.demands and c.causes and c.next_steps for c in cases)
+
+
+def test_places_are_one_to_three_real_districts_with_one_principal(cases: list[Case]) -> None:
+    departments: set[str] = set()
+    for case in cases:
+        places = list(case.places.all())
+        assert 1 <= len(places) <= 3, case.name
+        assert sum(p.is_principal for p in places) == 1, case.name
+        assert all(p.ubigeo.level == Level.DISTRICT for p in places), case.name
+        departments.update(p.ubigeo.code[:2] for p in places)
+        assert "{" not in case.name + case.description + case.demands, case.name
+    assert len(departments) >= 20
+
+
+def test_histories_are_spread_over_the_past_and_rebuild_the_present(cases: list[Case]) -> None:
+    now = timezone.now()
+    transitions = CaseTransition.objects.filter(case__is_demo=True)
+    assert not transitions.filter(occurred_at__gt=now).exists()
+    years = {t.occurred_at.year for t in transitions}
+    assert {now.year - 2, now.year - 1, now.year} <= years
+    for case in cases:
+        history = list(case.history.order_by("history_date", "history_id"))
+        assert history[0].history_type == "+", case.name
+        assert all(h.history_date <= now for h in history), case.name
+        # The latest snapshot is the present: the as-of-date reconstruction can rely on it.
+        latest = history[-1]
+        assert (latest.state, latest.phase, latest.code) == (case.state, case.phase, case.code)
+        states = [t.to_state for t in case.transitions.all()]
+        assert (states[0], states[-1]) == (CaseState.DRAFT, case.state), case.name
+
+
+def test_past_months_can_be_rebuilt_from_the_history(cases: list[Case]) -> None:
+    """A month-end a year ago: the cases then registered, each in its state then, with places."""
+    now = timezone.localtime()
+    year, month = (now.year - 1, now.month)
+    when = end_of_month(year, month)
+    then = {c.pk: c for c in cases_as_of(when) if c.is_demo}
+    places = places_as_of(when)
+    assert 10 <= len(then) < len(cases)
+    for case in cases:
+        before = [t for t in case.transitions.all() if t.occurred_at <= when]
+        if not before:
+            assert case.pk not in then, case.name
+            continue
+        assert then[case.pk].state == before[-1].to_state, case.name
+        assert places.get(case.pk), case.name
+    approvals = CaseTransition.objects.filter(case__is_demo=True, kind="approved")
+    assert len({(t.occurred_at.year, t.occurred_at.month) for t in approvals}) >= 12
+
+
+def test_events_are_acled_shaped_dated_in_the_past_and_one_to_six_per_case(
+    cases: list[Case],
+) -> None:
+    today = timezone.localdate()
+    events = Event.objects.filter(case__is_demo=True).select_related("case")
+    assert not events.filter(event_date__gt=today).exists()
+    assert all(e.event_date >= e.case.start_date for e in events)
+    assert all(SUB_EVENT_PARENT[e.sub_event_type] == e.event_type for e in events)
+    per_case = Counter(e.case_id for e in events)
+    assert all(1 <= per_case[c.pk] <= 6 for c in cases)
+    sub_types = {e.sub_event_type for e in events}
+    assert {"Peaceful protest", "Violent demonstration", "Agreement", "Arrests"} <= sub_types
+    forms = {e.protest_form for e in events if e.event_type == "Protests"}
+    assert {"march", "strike", "road_blockade"} <= forms
+    assert all(e.sources and e.reported_by for e in events)
+    # Some events are another institution's own records on a registered case.
+    assert any(e.institution_id != e.case.institution_id for e in events)
+
+
+def test_fatalities_and_injured_equal_the_recorded_victims(seeded: str, db: None) -> None:
+    events = Event.objects.filter(case__is_demo=True).annotate(
+        dead=Count("victims", filter=Q(victims__outcome=VictimOutcome.DEAD)),
+        hurt=Count("victims", filter=Q(victims__outcome=VictimOutcome.INJURED)),
+    )
+    assert all(e.fatalities == e.dead and e.injured == e.hurt for e in events)
+    assert events.filter(fatalities__gt=0).exists()
+    assert Victim.objects.filter(event__case__is_demo=True, outcome=VictimOutcome.INJURED).exists()
+
+
+def test_actors_play_every_role_and_companies_are_obviously_invented(seeded: str, db: None) -> None:
+    actors = Actor.objects.filter(is_demo=True)
+    links = Counter(actors.values_list("case_links__role", flat=True))
+    assert {"primary", "secondary", "tertiary"} <= set(links)
+    kinds = set(actors.values_list("organisation_type", flat=True))
+    assert {
+        OrganisationType.COMMUNITY,
+        OrganisationType.DEFENCE_FRONT,
+        OrganisationType.INDIGENOUS_ORG,
+        OrganisationType.COMPANY,
+        OrganisationType.MINISTRY,
+        OrganisationType.REGIONAL_GOVERNMENT,
+    } <= kinds
+    for company in actors.filter(organisation_type=OrganisationType.COMPANY):
+        assert any(marker in company.name for marker in INVENTED_MARKERS), company.name
+
+
+def test_news_use_invented_outlets_and_example_links(seeded: str, db: None) -> None:
+    news = NewsItem.objects.filter(is_demo=True)
+    assert news.count() >= 20
+    assert all(n.url.startswith("https://example.org/") for n in news)
+    assert all(n.outlet in demo.NEWS_OUTLETS for n in news)
+    assert all(n.published_on <= timezone.localdate() for n in news)
+
+
+def test_every_record_is_marked_demo(seeded: str, db: None) -> None:
+    assert not Case.objects.filter(is_demo=False).exists()
+    assert not Event.objects.filter(case__is_demo=True, is_demo=False).exists()
+    assert not Actor.objects.filter(case_links__case__is_demo=True, is_demo=False).exists()
+    assert not NewsItem.objects.filter(cases__is_demo=True, is_demo=False).exists()
+
+
+def test_users_hold_every_role_in_both_institutions(seeded: str, db: None) -> None:
+    for institution in demo.INSTITUTIONS:
+        roles = set(
+            Membership.objects.filter(
+                institution__slug=institution.slug, user__email__endswith=".demo"
+            ).values_list("role", flat=True)
+        )
+        assert roles == set(Role.values)
+
+
+def test_a_second_seed_is_refused_and_the_output_lists_every_login(seeded: str, db: None) -> None:
+    assert demo.DEMO_PASSWORD in seeded
+    for institution in demo.INSTITUTIONS:
+        for role in Role.values:
+            assert f"{demo.demo_email(institution.slug, role)} / {demo.DEMO_PASSWORD}" in seeded
+    with pytest.raises(CommandError, match="Ya existen datos de demostración"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_seed_is_refused_in_production(settings: Any, db: None) -> None:
+    settings.WILLAQ_ENV = "production"
+    with pytest.raises(CommandError, match="producción"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_same_cases_land_in_the_same_places_on_a_second_seed(
+    cases: list[Case],
+) -> None:
+    def layout() -> list[tuple[str, tuple[str, ...], str]]:
+        return sorted(
+            (
+                c.name,
+                tuple(sorted(p.ubigeo.code for p in c.places.all())),
+                c.state,
+            )
+            for c in Case.objects.filter(is_demo=True).prefetch_related("places__ubigeo")
+        )
+
+    before = layout()
+    with transaction.atomic():
+        # Remove the demo cases (and what hangs from them) and seed again.
+        NewsItem.objects.filter(is_demo=True).delete()
+        Case.objects.filter(is_demo=True).delete()
+        Actor.objects.filter(is_demo=True).delete()
+        call_command("seed_demo", stdout=StringIO())
+        assert layout() == before
+        transaction.set_rollback(True)
+    assert Case.objects.filter(is_demo=True).count() == len(before)

@@ -1,0 +1,46 @@
+"""Prepare a migrated database: territory, shared categories and, with --demo, the demo data.
+
+`make setup` (and so `make run`) runs it after `migrate`. Every step is idempotent: a second run
+reuses what exists, writes nothing new and takes a few seconds. The commands are called by name,
+so this base app does not import the apps above it.
+"""
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Carga el territorio y las categorías compartidas; con --demo, además los datos de "
+        "demostración (solo fuera de producción) y muestra los accesos."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Crea los datos de demostración si aún no existen y muestra los accesos.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo = options["demo"]
+        if demo and settings.WILLAQ_ENV == "production":
+            raise CommandError(
+                "--demo no está permitido en producción (WILLAQ_ENV=production): los datos de "
+                "demostración y sus contraseñas conocidas nunca deben llegar a un servidor real."
+            )
+        verbosity = options["verbosity"]
+        started = time.perf_counter()
+        call_command("load_territory", verbosity=verbosity, stdout=self.stdout)
+        call_command("load_categories", verbosity=verbosity, stdout=self.stdout)
+        if verbosity:
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"Territorio y categorías listos en {elapsed:.1f} s.")
+        if demo:
+            # Last, so the block of logins is what the terminal shows before the server starts.
+            # --reuse leaves existing demo data untouched (a second `make run` changes nothing).
+            call_command("seed_demo", "--reuse", stdout=self.stdout)
