@@ -4,6 +4,8 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection
 
 from config.celery import app as celery_app
 from willaq.accounts import services
@@ -30,7 +32,21 @@ def test_member_invitation_is_sent_by_the_worker(mailoutbox):
     assert not User.objects.get(email="nueva@gorecusco.gob.pe").has_usable_password()
 
 
+def _close_worker_connection(**kwargs):
+    # The worker thread opened its own database connection: close it, or PostgreSQL cannot drop
+    # the test database at the end of the run.
+    connection.close()
+
+
 def _add_member_through_worker(admin, institution, mailoutbox):
+    task_postrun.connect(_close_worker_connection)
+    try:
+        _run_worker(admin, institution, mailoutbox)
+    finally:
+        task_postrun.disconnect(_close_worker_connection)
+
+
+def _run_worker(admin, institution, mailoutbox):
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         services.add_member(
             user=admin,

@@ -6,13 +6,14 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from willaq.accounts.models import Role
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases import services
 from willaq.cases.choices import CaseState, Phase, TransitionKind
-from willaq.cases.models import Case, CasePlace, CaseTransition, Event, Evidence
+from willaq.cases.models import Case, CasePlace, CaseTransition, Category, Event, Evidence
 from willaq.cases.services import TRANSITIONS, PlaceInput
 from willaq.testing.factories import CaseFactory, EventFactory, member
 
@@ -430,3 +431,14 @@ def test_evidence_type_size_and_content_checks(analyst, owner_institution, setti
         )
     assert "tamaño máximo" in excinfo.value.message_dict["file"][0]
     assert Evidence.objects.count() == 1
+
+
+def test_load_categories_second_run_changes_nothing():
+    retired = Category.objects.get(code="agua", institution=None)
+    retired.is_active = False
+    retired.save()
+    stamps = dict(Category.objects.values_list("pk", "updated_at"))
+    call_command("load_categories", verbosity=0)
+    assert dict(Category.objects.values_list("pk", "updated_at")) == stamps
+    assert not Category.objects.get(pk=retired.pk).is_active
+    assert Category.objects.filter(kind="typology", institution=None).count() == 10
