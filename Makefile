@@ -21,7 +21,7 @@ setup: $(STAMP)
 
 ## run: set up, then serve http://127.0.0.1:8000 with the Celery worker (filesystem broker)
 run: setup
-	WILLAQ_DEMO=1 $(BIN)/celery -A config worker --pool=solo --loglevel=WARNING & \
+	WILLAQ_DEMO=1 $(BIN)/celery --quiet -A config worker --pool=solo --loglevel=WARNING & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  WILLAQ_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
