@@ -85,8 +85,12 @@ def test_registry_rebuilt_at_each_month_end(story):
 
 def test_field_values_and_places_as_of(story):
     a, _b = story
-    assert case_as_of(a, end_of_month(2025, 3)).demands == "Secreto"
-    assert case_as_of(a, end_of_month(2025, 4)).demands == "Otro secreto"
+    march_case = case_as_of(a, end_of_month(2025, 3))
+    april_case = case_as_of(a, end_of_month(2025, 4))
+    assert march_case is not None
+    assert april_case is not None
+    assert march_case.demands == "Secreto"
+    assert april_case.demands == "Otro secreto"
     assert case_as_of(a, end_of_month(2024, 12)) is None
     march = places_as_of(end_of_month(2025, 3))
     april = places_as_of(end_of_month(2025, 4))
