@@ -55,6 +55,7 @@ from willaq.cases.models import (
     Victim,
 )
 from willaq.territory.models import Ubigeo
+from willaq.territory.selectors import locate_point
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
 CASE_DATA_FIELDS: tuple[str, ...] = (
@@ -633,13 +634,21 @@ def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
         if field in data:
             value = data[field]
             setattr(event, field, value.strip() if isinstance(value, str) else value)
-    if "ubigeo_code" in data:
+    if data.get("ubigeo_code"):
         ubigeo = Ubigeo.objects.filter(code=str(data["ubigeo_code"]).strip()).first()
         if ubigeo is None:
             raise ValidationError(
                 {"ubigeo_code": _("Ubigeo desconocido: %(code)s.") % {"code": data["ubigeo_code"]}}
             )
         event.ubigeo = ubigeo
+    elif not event.ubigeo_id and event.latitude is not None and event.longitude is not None:
+        # A field report with only a GPS point: the district is the one whose boundary holds it.
+        located = locate_point(event.latitude, event.longitude)
+        if located is None:
+            raise ValidationError(
+                {"latitude": _("El punto indicado está fuera del territorio peruano.")}
+            )
+        event.ubigeo = located
     errors: dict[str, str] = {}
     if event.event_date and event.event_date > timezone.localdate():
         errors["event_date"] = _("La fecha del evento no puede estar en el futuro.")

@@ -15,6 +15,7 @@ from willaq.cases import services
 from willaq.cases.choices import CaseState, Phase, TransitionKind
 from willaq.cases.models import Case, CasePlace, CaseTransition, Category, Event, Evidence
 from willaq.cases.services import TRANSITIONS, PlaceInput
+from willaq.territory.models import Ubigeo
 from willaq.testing.factories import CaseFactory, EventFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +340,25 @@ def test_record_event_refuses_bad_input(analyst, owner_institution, overrides, f
         services.record_event(user=analyst, case=case, data=EVENT | overrides)
     assert field in excinfo.value.message_dict
     assert not Event.objects.exists()
+
+
+def test_event_with_only_a_gps_point_gets_its_district(analyst, owner_institution):
+    case = _case_in(CaseState.ACTIVE, owner_institution)
+    huaraz = Ubigeo.objects.get(code="020101")
+    data = {k: v for k, v in EVENT.items() if k != "ubigeo_code"}
+    event = services.record_event(
+        user=analyst,
+        case=case,
+        data=data
+        | {"latitude": huaraz.latitude, "longitude": huaraz.longitude, "geo_precision": 1},
+    )
+    assert event.ubigeo.department_code == "020000"
+    assert event.geo_precision == 1
+    with pytest.raises(ValidationError) as excinfo:
+        services.record_event(
+            user=analyst, case=case, data=data | {"latitude": -12.0, "longitude": -85.0}
+        )
+    assert "fuera del territorio" in excinfo.value.message_dict["latitude"][0]
 
 
 def test_future_event_refused_on_the_day_boundary(analyst, owner_institution):
