@@ -1,7 +1,7 @@
 """API v1: one NinjaAPI, one router per app, personal-token or session authentication.
 
 Every error answers with the same body, ``{"detail": str, "errors": {field: [messages]}}``
-(willaq.cases.schemas.ErrorOut), in the request's language: services' ValidationError and
+(willaq.core.schemas.ErrorOut), in the request's language: services' ValidationError and
 ninja's own validation errors → 422 with field messages, PermissionDenied → 403, Http404 → 404,
 missing or bad credentials → 401, an unreadable request → 400.
 """
@@ -16,24 +16,10 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from willaq.accounts.api import ApiTokenAuth, SessionAuth
+from willaq.accounts.api import ApiTokenAuth, BrowserSessionAuth
 from willaq.accounts.api import router as accounts_router
 from willaq.cases.api import router as cases_router
 from willaq.territory.api import router as territory_router
-
-
-class BrowserSessionAuth(SessionAuth):
-    """The session, CSRF-checked only when a session cookie is sent.
-
-    Without a session cookie there is no ambient authority to protect, so a request with no
-    credentials gets 401 (not ninja's "CSRF check Failed" 403) on unsafe methods as well.
-    """
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        if self.param_name not in request.COOKIES:
-            return None
-        return super()._get_key(request)
-
 
 api = NinjaAPI(
     title="Willaq API",

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from willaq.accounts.models import ApiToken, hash_token
+from willaq.core.schemas import READ_ERRORS
 
 router = Router(tags=["accounts"])
 
@@ -37,6 +38,19 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class BrowserSessionAuth(SessionAuth):
+    """The session, CSRF-checked only when a session cookie is sent.
+
+    Without a session cookie there is no ambient authority to protect, so a request with no
+    credentials gets 401 (not ninja's "CSRF check Failed" 403) on unsafe methods as well.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
 class MembershipOut(Schema):
     institution: str
     institution_name: str
@@ -49,7 +63,11 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The authenticated user and their memberships")
+@router.get(
+    "/me",
+    response={200: MeOut, **READ_ERRORS},
+    summary="The authenticated user and their memberships",
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {

@@ -71,23 +71,20 @@ from willaq.cases.schemas import (
     CategoryFilters,
     CategoryOut,
     ChoicesOut,
-    ErrorOut,
     EventIn,
     EventOut,
     PhaseIn,
     PlaceIn,
     TransitionIn,
 )
+from willaq.core.schemas import (
+    OBJECT_READ_ERRORS,
+    OBJECT_WRITE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+)
 
 router = Router()
-
-# Errors every authenticated operation may answer: an unreadable request (400), no or a bad
-# token (401), and parameters or a body that do not validate (422).
-_COMMON_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
-READ_ERRORS = _COMMON_ERRORS
-OBJECT_READ_ERRORS = _COMMON_ERRORS | {404: ErrorOut}
-WRITE_ERRORS = _COMMON_ERRORS | {403: ErrorOut}
-OBJECT_WRITE_ERRORS = _COMMON_ERRORS | {403: ErrorOut, 404: ErrorOut}
 
 # Text fields an API client may clear by sending null (stored as "").
 _BLANK_WHEN_NULL = frozenset(

@@ -54,16 +54,6 @@ TransitionName = Literal[
 ]
 
 
-# --- errors ------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    """Every error response: a sentence, and the messages of each field when a field is at fault."""
-
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
 # --- inputs ------------------------------------------------------------------------------------
 
 

@@ -4,18 +4,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.responses import Status
 
+from willaq.core.schemas import OBJECT_READ_ERRORS, READ_ERRORS
 from willaq.core.text import fold
 from willaq.territory import selectors
 from willaq.territory.models import Level, Ubigeo
 
 router = Router(tags=["territory"])
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="Mensaje del error, legible por una persona.")
 
 
 class UbigeoOut(Schema):
@@ -66,16 +63,31 @@ class LocateQuery(Schema):
     lon: float = Field(ge=-180, le=180, description="Longitud WGS 84, p. ej. -77.53.")
 
 
-def _not_found(message: str) -> Status[dict[str, str]]:
-    return Status(404, {"detail": message})
+class PageParams(PageNumberPagination.Input):
+    page: int = Field(1, ge=1, le=1_000_000, description="Número de página, desde 1.")
+    page_size: int | None = Field(
+        None, ge=1, description="Elementos por página: 100 por omisión; más de 500 cuenta como 500."
+    )
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with bounds a database offset can hold."""
+
+    Input = PageParams
+
+
+def _not_found(message: str) -> HttpError:
+    """A 404 with its own message, answered as {"detail": message} by config/api.py's handler
+    (a Status returned through ErrorOut would also carry "errors": null)."""
+    return HttpError(404, message)
 
 
 @router.get(
     "/ubigeos",
-    response={200: list[UbigeoOut], 401: ErrorOut},
+    response={200: list[UbigeoOut], **READ_ERRORS},
     summary="Departamentos, provincias y distritos",
 )
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pagination, page_size=100, max_page_size=500)
 def list_ubigeos(request: HttpRequest, filters: Query[UbigeoFilters]) -> QuerySet[Ubigeo]:
     """Units in INEI code order, optionally filtered by level, parent and part of the name."""
     units = Ubigeo.objects.select_related("parent__parent").order_by("code")
@@ -90,25 +102,25 @@ def list_ubigeos(request: HttpRequest, filters: Query[UbigeoFilters]) -> QuerySe
 
 @router.get(
     "/ubigeos/{code}",
-    response={200: UbigeoOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: UbigeoOut, **OBJECT_READ_ERRORS},
     summary="Una unidad territorial por su código INEI",
 )
-def get_ubigeo(request: HttpRequest, code: str) -> Ubigeo | Status[dict[str, str]]:
+def get_ubigeo(request: HttpRequest, code: str) -> Ubigeo:
     unit = selectors.get_by_code(code) if len(code) == 6 else None
     if unit is None:
-        return _not_found(_("No existe la unidad territorial %(code)s.") % {"code": code[:12]})
+        raise _not_found(_("No existe la unidad territorial %(code)s.") % {"code": code[:12]})
     return unit
 
 
 @router.get(
     "/locate",
-    response={200: UbigeoOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: UbigeoOut, **OBJECT_READ_ERRORS},
     summary="El distrito que contiene un punto",
 )
-def locate(request: HttpRequest, point: Query[LocateQuery]) -> Ubigeo | Status[dict[str, str]]:
+def locate(request: HttpRequest, point: Query[LocateQuery]) -> Ubigeo:
     """The district whose (2007, simplified) boundary holds the point; its department for
     districts created later. 404 outside Peru."""
     unit = selectors.locate_point(point.lat, point.lon)
     if unit is None:
-        return _not_found(_("El punto no está dentro del territorio del Perú."))
+        raise _not_found(_("El punto no está dentro del territorio del Perú."))
     return unit
