@@ -42,9 +42,10 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)
-	cd willaq && ../$(BIN)/django-admin makemessages -l en --ignore=tests
-	$(BIN)/django-admin compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore="*/tests/*" --ignore=static
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf var $(VENV)
