@@ -29,3 +29,10 @@ def test_forbidden_edit_is_a_spanish_403(analyst, owner_institution) -> None:
     response = client.get(f"/casos/{case.uuid}/editar/")
     assert response.status_code == 403
     assert "No tiene permiso" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/casos/?q=a%00b", "/api/v1/cases?q=%00", "/casos/?%00=1"])
+def test_nul_characters_in_the_address_get_a_400(analyst_client: Client, url: str) -> None:
+    response = analyst_client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
