@@ -8,7 +8,7 @@ which is what the monthly report needs ("the state of every case at the end of t
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -158,11 +158,34 @@ def _m2m_names(rows: Any) -> str:
     return ", ".join(sorted(names)) or "—"
 
 
-def _group(records: Iterable[Any], key: str) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = {}
-    for rec in records:
-        grouped.setdefault(getattr(rec, key), []).append(rec)
-    return grouped
+def _part_entries(
+    history: Any,
+    labels: tuple[str, str, str],
+    formatter: _Formatter,
+    hidden_for: Callable[[int, list[Any]], set[str] | None],
+    describe: Callable[[Any], str],
+) -> list[HistoryEntry]:
+    """Entries for every object of one part (places, events…); ``hidden_for`` returns the fields
+    to mask for one object, or None to leave the object out entirely."""
+    grouped: dict[int, list[Any]] = {}
+    for rec in history.select_related("history_user").order_by("history_date", "history_id"):
+        grouped.setdefault(rec.id, []).append(rec)
+    entries: list[HistoryEntry] = []
+    for object_id, records in grouped.items():
+        hidden = hidden_for(object_id, records)
+        if hidden is None:
+            continue
+        created, changed, deleted = labels
+        entries += _diff_entries(
+            records,
+            created=created,
+            changed=changed,
+            deleted=deleted,
+            formatter=formatter,
+            hidden=hidden,
+            describe=describe,
+        )
+    return entries
 
 
 def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
@@ -178,101 +201,59 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         formatter=_Formatter(Case),
         hidden=hidden_case,
     )
-
-    place_fmt = _Formatter(CasePlace)
-    for records in _group(
-        CasePlace.history.filter(case_id=case.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        "id",
-    ).values():
-        entries += _diff_entries(
-            records,
-            created=_("Lugar añadido"),
-            changed=_("Lugar modificado"),
-            deleted=_("Lugar quitado"),
-            formatter=place_fmt,
-            hidden=set(),
-            describe=lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
-        )
-
     events = {e.pk: e for e in Event.objects.filter(case=case)}
-    event_fmt = _Formatter(Event)
-    for event_id, records in _group(
-        Event.history.filter(case_id=case.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        "id",
-    ).items():
+    visible_evidence = set(access.visible_evidence(user, case).values_list("pk", flat=True))
+
+    def event_private(event_id: int, records: list[Any]) -> set[str]:
         event = events.get(event_id)
-        private = set() if event and access.sees_event_sources(user, event) else _EVENT_PRIVATE
-        entries += _diff_entries(
-            records,
-            created=_("Evento registrado"),
-            changed=_("Evento modificado"),
-            deleted=_("Evento eliminado"),
-            formatter=event_fmt,
-            hidden=private,
-            describe=lambda r: (
-                f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}"
-            ),
-        )
+        return set() if event and access.sees_event_sources(user, event) else _EVENT_PRIVATE
 
-    victim_fmt = _Formatter(Victim)
-    for records in _group(
-        Victim.history.filter(event_id__in=list(events))
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        "id",
-    ).values():
+    def victim_private(victim_id: int, records: list[Any]) -> set[str]:
         event = events.get(records[0].event_id)
-        private = set() if event and access.sees_victim_identity(user, event) else _VICTIM_PRIVATE
-        entries += _diff_entries(
-            records,
-            created=_("Víctima registrada"),
-            changed=_("Víctima modificada"),
-            deleted=_("Víctima eliminada"),
-            formatter=victim_fmt,
-            hidden=private,
-            describe=lambda r: victim_fmt.value("outcome", r.outcome),
-        )
+        return set() if event and access.sees_victim_identity(user, event) else _VICTIM_PRIVATE
 
-    actor_fmt = _Formatter(CaseActor)
-    for records in _group(
-        CaseActor.history.filter(case_id=case.pk)
-        .select_related("history_user", "actor")
-        .order_by("history_date", "history_id"),
-        "id",
-    ).values():
-        entries += _diff_entries(
-            records,
-            created=_("Actor vinculado"),
-            changed=_("Actor del caso modificado"),
-            deleted=_("Actor desvinculado"),
-            formatter=actor_fmt,
-            hidden=set(),
-            describe=lambda r: f"{r.actor} ({actor_fmt.value('role', r.role)})",
-        )
+    def evidence_hidden(evidence_id: int, records: list[Any]) -> set[str] | None:
+        # Confidential evidence of another institution is left out (its deletion is not secret).
+        if evidence_id in visible_evidence or records[-1].history_type == "-":
+            return set()
+        return None
 
-    visible = set(access.visible_evidence(user, case).values_list("pk", flat=True))
-    evidence_fmt = _Formatter(Evidence)
-    for evidence_id, records in _group(
-        Evidence.history.filter(case_id=case.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        "id",
-    ).items():
-        if evidence_id not in visible and records[-1].history_type != "-":
-            continue
-        entries += _diff_entries(
-            records,
-            created=_("Evidencia adjuntada"),
-            changed=_("Evidencia modificada"),
-            deleted=_("Evidencia eliminada"),
-            formatter=evidence_fmt,
-            hidden=set(),
-            describe=lambda r: r.title,
-        )
-
+    place_fmt, event_fmt = _Formatter(CasePlace), _Formatter(Event)
+    victim_fmt, actor_fmt = _Formatter(Victim), _Formatter(CaseActor)
+    entries += _part_entries(
+        CasePlace.history.filter(case_id=case.pk),
+        (_("Lugar añadido"), _("Lugar modificado"), _("Lugar quitado")),
+        place_fmt,
+        lambda _id, _records: set(),
+        lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
+    )
+    entries += _part_entries(
+        Event.history.filter(case_id=case.pk),
+        (_("Evento registrado"), _("Evento modificado"), _("Evento eliminado")),
+        event_fmt,
+        event_private,
+        lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
+    )
+    entries += _part_entries(
+        Victim.history.filter(event_id__in=list(events)),
+        (_("Víctima registrada"), _("Víctima modificada"), _("Víctima eliminada")),
+        victim_fmt,
+        victim_private,
+        lambda r: victim_fmt.value("outcome", r.outcome),
+    )
+    entries += _part_entries(
+        CaseActor.history.filter(case_id=case.pk).select_related("actor"),
+        (_("Actor vinculado"), _("Actor del caso modificado"), _("Actor desvinculado")),
+        actor_fmt,
+        lambda _id, _records: set(),
+        lambda r: f"{r.actor} ({actor_fmt.value('role', r.role)})",
+    )
+    entries += _part_entries(
+        Evidence.history.filter(case_id=case.pk),
+        (_("Evidencia adjuntada"), _("Evidencia modificada"), _("Evidencia eliminada")),
+        _Formatter(Evidence),
+        evidence_hidden,
+        lambda r: r.title,
+    )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
