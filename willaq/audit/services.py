@@ -14,7 +14,8 @@ def record(
     diff: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Write one audit record. Call inside the service's transaction."""
-    target_id = getattr(target, "uuid", None) or getattr(target, "code", None) or target.pk
+    # The public uuid where the model has one, else the primary key (codes are not unique).
+    target_id = getattr(target, "uuid", None) or target.pk
     return AuditLog.objects.create(
         event_type=event_type,
         acting_user=acting_user if getattr(acting_user, "is_authenticated", False) else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from willaq.cases import views
+from willaq.cases import views, views_categories
 
 app_name = "cases"
 urlpatterns = [
@@ -20,5 +20,25 @@ urlpatterns = [
         "evidencias/<uuid:evidence_uuid>/descargar/",
         views.evidence_download,
         name="evidence_download",
+    ),
+    path(
+        "instituciones/<slug:slug>/categorias/",
+        views_categories.categories_page,
+        name="categories",
+    ),
+    path(
+        "instituciones/<slug:slug>/categorias/<slug:kind_slug>/nueva/",
+        views_categories.category_create,
+        name="category_create",
+    ),
+    path(
+        "instituciones/<slug:slug>/categorias/<slug:kind_slug>/<slug:code>/editar/",
+        views_categories.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "instituciones/<slug:slug>/categorias/<slug:kind_slug>/<slug:code>/activa/",
+        views_categories.category_set_active,
+        name="category_set_active",
     ),
 ]
