@@ -321,7 +321,8 @@ def update_institution_category(
     parent = _check_parent(kind, parent, target, institution, current=category)
     with transaction.atomic():
         locked = (
-            Category.objects.select_for_update()
+            # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins.
+            Category.objects.select_for_update(of=("self",))
             .select_related("maps_to", "parent")
             .get(pk=category.pk)
         )

@@ -803,6 +803,10 @@ def link_actor(
 
 @transaction.atomic
 def unlink_actor(*, user: User, link: CaseActor) -> None:
+    """Only the case's own editors remove an actor: the link has no owner of its own, and another
+    institution must not erase what the registering institution recorded."""
+    if not can_edit_case(user, link.case):
+        raise PermissionDenied(_("Solo la institución que registró el caso puede quitar actores."))
     owner = acting_institution(user, link.case)
     link._history_user = user  # type: ignore[attr-defined]
     record(

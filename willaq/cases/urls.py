@@ -1,6 +1,6 @@
 from django.urls import path
 
-from willaq.cases import views, views_categories
+from willaq.cases import views, views_categories, views_records
 
 app_name = "cases"
 urlpatterns = [
@@ -40,5 +40,11 @@ urlpatterns = [
         "instituciones/<slug:slug>/categorias/<slug:kind_slug>/<slug:code>/activa/",
         views_categories.category_set_active,
         name="category_set_active",
+    ),
+    path("eventos/<uuid:event_uuid>/editar/", views_records.event_edit, name="event_edit"),
+    path(
+        "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/quitar/",
+        views_records.actor_unlink,
+        name="actor_unlink",
     ),
 ]
