@@ -86,23 +86,6 @@ from willaq.core.schemas import (
 
 router = Router()
 
-# Text fields an API client may clear by sending null (stored as "").
-_BLANK_WHEN_NULL = frozenset(
-    {
-        "description",
-        "demands",
-        "causes",
-        "triggers",
-        "legislation",
-        "investment",
-        "strategies",
-        "next_steps",
-        "competent_authority",
-        "pcm_classification",
-        "name",
-    }
-)
-
 
 class PageParams(LimitOffsetPagination.Input):
     limit: int = Field(50, ge=1, le=200, description="Elementos por página (máx. 200).")
@@ -158,10 +141,7 @@ def _case_data(payload: CaseFieldsIn, exclude: set[str]) -> dict[str, Any]:
     """The fields the client sent, in the shape services.create_case/update_case expect."""
     data: dict[str, Any] = {}
     for field, value in payload.model_dump(exclude_unset=True, exclude=exclude).items():
-        if value is None and field in _BLANK_WHEN_NULL:
-            value = ""
-        elif value is None and field in ("sectors", "confidential_fields"):
-            value = []
+        # A null clears the field: services store "" for text, [] for lists.
         data[field] = _plain(value)
     return data
 

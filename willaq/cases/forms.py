@@ -397,19 +397,6 @@ class CaseForm(PlaceForm):
 
     def case_data(self) -> dict[str, Any]:
         data = {f: self.cleaned_data.get(f) for f in CASE_DATA_FIELDS}
-        for name in ("competent_authority", "pcm_classification"):
-            data[name] = data[name] or ""
-        for name in (
-            "description",
-            "demands",
-            "causes",
-            "triggers",
-            "legislation",
-            "investment",
-            "strategies",
-            "next_steps",
-        ):
-            data[name] = data[name] or ""
         data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
         data["sectors"] = list(self.cleaned_data.get("sectors") or [])
         return data

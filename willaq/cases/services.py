@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,6 +78,13 @@ CASE_DATA_FIELDS: tuple[str, ...] = (
     "latitude",
     "longitude",
     "confidential_fields",
+)
+
+# Text columns of a case (stored as "" when empty, never NULL).
+_TEXT_FIELDS = frozenset(
+    f.name
+    for f in Case._meta.get_fields()
+    if isinstance(f, (models.CharField, models.TextField)) and f.name in CASE_DATA_FIELDS
 )
 
 EVIDENCE_CONTENT_TYPES: dict[str, str] = {
@@ -341,13 +348,15 @@ def _apply_case_data(case: Case, data: dict[str, Any], institution: Institution)
             value = resolve_category(CategoryKind.SUBTYPE, value, institution)
         elif isinstance(value, str) and field not in ("start_date", "end_date"):
             value = value.strip()
+        elif value is None and field in _TEXT_FIELDS:
+            value = ""  # an empty form field or a JSON null clears the text
         if field == "confidential_fields":
             value = sorted(set(value or []))
         setattr(case, field, value)
     sectors = [
         s
         for s in (
-            resolve_category(CategoryKind.SECTOR, v, institution) for v in data.get("sectors", [])
+            resolve_category(CategoryKind.SECTOR, v, institution) for v in data.get("sectors") or []
         )
         if s is not None
     ]
