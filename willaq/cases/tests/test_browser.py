@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
@@ -51,6 +52,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         yield page
         context.close()
         browser.close()
+        # Playwright runs the test in a greenlet with its own context, hence its own database
+        # connection: close it, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
 
 
 def test_analyst_logs_in_and_creates_a_case(browser_page, live_server):
