@@ -75,6 +75,30 @@ def outsider(other_institution: Institution) -> User:
 
 
 @pytest.fixture
+def inst_admin(owner_institution: Institution) -> User:
+    return member(owner_institution, Role.ADMIN, email="admin@dp.gob.pe", full_name="Adela Admin")
+
+
+@pytest.fixture
+def other_admin(other_institution: Institution) -> User:
+    return member(other_institution, Role.ADMIN, email="admin@onds.gob.pe")
+
+
+@pytest.fixture
+def admin_client(inst_admin: User) -> Client:
+    client = Client()
+    client.force_login(inst_admin)
+    return client
+
+
+@pytest.fixture
+def other_admin_client(other_admin: User) -> Client:
+    client = Client()
+    client.force_login(other_admin)
+    return client
+
+
+@pytest.fixture
 def analyst_client(analyst: User) -> Client:
     client = Client()
     client.force_login(analyst)

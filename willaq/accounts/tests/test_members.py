@@ -19,25 +19,6 @@ pytestmark = pytest.mark.django_db
 BASE = "http://testserver/"
 
 
-@pytest.fixture
-def inst_admin(owner_institution: Institution) -> User:
-    return member(owner_institution, Role.ADMIN, email="admin@dp.gob.pe", full_name="Adela Admin")
-
-
-@pytest.fixture
-def admin_client(inst_admin: User) -> Client:
-    client = Client()
-    client.force_login(inst_admin)
-    return client
-
-
-@pytest.fixture
-def other_admin_client(other_institution: Institution) -> Client:
-    client = Client()
-    client.force_login(member(other_institution, Role.ADMIN, email="admin@onds.gob.pe"))
-    return client
-
-
 def members_url(slug: str = "defensoria") -> str:
     return reverse("accounts:members", args=[slug])
 

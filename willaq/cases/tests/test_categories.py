@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from willaq.accounts.models import Institution, Role, User
+from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases import selectors
 from willaq.cases.categories import (
@@ -20,37 +20,13 @@ from willaq.cases.categories import (
 from willaq.cases.choices import CategoryKind
 from willaq.cases.forms import CaseForm
 from willaq.cases.models import Case, Category
-from willaq.testing.factories import CaseFactory, UserFactory, member
+from willaq.testing.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def shared(kind: str, code: str) -> Category:
     return Category.objects.get(kind=kind, code=code, institution=None)
-
-
-@pytest.fixture
-def inst_admin(owner_institution: Institution) -> User:
-    return member(owner_institution, Role.ADMIN, email="admin@dp.gob.pe", full_name="Adela Admin")
-
-
-@pytest.fixture
-def other_admin(other_institution: Institution) -> User:
-    return member(other_institution, Role.ADMIN, email="admin@onds.gob.pe")
-
-
-@pytest.fixture
-def admin_client(inst_admin: User) -> Client:
-    client = Client()
-    client.force_login(inst_admin)
-    return client
-
-
-@pytest.fixture
-def other_admin_client(other_admin: User) -> Client:
-    client = Client()
-    client.force_login(other_admin)
-    return client
 
 
 def new_typology(
