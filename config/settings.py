@@ -187,3 +187,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+SIMPLE_HISTORY_REVERT_DISABLED = (
+    True  # the registry is corrected through its services, never reverted in the admin
+)

@@ -25,6 +25,8 @@ class AuditEvent(models.IntegerChoices):
     ACTOR_CREATED = 220, _("Actor creado")
     CASE_ACTOR_LINKED = 221, _("Actor vinculado al caso")
     CASE_ACTOR_UNLINKED = 222, _("Actor desvinculado del caso")
+    CASE_ACTOR_CHANGED = 223, _("Vínculo de actor modificado")
+    ACTORS_MERGED = 224, _("Actores fusionados")
     NEWS_CREATED = 230, _("Noticia registrada")
     EVIDENCE_ADDED = 240, _("Evidencia adjuntada")
 

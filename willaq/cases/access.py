@@ -9,12 +9,14 @@
   confidential evidence are seen only inside the institution that owns them (victims: analysts).
 """
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from willaq.accounts.access import (
@@ -26,7 +28,18 @@ from willaq.accounts.access import (
     is_member,
 )
 from willaq.cases.choices import REGISTERED_STATES
-from willaq.cases.models import Case, Event, Evidence
+from willaq.cases.models import Actor, Case, CaseActor, Event, Evidence
+
+# Fields of an event only its institution reads: where the information came from and who sent it.
+EVENT_PRIVATE_FIELDS: frozenset[str] = frozenset(
+    {"sources", "source_scale", "reported_by", "notes"}
+)
+# A victim's personal data: only the analysts of the event's institution read it.
+VICTIM_PRIVATE_FIELDS: frozenset[str] = frozenset(
+    {"full_name", "document_number", "age", "sex", "notes"}
+)
+
+_M = TypeVar("_M", bound=Model)
 
 
 def visible_cases(user: AnyUser) -> QuerySet[Case]:
@@ -66,15 +79,15 @@ def can_add_records(user: AnyUser, case: Case) -> bool:
 
 
 def sees_confidential(user: AnyUser, case: Case) -> bool:
-    return user.is_authenticated and (user.is_superuser or is_member(user, case.institution_id))
+    return inside_institution(user, case.institution_id)
 
 
 def sees_event_sources(user: AnyUser, event: Event) -> bool:
-    return user.is_authenticated and (user.is_superuser or is_member(user, event.institution_id))
+    return not hidden_event_fields(user, event.institution_id)
 
 
 def sees_victim_identity(user: AnyUser, event: Event) -> bool:
-    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    return not hidden_victim_fields(user, event.institution_id)
 
 
 def can_edit_event(user: AnyUser, event: Event) -> bool:
@@ -87,11 +100,16 @@ def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
     return not evidence.is_confidential or is_member(user, evidence.institution_id)
 
 
-def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
-    qs = case.evidence.all()
+def visible_evidence_all(user: AnyUser) -> QuerySet[Evidence]:
+    """Evidence of the cases the user may see, but another institution's confidential files."""
+    qs = Evidence.objects.filter(case__in=visible_cases(user))
     if user.is_superuser:
         return qs
     return qs.filter(Q(is_confidential=False) | Q(institution_id__in=institution_ids(user)))
+
+
+def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
+    return visible_evidence_all(user).filter(case=case)
 
 
 def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
@@ -115,9 +133,119 @@ def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:
 
 def redact_case_value(user: AnyUser, case: Case, field: str, value: Any) -> Any:
     """The value of a case field as this user may see it (None when confidential)."""
-    if field in (case.confidential_fields or []) and not sees_confidential(user, case):
-        return None
-    return value
+    return None if field in hidden_case_fields(user, case) else value
+
+
+# --- the one redaction rule: which fields of a record this user may not read -----------------
+# Pages, API schemas, the history and the admin all ask these functions. The history passes the
+# confidential fields *in force when a value was written*, so making a field public later does
+# not reveal what was written while it was confidential.
+
+
+def hidden_case_fields(
+    user: AnyUser, case: Case, confidential_fields: Iterable[str] | None = None
+) -> frozenset[str]:
+    """Case fields hidden from this user: the confidential ones (``confidential_fields`` as
+    recorded at some moment, by default the case's current ones) unless the user is inside."""
+    if sees_confidential(user, case):
+        return frozenset()
+    fields = case.confidential_fields if confidential_fields is None else confidential_fields
+    return frozenset(fields or ())
+
+
+def inside_institution(user: AnyUser, institution_id: int) -> bool:
+    """A member of the institution (or a superuser): reads what the institution keeps private."""
+    return user.is_authenticated and (user.is_superuser or is_member(user, institution_id))
+
+
+def hidden_event_fields(user: AnyUser, institution_id: int) -> frozenset[str]:
+    """Event fields hidden from this user, for an event recorded by ``institution_id``."""
+    return frozenset() if inside_institution(user, institution_id) else EVENT_PRIVATE_FIELDS
+
+
+def hidden_victim_fields(user: AnyUser, institution_id: int) -> frozenset[str]:
+    """Victim fields hidden from this user, for a victim of an event of ``institution_id``."""
+    if user.is_authenticated and has_role(user, institution_id, EDITOR_ROLES):
+        return frozenset()
+    return VICTIM_PRIVATE_FIELDS
+
+
+def redacted(obj: _M, hidden: Iterable[str]) -> _M:
+    """A copy of ``obj`` (never saved) with the ``hidden`` fields set to None."""
+    fields = list(hidden)
+    if not fields:
+        return obj
+    clone = copy.copy(obj)
+    for name in fields:
+        setattr(clone, name, None)
+    return clone
+
+
+def redact_case(user: AnyUser, case: Case) -> Case:
+    return redacted(case, hidden_case_fields(user, case))
+
+
+def redact_event(user: AnyUser, event: Event) -> Event:
+    return redacted(event, hidden_event_fields(user, event.institution_id))
+
+
+def visible_actors(user: AnyUser) -> QuerySet[Actor]:
+    """Actors of the user's institutions, and actors linked to a case the user may see.
+
+    An actor known only from another institution's draft stays invisible: the draft is."""
+    actors = Actor.objects.select_related("institution").filter(merged_into__isnull=True)
+    if not user.is_authenticated:
+        return actors.none()
+    if user.is_superuser:
+        return actors
+    in_visible_case = CaseActor.objects.filter(actor=OuterRef("pk"), case__in=visible_cases(user))
+    return actors.filter(Q(institution_id__in=institution_ids(user)) | Exists(in_visible_case))
+
+
+def get_actor_for_user(user: AnyUser, actor_uuid: UUID | str) -> Actor:
+    try:
+        return visible_actors(user).get(uuid=actor_uuid)
+    except (Actor.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("actor") from exc
+
+
+def visible_events(user: AnyUser) -> QuerySet[Event]:
+    return Event.objects.filter(case__in=visible_cases(user))
+
+
+def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
+    """The event if the user may see its case; 404 otherwise."""
+    try:
+        event = (
+            Event.objects.select_related("case__institution", "institution", "ubigeo")
+            .prefetch_related("victims")
+            .get(uuid=event_uuid)
+        )
+    except (Event.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("event") from exc
+    if not can_view_case(user, event.case):
+        raise Http404("event")
+    return event
+
+
+def get_actor_link_for_user(
+    user: AnyUser, case_uuid: UUID | str, actor_uuid: UUID | str
+) -> CaseActor:
+    """The link of an actor with a case the user may see; 404 otherwise."""
+    case = get_case_for_user(user, case_uuid)
+    try:
+        link = CaseActor.objects.select_related("actor", "institution").get(
+            case=case, actor__uuid=actor_uuid
+        )
+    except (CaseActor.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("actor") from exc
+    link.case = case
+    return link
+
+
+def can_edit_actor_link(user: AnyUser, link: CaseActor) -> bool:
+    """A case's actor link is changed or removed only by the institution that made it."""
+    return user.is_authenticated and has_role(user, link.institution_id, EDITOR_ROLES)
 
 
 @dataclass(frozen=True)

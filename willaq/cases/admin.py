@@ -1,14 +1,56 @@
-"""Django admin for the platform team: categories and the case registry.
+"""Django admin for the platform team: categories and a read-only view of the case registry.
 
-A case's code, state and phase are read only here: they change through the services
-(approval assigns the code; transitions are counted by the monthly report).
+The registry (cases, places, events, actors, news, evidence) is read only here: every change goes
+through the app's services, which validate, apply the access rule and write the audit log, and
+nothing is hard-deleted. What a staff member sees is scoped by the same access functions as the
+pages and the API (``access.visible_cases`` and the redaction rule).
 """
 
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from willaq.cases import access
 from willaq.cases.models import Actor, Case, CasePlace, Category, Event, Evidence, NewsItem
+
+
+class ReadOnlyRegistryAdmin(SimpleHistoryAdmin):
+    """Lists and shows registry rows; never adds, changes, reverts or deletes them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def hidden_fields(self, request: HttpRequest, obj: Any) -> frozenset[str]:
+        return frozenset()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        hidden = self.hidden_fields(request, obj) if obj is not None else frozenset()
+        return [f for f in fields if f not in hidden]
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        visible = access.visible_cases(request.user)
+        return queryset.filter(case__in=visible)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope(request, super().get_queryset(request))
 
 
 @admin.register(Category)
@@ -31,9 +73,18 @@ class CasePlaceInline(admin.TabularInline[CasePlace, Case]):
     extra = 0
     raw_id_fields = ("ubigeo",)
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyRegistryAdmin):
     list_display = (
         "display_code",
         "name",
@@ -60,9 +111,15 @@ class CaseAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     inlines = (CasePlaceInline,)
 
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=access.visible_cases(request.user).values("pk"))
+
+    def hidden_fields(self, request: HttpRequest, obj: Any) -> frozenset[str]:
+        return access.hidden_case_fields(request.user, obj)
+
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(ReadOnlyRegistryAdmin):
     list_display = ("event_date", "sub_event_type", "case", "institution", "fatalities", "injured")
     list_filter = ("event_type", "institution")
     search_fields = ("case__code", "case__name", "actor1", "actor2", "location")
@@ -71,17 +128,23 @@ class EventAdmin(SimpleHistoryAdmin):
     readonly_fields = ("uuid", "fatalities", "injured", "created_by")
     date_hierarchy = "event_date"
 
+    def hidden_fields(self, request: HttpRequest, obj: Any) -> frozenset[str]:
+        return access.hidden_event_fields(request.user, obj.institution_id)
+
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "kind", "organisation_type", "institution")
+class ActorAdmin(ReadOnlyRegistryAdmin):
+    list_display = ("name", "kind", "organisation_type", "institution", "merged_into")
     list_filter = ("kind", "organisation_type", "institution")
     search_fields = ("name",)
     readonly_fields = ("uuid",)
 
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=access.visible_actors(request.user).values("pk"))
+
 
 @admin.register(NewsItem)
-class NewsItemAdmin(SimpleHistoryAdmin):
+class NewsItemAdmin(ReadOnlyRegistryAdmin):
     list_display = ("published_on", "outlet", "title", "institution")
     list_filter = ("institution",)
     search_fields = ("title", "outlet")
@@ -90,9 +153,12 @@ class NewsItemAdmin(SimpleHistoryAdmin):
     readonly_fields = ("uuid", "created_by")
     date_hierarchy = "published_on"
 
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(cases__in=access.visible_cases(request.user)).distinct()
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ReadOnlyRegistryAdmin):
     """Files are attached from the case page, which checks their type and size."""
 
     list_display = ("title", "kind", "case", "institution", "is_confidential", "created_at")
@@ -108,5 +174,5 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         "uploaded_by",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=access.visible_evidence_all(request.user).values("pk"))

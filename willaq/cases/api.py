@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
 from ninja.errors import AuthenticationError
@@ -30,8 +30,12 @@ from willaq.accounts.models import Institution, User
 from willaq.cases import services
 from willaq.cases.access import (
     CaseAccess,
+    get_actor_for_user,
+    get_actor_link_for_user,
     get_case_for_user,
-    redact_case_value,
+    get_event_for_user,
+    hidden_case_fields,
+    visible_actors,
     visible_cases,
 )
 from willaq.cases.choices import (
@@ -62,6 +66,7 @@ from willaq.cases.schemas import (
     ActorOut,
     CaseActorIn,
     CaseActorOut,
+    CaseActorPatchIn,
     CaseCreateIn,
     CaseFieldsIn,
     CaseFilters,
@@ -166,7 +171,7 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
         "sectors",
         Prefetch(
             "case_actors",
-            queryset=CaseActor.objects.select_related("actor__institution").order_by(
+            queryset=CaseActor.objects.select_related("actor__institution", "institution").order_by(
                 "role", "actor__name"
             ),
         ),
@@ -197,8 +202,9 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
             "updated_at",
         )
     }
+    hidden = hidden_case_fields(user, case)
     for field in CONFIDENTIAL_CAPABLE_FIELDS:
-        out[field] = redact_case_value(user, case, field, getattr(case, field))
+        out[field] = None if field in hidden else getattr(case, field)
     out["confidential_fields"] = sorted(case.confidential_fields or [])
     out["places"] = list(case.places.all())
     out["sectors"] = list(case.sectors.all())
@@ -215,15 +221,6 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
 
 def _event_queryset() -> QuerySet[Event]:
     return Event.objects.select_related("case", "institution", "ubigeo").prefetch_related("victims")
-
-
-def _visible_actors(user: AnyUser) -> QuerySet[Actor]:
-    """Actors of the user's institutions, and actors linked to a case the user may see."""
-    actors = Actor.objects.select_related("institution")
-    if user.is_superuser:
-        return actors
-    in_visible_case = CaseActor.objects.filter(actor=OuterRef("pk"), case__in=visible_cases(user))
-    return actors.filter(Q(institution_id__in=institution_ids(user)) | Exists(in_visible_case))
 
 
 def _choices(choices: Any) -> list[dict[str, Any]]:
@@ -398,12 +395,7 @@ def create_event(request: HttpRequest, case_uuid: UUID, payload: EventIn) -> Sta
     summary="Detalle de un evento",
 )
 def get_event(request: HttpRequest, event_uuid: UUID) -> Event:
-    event = (
-        _event_queryset().filter(uuid=event_uuid, case__in=visible_cases(_user(request))).first()
-    )
-    if event is None:
-        raise Http404("event")
-    return event
+    return get_event_for_user(_user(request), event_uuid)
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -418,7 +410,7 @@ def get_event(request: HttpRequest, event_uuid: UUID) -> Event:
 @paginate(Pagination)
 def list_actors(request: HttpRequest, filters: Query[ActorFilters]) -> QuerySet[Actor]:
     """Actors registered by the user's institutions or linked to a case the user may see."""
-    actors = _visible_actors(_user(request))
+    actors = visible_actors(_user(request))
     if filters.q:
         actors = actors.filter(name__icontains=filters.q)
     if filters.kind:
@@ -451,20 +443,24 @@ def create_actor(request: HttpRequest, payload: ActorIn) -> Status[Actor]:
     return Status(201, actor)
 
 
+def _link_out(link: CaseActor) -> CaseActor:
+    return CaseActor.objects.select_related("actor__institution", "institution").get(pk=link.pk)
+
+
 @router.post(
     "/cases/{case_uuid}/actors",
-    response={200: CaseActorOut, 201: CaseActorOut, **OBJECT_WRITE_ERRORS},
+    response={201: CaseActorOut, **OBJECT_WRITE_ERRORS},
     tags=["actores"],
     summary="Vincular un actor a un caso",
 )
 def link_actor(request: HttpRequest, case_uuid: UUID, payload: CaseActorIn) -> Status[CaseActor]:
-    """Links the actor with a role (201), or updates the role of an existing link (200)."""
+    """Links an actor the user may see with a role. An actor already linked to the case is
+    refused (422): its link is changed with PATCH, only by the institution that made it."""
     user = _user(request)
     case = get_case_for_user(user, case_uuid)
-    actor = _visible_actors(user).filter(uuid=payload.actor).first()
+    actor = visible_actors(user).filter(uuid=payload.actor).first()
     if actor is None:
         raise ValidationError({"actor": _("Actor desconocido.")})
-    existed = CaseActor.objects.filter(case=case, actor=actor).exists()
     link = services.link_actor(
         user=user,
         case=case,
@@ -473,8 +469,52 @@ def link_actor(request: HttpRequest, case_uuid: UUID, payload: CaseActorIn) -> S
         position=payload.position,
         intensity=payload.intensity,
     )
-    link = CaseActor.objects.select_related("actor__institution").get(pk=link.pk)
-    return Status(200 if existed else 201, link)
+    return Status(201, _link_out(link))
+
+
+@router.patch(
+    "/cases/{case_uuid}/actors/{actor_uuid}",
+    response={200: CaseActorOut, **OBJECT_WRITE_ERRORS},
+    tags=["actores"],
+    summary="Modificar el vínculo de un actor con un caso",
+)
+def update_actor_link(
+    request: HttpRequest, case_uuid: UUID, actor_uuid: UUID, payload: CaseActorPatchIn
+) -> CaseActor:
+    """Role, position and intensity; only the institution that made the link (else 403)."""
+    user = _user(request)
+    link = get_actor_link_for_user(user, case_uuid, actor_uuid)
+    link = services.update_actor_link(
+        user=user,
+        link=link,
+        role=_plain(payload.role),
+        position=payload.position,
+        intensity=payload.intensity,
+    )
+    return _link_out(link)
+
+
+@router.delete(
+    "/cases/{case_uuid}/actors/{actor_uuid}",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["actores"],
+    summary="Quitar un actor de un caso",
+)
+def unlink_actor(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> Status[None]:
+    """Only the institution that made the link (else 403); the actor stays in the registry."""
+    user = _user(request)
+    services.unlink_actor(user=user, link=get_actor_link_for_user(user, case_uuid, actor_uuid))
+    return Status(204, None)
+
+
+@router.get(
+    "/actors/{actor_uuid}",
+    response={200: ActorOut, **OBJECT_READ_ERRORS},
+    tags=["actores"],
+    summary="Detalle de un actor",
+)
+def get_actor(request: HttpRequest, actor_uuid: UUID) -> Actor:
+    return get_actor_for_user(_user(request), actor_uuid)
 
 
 # --- reference data ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and save. A service's ValidationError is put back on the form with ``apply_servi
 
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -617,25 +618,40 @@ class VictimForm(forms.Form):
     notes = forms.CharField(label=model_label(Victim, "notes"), required=False, widget=_textarea())
 
 
-class ActorLinkForm(forms.Form):
-    """Link an existing actor, or describe a new one, with a role in the case."""
+class ActorSearchWidget(forms.Widget):
+    """A search box that lists matching actors as radio buttons (HTMX, ``cases:actor_search``).
 
-    actor = forms.ModelChoiceField(
-        label=_("Actor ya registrado"),
-        queryset=Actor.objects.order_by("name"),
-        required=False,
-        to_field_name="uuid",
-        empty_label=_("— registrar uno nuevo —"),
-    )
-    new_name = forms.CharField(label=_("Nombre del nuevo actor"), max_length=250, required=False)
-    new_kind = forms.ChoiceField(
-        label=_("Clase"), choices=ActorKind.choices, initial=ActorKind.ORGANISATION
-    )
-    new_organisation_type = forms.ChoiceField(
-        label=_("Tipo de actor"), choices=_blank(OrganisationType.choices), required=False
-    )
-    new_description = forms.CharField(label=_("Descripción"), required=False, widget=_textarea())
-    role = forms.ChoiceField(label=_("Rol en el caso"), choices=ActorRole.choices)
+    Never lists the whole registry: only what the search finds among the actors the user may
+    see, so a page with thousands of actors stays small."""
+
+    template_name = "cases/widgets/actor_search.html"
+    search_url = ""
+    queryset: Any = None
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        selected = None
+        if value and self.queryset is not None:
+            selected = self.queryset.filter(uuid=value).first() if _is_uuid(value) else None
+        context["widget"].update({"search_url": self.search_url, "selected": selected})
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name) or None
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class ActorLinkFields(forms.Form):
+    """Role, position and intensity of an actor in a case (linking and editing a link)."""
+
+    role = forms.ChoiceField(label=_("Rol en el caso"), choices=_blank(ActorRole.choices))
     position = forms.CharField(label=_("Demandas y posición"), required=False, widget=_textarea())
     intensity = forms.IntegerField(
         label=_("Intensidad (1–5)"),
@@ -645,9 +661,48 @@ class ActorLinkForm(forms.Form):
         help_text=_("1 baja, 5 muy alta"),
     )
 
+
+class ActorLinkForm(ActorLinkFields):
+    """Link an actor the user may see (found by search), or describe a new one."""
+
+    actor = forms.ModelChoiceField(
+        label=_("Actor ya registrado"),
+        queryset=Actor.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        widget=ActorSearchWidget,
+        error_messages={"invalid_choice": _("Actor desconocido.")},
+    )
+    new_name = forms.CharField(label=_("Nombre del nuevo actor"), max_length=250, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("Clase"),
+        choices=ActorKind.choices,
+        initial=ActorKind.ORGANISATION,
+        required=False,
+    )
+    new_organisation_type = forms.ChoiceField(
+        label=_("Tipo de actor"), choices=_blank(OrganisationType.choices), required=False
+    )
+    new_description = forms.CharField(label=_("Descripción"), required=False, widget=_textarea())
+    confirm_new = forms.BooleanField(
+        label=_("Es un actor distinto de los parecidos: registrarlo de todos modos"),
+        required=False,
+    )
+    field_order = ["actor", "new_name", "new_kind", "new_organisation_type", "new_description"]
+
+    def __init__(self, *args: Any, actors: Any, search_url: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["actor"]
+        field.queryset = actors  # type: ignore[attr-defined]
+        widget = field.widget
+        assert isinstance(widget, ActorSearchWidget)
+        widget.queryset = actors
+        widget.search_url = search_url
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("actor") is None and not (cleaned.get("new_name") or "").strip():
+        nothing = cleaned.get("actor") is None and not (cleaned.get("new_name") or "").strip()
+        if nothing and "actor" not in self.errors:
             self.add_error(
                 "actor", _("Elija un actor registrado o escriba el nombre de uno nuevo.")
             )
@@ -656,7 +711,7 @@ class ActorLinkForm(forms.Form):
     def actor_data(self) -> dict[str, Any]:
         return {
             "name": self.cleaned_data["new_name"],
-            "kind": self.cleaned_data["new_kind"],
+            "kind": self.cleaned_data.get("new_kind") or ActorKind.ORGANISATION,
             "organisation_type": self.cleaned_data.get("new_organisation_type") or "",
             "description": self.cleaned_data.get("new_description") or "",
         }
@@ -667,6 +722,25 @@ class ActorLinkForm(forms.Form):
         "organisation_type": "new_organisation_type",
         "description": "new_description",
     }
+
+
+class ActorMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Fusionar en (el actor que queda)"),
+        queryset=Actor.objects.none(),
+        to_field_name="uuid",
+        widget=ActorSearchWidget,
+        error_messages={"invalid_choice": _("Actor desconocido.")},
+    )
+
+    def __init__(self, *args: Any, actors: Any, search_url: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        field.queryset = actors  # type: ignore[attr-defined]
+        widget = field.widget
+        assert isinstance(widget, ActorSearchWidget)
+        widget.queryset = actors
+        widget.search_url = search_url
 
 
 class NewsForm(forms.Form):

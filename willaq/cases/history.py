@@ -24,8 +24,6 @@ from willaq.territory.models import Ubigeo
 
 # Bookkeeping columns that never interest a reader.
 _IGNORED = {"updated_at", "created_at", "approved_at", "id", "uuid", "created_by", "is_demo"}
-_EVENT_PRIVATE = {"sources", "reported_by", "notes", "source_scale"}
-_VICTIM_PRIVATE = {"full_name", "document_number", "age", "sex", "notes"}
 
 
 @dataclass
@@ -114,6 +112,12 @@ def _who(record: Any) -> str:
     return str(user) if user else _("Sistema")
 
 
+# For one historical row: the fields this reader may not see in it, or None when the reader may
+# not see the row at all (e.g. another institution's evidence while it was confidential).
+HiddenAt = Callable[[Any], frozenset[str] | None]
+_ALL = frozenset({"*"})
+
+
 def _diff_entries(
     records: list[Any],
     *,
@@ -121,13 +125,22 @@ def _diff_entries(
     changed: str,
     deleted: str,
     formatter: _Formatter,
-    hidden: set[str],
+    hidden_at: HiddenAt,
     describe: Any = None,
 ) -> list[HistoryEntry]:
-    """Entries for one object's consecutive historical rows (ordered oldest first)."""
+    """Entries for one object's consecutive historical rows (ordered oldest first).
+
+    Each value is judged by the row it was in force in: an old value is hidden when its field
+    was confidential in the previous row, a new value when it is confidential in this row. So a
+    field made public later never reveals what was written while it was confidential."""
     entries: list[HistoryEntry] = []
     previous = None
+    hidden_before: frozenset[str] = _ALL
     for rec in records:
+        hidden_now = hidden_at(rec)
+        if hidden_now is None:
+            previous, hidden_before = rec, _ALL
+            continue
         suffix = f": {describe(rec)}" if describe else ""
         if rec.history_type == "+":
             entries.append(HistoryEntry(rec.history_date, _who(rec), created + suffix))
@@ -143,12 +156,14 @@ def _diff_entries(
                 else:
                     old = formatter.value(change.field, change.old)
                     new = formatter.value(change.field, change.new)
-                if change.field in hidden:
-                    old = new = _("Confidencial")
+                if change.field in hidden_before or hidden_before is _ALL:
+                    old = _("Confidencial")
+                if change.field in hidden_now:
+                    new = _("Confidencial")
                 changes.append((formatter.label(change.field), old, new))
             if changes:
                 entries.append(HistoryEntry(rec.history_date, _who(rec), changed + suffix, changes))
-        previous = rec
+        previous, hidden_before = rec, hidden_now
     return entries
 
 
@@ -162,61 +177,60 @@ def _part_entries(
     history: Any,
     labels: tuple[str, str, str],
     formatter: _Formatter,
-    hidden_for: Callable[[int, list[Any]], set[str] | None],
+    hidden_at: HiddenAt,
     describe: Callable[[Any], str],
 ) -> list[HistoryEntry]:
-    """Entries for every object of one part (places, events…); ``hidden_for`` returns the fields
-    to mask for one object, or None to leave the object out entirely."""
+    """Entries for every object of one part (places, events…), each row judged by ``hidden_at``."""
     grouped: dict[int, list[Any]] = {}
     for rec in history.select_related("history_user").order_by("history_date", "history_id"):
         grouped.setdefault(rec.id, []).append(rec)
     entries: list[HistoryEntry] = []
-    for object_id, records in grouped.items():
-        hidden = hidden_for(object_id, records)
-        if hidden is None:
-            continue
-        created, changed, deleted = labels
+    created, changed, deleted = labels
+    for records in grouped.values():
         entries += _diff_entries(
             records,
             created=created,
             changed=changed,
             deleted=deleted,
             formatter=formatter,
-            hidden=hidden,
+            hidden_at=hidden_at,
             describe=describe,
         )
     return entries
 
 
 def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
-    """The case's whole recorded history, newest first, as this user may read it."""
-    hidden_case = (
-        set() if access.sees_confidential(user, case) else set(case.confidential_fields or [])
-    )
+    """The case's whole recorded history, newest first, as this user may read it.
+
+    What is hidden is decided by the access module's redaction rule, applied to each historical
+    row with the confidentiality that was in force when that row was written."""
     entries = _diff_entries(
         list(case.history.select_related("history_user").order_by("history_date", "history_id")),
         created=_("Caso creado"),
         changed=_("Caso modificado"),
         deleted=_("Caso eliminado"),
         formatter=_Formatter(Case),
-        hidden=hidden_case,
+        hidden_at=lambda rec: access.hidden_case_fields(user, case, rec.confidential_fields),
     )
-    events = {e.pk: e for e in Event.objects.filter(case=case)}
-    visible_evidence = set(access.visible_evidence(user, case).values_list("pk", flat=True))
+    event_owner = dict(Event.history.filter(case_id=case.pk).values_list("id", "institution_id"))
+    no_fields: frozenset[str] = frozenset()
 
-    def event_private(event_id: int, records: list[Any]) -> set[str]:
-        event = events.get(event_id)
-        return set() if event and access.sees_event_sources(user, event) else _EVENT_PRIVATE
+    def event_hidden(rec: Any) -> frozenset[str] | None:
+        return access.hidden_event_fields(user, rec.institution_id)
 
-    def victim_private(victim_id: int, records: list[Any]) -> set[str]:
-        event = events.get(records[0].event_id)
-        return set() if event and access.sees_victim_identity(user, event) else _VICTIM_PRIVATE
+    def victim_hidden(rec: Any) -> frozenset[str] | None:
+        owner = event_owner.get(rec.event_id)
+        return (
+            access.VICTIM_PRIVATE_FIELDS
+            if owner is None
+            else (access.hidden_victim_fields(user, owner))
+        )
 
-    def evidence_hidden(evidence_id: int, records: list[Any]) -> set[str] | None:
-        # Confidential evidence of another institution is left out (its deletion is not secret).
-        if evidence_id in visible_evidence or records[-1].history_type == "-":
-            return set()
-        return None
+    def evidence_hidden(rec: Any) -> frozenset[str] | None:
+        # Another institution's evidence is left out for as long as it was confidential.
+        if rec.is_confidential and not access.inside_institution(user, rec.institution_id):
+            return None
+        return no_fields
 
     place_fmt, event_fmt = _Formatter(CasePlace), _Formatter(Event)
     victim_fmt, actor_fmt = _Formatter(Victim), _Formatter(CaseActor)
@@ -224,28 +238,28 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         CasePlace.history.filter(case_id=case.pk),
         (_("Lugar añadido"), _("Lugar modificado"), _("Lugar quitado")),
         place_fmt,
-        lambda _id, _records: set(),
+        lambda _rec: no_fields,
         lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
     )
     entries += _part_entries(
         Event.history.filter(case_id=case.pk),
         (_("Evento registrado"), _("Evento modificado"), _("Evento eliminado")),
         event_fmt,
-        event_private,
+        event_hidden,
         lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
     )
     entries += _part_entries(
-        Victim.history.filter(event_id__in=list(events)),
+        Victim.history.filter(event_id__in=list(event_owner)),
         (_("Víctima registrada"), _("Víctima modificada"), _("Víctima eliminada")),
         victim_fmt,
-        victim_private,
+        victim_hidden,
         lambda r: victim_fmt.value("outcome", r.outcome),
     )
     entries += _part_entries(
         CaseActor.history.filter(case_id=case.pk).select_related("actor"),
         (_("Actor vinculado"), _("Actor del caso modificado"), _("Actor desvinculado")),
         actor_fmt,
-        lambda _id, _records: set(),
+        lambda _rec: no_fields,
         lambda r: f"{r.actor} ({actor_fmt.value('role', r.role)})",
     )
     entries += _part_entries(

@@ -3,6 +3,7 @@ evidence, and the categories institutions extend. Every model keeps its full his
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,7 @@ from willaq.cases.choices import (
     VictimOutcome,
 )
 from willaq.core.models import TimeStampedModel
+from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
 
 
@@ -390,6 +392,17 @@ class Actor(TimeStampedModel):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="actors", verbose_name=_("institución")
     )
+    # The name folded (no accents, lower case): duplicates and the autocomplete compare this.
+    search_name = models.CharField(max_length=250, editable=False, default="")
+    # Set when a coordinator merges this actor into another: it leaves every list, its links move.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("fusionado en"),
+    )
     is_demo = models.BooleanField(default=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -398,14 +411,34 @@ class Actor(TimeStampedModel):
         verbose_name = _("actor")
         verbose_name_plural = _("actores")
         ordering = ["name"]
+        indexes = [
+            # The autocomplete and the duplicate check: actors by folded name (prefix) and kind.
+            models.Index(fields=["search_name", "kind"], name="actor_search_name_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
 
 class CaseActor(TimeStampedModel):
+    """An actor's part in one case. The link belongs to the institution that made it: only that
+    institution changes or removes it (another institution cannot overwrite its analysis)."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_actors")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="case_links")
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="case_actor_links",
+        verbose_name=_("institución que vinculó"),
+    )
     role = models.CharField(_("rol en el caso"), max_length=10, choices=ActorRole.choices)
     position = models.TextField(_("demandas y posición"), blank=True)
     intensity = models.PositiveSmallIntegerField(

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from willaq.accounts.access import AnyUser
-from willaq.cases.access import sees_event_sources, sees_victim_identity
+from willaq.cases.access import redact_event, sees_victim_identity
 from willaq.cases.choices import (
     ActorKind,
     ActorRole,
@@ -33,7 +33,7 @@ from willaq.cases.choices import (
     ProtestForm,
     SubEventType,
 )
-from willaq.cases.models import Actor, Case, CasePlace, Event, Victim
+from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Event, Victim
 
 UBIGEO_PATTERN = r"^[0-9]{6}$"
 
@@ -225,6 +225,12 @@ class CaseActorIn(InputSchema):
     intensity: int | None = Field(None, ge=1, le=5)
 
 
+class CaseActorPatchIn(InputSchema):
+    role: ActorRole
+    position: str = ""
+    intensity: int | None = Field(None, ge=1, le=5)
+
+
 # --- outputs -----------------------------------------------------------------------------------
 
 
@@ -318,9 +324,16 @@ class ActorOut(Schema):
 
 class CaseActorOut(Schema):
     actor: ActorOut
+    institution: str = Field(
+        ..., description="Institución que hizo el vínculo: solo ella lo modifica o lo quita."
+    )
     role: str
     position: str
     intensity: int | None
+
+    @staticmethod
+    def resolve_institution(obj: CaseActor) -> str:
+        return obj.institution.slug
 
 
 class CasePermissionsOut(Schema):
@@ -402,9 +415,9 @@ class EventOut(Schema):
     longitude: float | None
     geo_precision: int
     sources: str | None = Field(..., description="Solo para la institución que lo registró.")
-    source_scale: str | None
+    source_scale: str | None = Field(..., description="Solo para la institución que lo registró.")
     reported_by: str | None = Field(..., description="Solo para la institución que lo registró.")
-    notes: str
+    notes: str | None = Field(..., description="Solo para la institución que lo registró.")
     fatalities: int
     injured: int
     victims: list[VictimOut] | None = Field(
@@ -428,17 +441,22 @@ class EventOut(Schema):
     def resolve_ubigeo_name(obj: Event) -> str:
         return obj.ubigeo.name
 
+    # The private fields go through the one redaction rule (access.redact_event).
     @staticmethod
     def resolve_sources(obj: Event, context: dict[str, Any]) -> str | None:
-        return obj.sources if sees_event_sources(context_user(context), obj) else None
+        return redact_event(context_user(context), obj).sources
 
     @staticmethod
     def resolve_source_scale(obj: Event, context: dict[str, Any]) -> str | None:
-        return obj.source_scale if sees_event_sources(context_user(context), obj) else None
+        return redact_event(context_user(context), obj).source_scale
 
     @staticmethod
     def resolve_reported_by(obj: Event, context: dict[str, Any]) -> str | None:
-        return obj.reported_by if sees_event_sources(context_user(context), obj) else None
+        return redact_event(context_user(context), obj).reported_by
+
+    @staticmethod
+    def resolve_notes(obj: Event, context: dict[str, Any]) -> str | None:
+        return redact_event(context_user(context), obj).notes
 
     @staticmethod
     def resolve_victims(obj: Event, context: dict[str, Any]) -> list[Victim] | None:

@@ -214,7 +214,9 @@ def case_places(case: Case) -> list[CasePlace]:
 
 def case_actors_by_role(case: Case) -> list[tuple[str, list[CaseActor]]]:
     """The case's actors grouped by role label, primary first."""
-    links = list(case.case_actors.select_related("actor").order_by("role", "actor__name"))
+    links = list(
+        case.case_actors.select_related("actor", "institution").order_by("role", "actor__name")
+    )
     order = {"primary": 0, "secondary": 1, "tertiary": 2}
     links.sort(key=lambda link: (order.get(link.role, 9), link.actor.name))
     groups: dict[str, list[CaseActor]] = {}

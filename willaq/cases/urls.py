@@ -1,6 +1,6 @@
 from django.urls import path
 
-from willaq.cases import views, views_categories, views_records
+from willaq.cases import views, views_actors, views_categories, views_records
 
 app_name = "cases"
 urlpatterns = [
@@ -42,6 +42,13 @@ urlpatterns = [
         name="category_set_active",
     ),
     path("eventos/<uuid:event_uuid>/editar/", views_records.event_edit, name="event_edit"),
+    path("actores/buscar/", views_actors.actor_search, name="actor_search"),
+    path("actores/<uuid:actor_uuid>/fusionar/", views_actors.actor_merge, name="actor_merge"),
+    path(
+        "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/editar/",
+        views_actors.actor_link_edit,
+        name="actor_link_edit",
+    ),
     path(
         "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/quitar/",
         views_records.actor_unlink,

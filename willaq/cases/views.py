@@ -17,18 +17,22 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from willaq.accounts.access import EDITOR_ROLES, institutions_with_role
+from willaq.accounts.access import APPROVER_ROLES, EDITOR_ROLES, has_role, institutions_with_role
 from willaq.accounts.models import User
 from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     can_add_records,
+    can_edit_actor_link,
     can_edit_event,
     can_view_evidence,
     get_case_for_edit,
     get_case_for_user,
+    hidden_case_fields,
+    redact_event,
     sees_event_sources,
     sees_victim_identity,
+    visible_actors,
     visible_evidence,
 )
 from willaq.cases.choices import CONFIDENTIAL_CAPABLE_FIELDS, SUB_EVENT_PARENT, CaseState, Phase
@@ -161,13 +165,13 @@ class TransitionOption:
     form: TransitionForm | None = None
 
 
-def _facts(case: Case, access: CaseAccess) -> list[Fact]:
+def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
     def label(name: str) -> str:
         return str(model_label(Case, name))
 
     def fact(name: str, value: Any, multiline: bool = False) -> Fact:
         marked = name in (case.confidential_fields or [])
-        hidden = marked and not access.sees_confidential
+        hidden = name in hidden_fields
         return Fact(
             label(name),
             None if hidden else value,
@@ -228,6 +232,18 @@ def _transition_options(
     return options
 
 
+def _actor_groups(user: User, case: Case) -> list[tuple[str, list[Any]]]:
+    """The case's actors by role, each link marked with what this user may do with it."""
+    groups = selectors.case_actors_by_role(case)
+    for _role, links in groups:
+        for link in links:
+            link.user_can_edit = can_edit_actor_link(user, link)  # type: ignore[attr-defined]
+            link.user_can_merge = has_role(  # type: ignore[attr-defined]
+                user, link.actor.institution_id, APPROVER_ROLES
+            )
+    return groups
+
+
 def _detail_context(
     request: HttpRequest,
     case: Case,
@@ -239,7 +255,7 @@ def _detail_context(
     access = CaseAccess.for_user(user, case)
     events = [
         EventView(
-            event=event,
+            event=redact_event(user, event),
             sees_sources=sees_event_sources(user, event),
             sees_victims=sees_victim_identity(user, event),
             can_edit=can_edit_event(user, event),
@@ -264,9 +280,9 @@ def _detail_context(
     return {
         "case": case,
         "access": access,
-        "facts": _facts(case, access),
+        "facts": _facts(case, hidden_case_fields(user, case)),
         "places": selectors.case_places(case),
-        "actor_groups": selectors.case_actors_by_role(case),
+        "actor_groups": _actor_groups(user, case),
         "events": events,
         "news": selectors.case_news(case),
         "evidence": list(visible_evidence(user, case).select_related("institution")),
@@ -466,7 +482,11 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     user = _user(request)
     case = _case_for_records(user, case_uuid)
-    form = ActorLinkForm(request.POST if request.method == "POST" else None)
+    form = ActorLinkForm(
+        request.POST if request.method == "POST" else None,
+        actors=visible_actors(user),
+        search_url=reverse("cases:actor_search"),
+    )
     if form.is_bound and form.is_valid():
         try:
             with transaction.atomic():
@@ -477,6 +497,7 @@ def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                             user=user,
                             institution=services.acting_institution(user, case),
                             data=form.actor_data(),
+                            allow_similar=form.cleaned_data["confirm_new"],
                         )
                     except ValidationError as exc:
                         apply_service_errors(form, exc, ActorLinkForm.SERVICE_FIELDS)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from willaq.cases import services
-from willaq.cases.access import can_edit_event, get_case_for_user
+from willaq.cases.access import can_edit_event, get_actor_link_for_user, get_case_for_user
 from willaq.cases.choices import SUB_EVENT_PARENT
 from willaq.cases.forms import EventForm, apply_service_errors
-from willaq.cases.models import CaseActor, Event
-from willaq.cases.views import GET_POST, _case_for_records, _case_url, _record_page, _user
+from willaq.cases.models import Event
+from willaq.cases.views import GET_POST, _case_url, _record_page, _user
 
 
 def _event_initial(event: Event) -> dict[str, Any]:
@@ -92,13 +92,8 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 def actor_unlink(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> HttpResponse:
     """Take an actor off the case (the actor itself stays in the registry)."""
     user = _user(request)
-    case = _case_for_records(user, case_uuid)
-    link = (
-        CaseActor.objects.select_related("actor").filter(case=case, actor__uuid=actor_uuid).first()
-    )
-    if link is None:
-        raise Http404("actor")
-    link.case = case
+    link = get_actor_link_for_user(user, case_uuid, actor_uuid)
+    case = link.case
     services.unlink_actor(user=user, link=link)
     messages.success(
         request, _("Actor «%(name)s» desvinculado del caso.") % {"name": link.actor.name}

@@ -130,4 +130,5 @@ class CaseActorFactory(DjangoModelFactory[CaseActor]):
 
     case = factory.SubFactory(CaseFactory)
     actor = factory.SubFactory(ActorFactory)
+    institution = factory.SelfAttribute("case.institution")
     role = ActorRole.PRIMARY

@@ -291,6 +291,7 @@ def test_detail_owner_sees_everything(owner: Client, registered_case: Case):
                 "description": "",
                 "institution": actor_link.actor.institution.slug,
             },
+            "institution": "defensoria",
             "role": "secondary",
             "position": "Exige agua",
             "intensity": None,
@@ -664,12 +665,20 @@ def test_create_list_and_link_actors(owner: Client, registered_case: Case):
     url = f"{API}/cases/{registered_case.uuid}/actors"
     linked = owner.post(url, {"actor": str(actor.uuid), "role": "primary"}, content_type=JSON)
     assert linked.status_code == 201
+    assert linked.json()["institution"] == "defensoria"
+    # Linking it again is refused with a clear message; the link is changed with PATCH.
     relinked = owner.post(
         url, {"actor": str(actor.uuid), "role": "tertiary", "intensity": 4}, content_type=JSON
     )
-    assert relinked.status_code == 200
+    assert relinked.status_code == 422
+    assert "ya está vinculado" in relinked.json()["errors"]["actor"][0]
+    changed = owner.patch(
+        f"{url}/{actor.uuid}", {"role": "tertiary", "intensity": 4}, content_type=JSON
+    )
+    assert changed.status_code == 200, changed.content
     link = CaseActor.objects.get(case=registered_case, actor=actor)
     assert (link.role, link.intensity) == ("tertiary", 4)
+    assert CaseActor.objects.filter(case=registered_case).count() == 1
 
 
 def test_actor_refusals(

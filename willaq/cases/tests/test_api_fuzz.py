@@ -14,7 +14,7 @@ from willaq.accounts.models import ApiToken, Institution, User, hash_token
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
 from willaq.core.schemas import ErrorOut
-from willaq.testing.factories import ActorFactory, CaseFactory, EventFactory
+from willaq.testing.factories import ActorFactory, CaseActorFactory, CaseFactory, EventFactory
 
 API = "/api/v1"
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
@@ -58,6 +58,7 @@ GOOD_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("post", "/api/v1/actors"): {"name": "Comunidad", "kind": "organisation"},
     ("post", "/api/v1/cases/{case_uuid}/actors"): {"actor": "", "role": "primary"},
+    ("patch", "/api/v1/cases/{case_uuid}/actors/{actor_uuid}"): {"role": "secondary"},
 }
 
 
@@ -86,7 +87,9 @@ def world(analyst: User, outsider: User, owner_institution: Institution) -> dict
         "case": case,
         "draft": draft,
         "event": EventFactory(case=case),
-        "actor": ActorFactory(institution=owner_institution),
+        "actor": CaseActorFactory(
+            case=case, actor=ActorFactory(institution=owner_institution)
+        ).actor,
     }
 
 
@@ -175,6 +178,7 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
     path_values = {
         "case_uuid": [str(world["case"].uuid), str(world["draft"].uuid), stranger, "x"],
         "event_uuid": [str(world["event"].uuid), stranger, "x"],
+        "actor_uuid": [str(world["actor"].uuid), stranger, "x"],
         "code": ["020000", "150132", "999999", "x"],
     }
     checked = 0

@@ -205,7 +205,7 @@ def test_link_a_new_actor(analyst_client: Client, case: Case) -> None:
 
 
 def test_link_an_existing_actor(analyst_client: Client, case: Case) -> None:
-    actor = cast(Actor, ActorFactory(name="Empresa Minera Ejemplo"))
+    actor = cast(Actor, ActorFactory(name="Empresa Minera Ejemplo", institution=case.institution))
     response = analyst_client.post(
         url("actor_link", case),
         {"actor": str(actor.uuid), "new_kind": "organisation", "role": ActorRole.SECONDARY},

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from willaq.accounts.models import Institution, Membership, Role, User
 from willaq.cases import demo
+from willaq.cases.access import visible_actors
 from willaq.cases.choices import (
     ActorRole,
     ActorTypeCode,
@@ -53,6 +54,7 @@ from willaq.cases.services import (
     record_victim,
     transition_case,
 )
+from willaq.core.text import fold
 from willaq.territory.models import Level, Ubigeo
 
 SEED = 2026
@@ -330,6 +332,9 @@ class DemoSeeder:
     ) -> Actor:
         key = (institution.pk, name)
         actor = self.actors.get(key)
+        if actor is None:
+            # The same body may already be known from another institution's registered case.
+            actor = visible_actors(user).filter(search_name=fold(name), kind=spec.kind).first()
         if actor is None:
             public = spec.organisation_type in PUBLIC_BODIES
             description = (
