@@ -28,7 +28,7 @@ from willaq.accounts.access import (
     is_member,
 )
 from willaq.cases.choices import REGISTERED_STATES
-from willaq.cases.models import Actor, Case, CaseActor, Event, Evidence
+from willaq.cases.models import Actor, Case, CaseActor, Category, Event, Evidence
 
 # Fields of an event only its institution reads: where the information came from and who sent it.
 EVENT_PRIVATE_FIELDS: frozenset[str] = frozenset(
@@ -40,6 +40,16 @@ VICTIM_PRIVATE_FIELDS: frozenset[str] = frozenset(
 )
 
 _M = TypeVar("_M", bound=Model)
+
+
+def usable_categories(institution_ids: Iterable[int] | None) -> QuerySet[Category]:
+    """Categories these institutions may use: the shared ones and their own (all when None).
+
+    The one "shared or own" rule: case forms, the services, the API and the category pages."""
+    categories = Category.objects.all()
+    if institution_ids is None:
+        return categories
+    return categories.filter(Q(institution__isnull=True) | Q(institution_id__in=institution_ids))
 
 
 def visible_cases(user: AnyUser) -> QuerySet[Case]:

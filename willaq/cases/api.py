@@ -35,6 +35,7 @@ from willaq.cases.access import (
     get_case_for_user,
     get_event_for_user,
     hidden_case_fields,
+    usable_categories,
     visible_actors,
     visible_cases,
 )
@@ -59,7 +60,7 @@ from willaq.cases.choices import (
     VictimGroup,
     VictimOutcome,
 )
-from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Category, Event
+from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Event
 from willaq.cases.schemas import (
     ActorFilters,
     ActorIn,
@@ -528,13 +529,11 @@ def get_actor(request: HttpRequest, actor_uuid: UUID) -> Actor:
 )
 def list_categories(request: HttpRequest, filters: Query[CategoryFilters]) -> list[dict[str, Any]]:
     user = _user(request)
-    categories = Category.objects.filter(is_active=True).select_related(
-        "parent", "institution", "maps_to"
+    categories = (
+        usable_categories(None if user.is_superuser else institution_ids(user))
+        .filter(is_active=True)
+        .select_related("parent", "institution", "maps_to")
     )
-    if not user.is_superuser:
-        categories = categories.filter(
-            Q(institution__isnull=True) | Q(institution_id__in=institution_ids(user))
-        )
     if filters.kind:
         categories = categories.filter(kind=filters.kind)
     return [

@@ -23,6 +23,7 @@ from willaq.accounts.access import AnyUser, can_manage_members
 from willaq.accounts.models import Institution
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
+from willaq.cases.access import usable_categories
 from willaq.cases.choices import CategoryKind
 from willaq.cases.models import Category
 
@@ -44,11 +45,11 @@ def own_categories(institution: Institution) -> QuerySet[Category]:
 
 def parent_choices(institution: Institution) -> QuerySet[Category]:
     """The typologies a subtype of this institution may belong to: shared or its own, active."""
-    return Category.objects.filter(
-        Q(institution__isnull=True) | Q(institution=institution),
-        kind=CategoryKind.TYPOLOGY,
-        is_active=True,
-    ).order_by(F("institution_id").asc(nulls_first=True), "sort_order", "name")
+    return (
+        usable_categories([institution.pk])
+        .filter(kind=CategoryKind.TYPOLOGY, is_active=True)
+        .order_by(F("institution_id").asc(nulls_first=True), "sort_order", "name")
+    )
 
 
 def shared_targets(kind: CategoryKind | str) -> QuerySet[Category]:
@@ -230,9 +231,7 @@ def _check_parent(
 def _check_code_free(institution: Institution, kind: CategoryKind, code: str) -> None:
     # A shared code is refused too: cases and the API find a category by code among the
     # shared ones and the institution's own, which must never be ambiguous.
-    clash = Category.objects.filter(
-        Q(institution__isnull=True) | Q(institution=institution), kind=kind, code=code
-    )
+    clash = usable_categories([institution.pk]).filter(kind=kind, code=code)
     if clash.exists():
         messages = {
             CategoryKind.TYPOLOGY: _("Ya existe una tipología con el código «%(code)s»."),

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Field, Q, QuerySet
+from django.db.models import Field, QuerySet
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 
 from willaq.accounts.access import EDITOR_ROLES, AnyUser, institutions_with_role
 from willaq.accounts.models import Institution
+from willaq.cases.access import usable_categories
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
     SUB_EVENT_PARENT,
@@ -335,8 +336,8 @@ class CaseForm(PlaceForm):
     @staticmethod
     def _categories(kind: CategoryKind, owner_ids: list[int]) -> QuerySet[Category]:
         return (
-            Category.objects.filter(kind=kind, is_active=True)
-            .filter(Q(institution__isnull=True) | Q(institution_id__in=owner_ids))
+            usable_categories(owner_ids)
+            .filter(kind=kind, is_active=True)
             .order_by("sort_order", "name")
         )
 

@@ -35,6 +35,7 @@ from willaq.cases.access import (
     can_edit_actor_link,
     can_edit_case,
     can_edit_event,
+    usable_categories,
     visible_actors,
 )
 from willaq.cases.choices import (
@@ -237,8 +238,8 @@ def resolve_category(
     else:
         lookup = Q(pk=value) if isinstance(value, int) else Q(code=value)
         found = (
-            Category.objects.filter(lookup, kind=kind, is_active=True)
-            .filter(Q(institution__isnull=True) | Q(institution=institution))
+            usable_categories([institution.pk] if institution is not None else [])
+            .filter(lookup, kind=kind, is_active=True)
             .first()
         )
         if found is None:
