@@ -22,6 +22,20 @@
     if (elt.matches && elt.matches("select[data-autosubmit]") && elt.form) elt.form.submit();
   });
 
+  // A form that asks before it does something hard to undo: <form data-confirm="¿…?">.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      evt.preventDefault();
+    }
+  });
+
+  // A value to copy (a new API token) is selected as soon as it gets the focus.
+  document.addEventListener("focusin", function (evt) {
+    var elt = evt.target;
+    if (elt.matches && elt.matches("input[data-select-on-focus]")) elt.select();
+  });
+
   // "Imprimir ficha": hidden without JavaScript, since it only calls the browser's print.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
