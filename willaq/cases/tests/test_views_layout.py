@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from willaq.accounts.models import Institution, User
+from willaq.cases import services
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
 from willaq.testing.factories import CaseFactory, EventFactory
@@ -112,3 +113,16 @@ def test_list_and_dashboard_write_dates_one_way(
     assert listed.count(">2 abr 2025</td>") == 1
     board = analyst_client.get(reverse("cases:dashboard")).content.decode()
     assert board.count("<strong>3 may 2025</strong>") == 1
+
+
+def test_the_history_writes_dates_and_numbers_one_way(
+    analyst_client: Client, analyst: User, draft: Case
+) -> None:
+    data = {"start_date": dt.date(2025, 1, 6), "investment_amount": Decimal("2500000")}
+    services.update_case(user=analyst, case=draft, data=data)
+    EventFactory(case=draft, event_date=dt.date(2025, 5, 3))
+    page = detail(analyst_client, draft)
+    history = page[page.index('id="h-history"') :]
+    assert history.count("<del>2 abr 2025</del> → <ins>6 ene 2025</ins>") == 1
+    assert history.count("<del>1,234,567.50</del> → <ins>2,500,000.00</ins>") == 1
+    assert history.count("Evento registrado: 3 may 2025 · ") == 1
