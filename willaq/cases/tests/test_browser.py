@@ -151,6 +151,15 @@ def test_phone_list_and_case_page(browser_page, live_server):
     # The list: cards, no horizontal scroll, the filters folded behind a button.
     page.goto(live_server.url + reverse("cases:list"))
     page.wait_for_selector(".cases-table")
+    # The first Tab shows the skip link; it leads to the main content.
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    assert skip.evaluate("(link) => link === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenido"
     assert _no_horizontal_scroll(page)
     filters = page.locator("form[role=search]")
     assert not filters.is_visible()
