@@ -205,6 +205,7 @@ def test_phone_list_and_case_page(browser_page, live_server):
     assert page.locator("#h-summary").is_visible()
     assert page.locator("#eventos .timeline li").first.is_visible()
     assert page.locator("#historial .history li").first.is_visible()
+    assert not page.locator("#historial summary").is_visible()
     page.emulate_media(media="screen")
 
     # A wide screen opens the menu as a row of links, without the "Menú" button.
