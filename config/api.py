@@ -56,6 +56,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("Este campo es obligatorio.")
+    if kind == "string_unicode":
+        return _("No puede contener caracteres sustitutos (UTF-16) sueltos.")
     if kind in ("string_type", "str_type"):
         return _("Debe ser un texto.")
     if kind == "string_too_long":
@@ -103,6 +105,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         msg = str(error.get("msg", ""))
         if "nul_character" in msg:
             return _("No puede contener el carácter nulo.")
+        if "lone_surrogate" in msg:
+            return _("No puede contener caracteres sustitutos (UTF-16) sueltos.")
         if "out_of_range" in msg:
             return _("La fecha está fuera del rango admitido.")
 

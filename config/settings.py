@@ -127,6 +127,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Lima"
 USE_I18N = True
 USE_TZ = True
+# Numbers with thousands separators and one date format, as each language writes them
+# (config/formats/<language>/formats.py). A number that is a code, not a quantity, is printed
+# with |unlocalize.
+FORMAT_MODULE_PATH = ["config.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

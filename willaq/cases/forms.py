@@ -56,7 +56,7 @@ def model_label(model: type[Case | Event | Victim | Actor | NewsItem], name: str
     return capfirst(model_field.verbose_name)
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[Any, Any]]:
+def _blank(choices: Any, label: StrOrPromise = "—") -> list[tuple[Any, Any]]:
     return [("", label), *[(value, text) for value, text in choices if value != ""]]
 
 
@@ -422,10 +422,10 @@ class CaseFilterForm(forms.Form):
         ),
     )
     state = forms.ChoiceField(
-        label=_("Estado"), required=False, choices=_blank(CaseState.choices, str(_("Todos")))
+        label=_("Estado"), required=False, choices=_blank(CaseState.choices, _("Todos"))
     )
     phase = forms.ChoiceField(
-        label=_("Fase"), required=False, choices=_blank(Phase.choices, str(_("Todas")))
+        label=_("Fase"), required=False, choices=_blank(Phase.choices, _("Todas"))
     )
     typology = forms.ChoiceField(label=_("Tipología"), required=False)
     department = forms.ChoiceField(label=_("Departamento"), required=False)

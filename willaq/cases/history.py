@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser
@@ -104,7 +105,10 @@ class _Formatter:
                 return str(obj) if obj else str(raw)
         if isinstance(raw, bool):
             return _("sí") if raw else _("no")
-        return str(raw)
+        if isinstance(raw, dt.datetime) and timezone.is_aware(raw):
+            raw = timezone.localtime(raw)
+        # Dates and numbers as every page writes them (config/formats).
+        return str(formats.localize(raw))
 
 
 def _who(record: Any) -> str:
@@ -246,7 +250,10 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         (_("Evento registrado"), _("Evento modificado"), _("Evento eliminado")),
         event_fmt,
         event_hidden,
-        lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
+        lambda r: (
+            f"{formats.localize(r.event_date)} · "
+            f"{event_fmt.value('sub_event_type', r.sub_event_type)}"
+        ),
     )
     entries += _part_entries(
         Victim.history.filter(event_id__in=list(event_owner)),

@@ -5,6 +5,7 @@ document says what is accepted; every business rule stays in services.py and acc
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
@@ -67,9 +68,26 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+# Either half of a UTF-16 pair (json.loads joins a whole pair into one character).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """A JSON body may escape half of a UTF-16 pair ("\\ud800"): json.loads accepts it, but it
+    is not a character, and neither UTF-8 nor the database can store it."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_has_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
+
+
 class InputSchema(Schema):
     """Base of request bodies and filters: only known fields, and no NUL characters, which
-    PostgreSQL cannot hold or compare (the error handler turns "nul_character" into a sentence)."""
+    PostgreSQL cannot hold or compare, nor lone surrogates, which no database can store (the
+    error handler turns "nul_character" and "lone_surrogate" into sentences)."""
 
     # Unknown fields are refused (a misspelt field is not silently ignored); this also makes
     # pydantic check the body is a JSON object before ninja reads it attribute by attribute.
@@ -77,7 +95,9 @@ class InputSchema(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
+    def _only_storable_text(cls, value: Any) -> Any:
+        if _has_lone_surrogate(value):
+            raise ValueError("lone_surrogate")
         if _has_nul(value):
             raise ValueError("nul_character")
         return value
