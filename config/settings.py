@@ -110,11 +110,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Login throttling (willaq/accounts/throttling.py): an account is locked after AXES_FAILURE_LIMIT
+# failures from any address; an address alone only after AXES_IP_FAILURE_LIMIT failures over all
+# accounts (an office behind one NAT shares it); a successful login clears the account's failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HANDLER = "willaq.accounts.throttling.LoginThrottle"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused without being counted, so the lockout ends one cool-off
+# time after the failure that caused it instead of being prolonged by whoever keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "willaq.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "willaq.accounts.throttling.lockout_response"
+
+# The client's address is read from a proxy header only when proxies we trust sit in front of
+# the app: WILLAQ_TRUSTED_PROXY_COUNT of them, each appending to WILLAQ_PROXY_IP_HEADER.
+WILLAQ_TRUSTED_PROXY_COUNT = env.int("WILLAQ_TRUSTED_PROXY_COUNT", default=0)
+WILLAQ_PROXY_IP_HEADER = env.str("WILLAQ_PROXY_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+
+# Password-reset requests accepted per hour from one address and for one e-mail address.
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+PASSWORD_RESET_EMAIL_LIMIT = env.int("PASSWORD_RESET_EMAIL_LIMIT", default=3)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:dashboard"
