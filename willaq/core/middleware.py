@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -49,15 +50,17 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = -1
         limit: int = settings.WILLAQ_MAX_REQUEST_BYTES
-        if length < 0:
-            return self._refuse(request, 400, _("La longitud del contenido no es válida."))
-        if length > limit:
+        if 0 <= length <= limit:
+            return self.get_response(request)
+        # This runs before LocaleMiddleware: answer in the language the request asks for.
+        with translation.override(translation.get_language_from_request(request)):
+            if length < 0:
+                return self._refuse(request, 400, _("La longitud del contenido no es válida."))
             message = _(
                 "El envío es demasiado grande (%(size)s); el máximo es %(limit)s. Adjunte "
                 "archivos más pequeños."
             ) % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
             return self._refuse(request, 413, message)
-        return self.get_response(request)
 
     @staticmethod
     def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:

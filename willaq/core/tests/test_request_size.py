@@ -21,6 +21,17 @@ def test_an_oversized_form_is_refused_with_a_spanish_413(anon_client: Client) ->
     assert "el máximo es 1000" in body
 
 
+def test_the_refusal_follows_the_requests_language(anon_client: Client) -> None:
+    response = anon_client.post(
+        "/cuentas/entrar/", {"username": "a" * 2000}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 413
+    assert "The submission is too large" in response.content.decode()
+    # The next request, in Spanish, is answered in Spanish.
+    response = anon_client.post("/cuentas/entrar/", {"username": "a" * 2000})
+    assert "El envío es demasiado grande" in response.content.decode()
+
+
 def test_the_limit_is_judged_by_the_announced_length_alone(anon_client: Client) -> None:
     # Ten gibibytes announced, one byte sent: refused without waiting for the rest.
     response = anon_client.generic(
