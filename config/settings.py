@@ -50,7 +50,15 @@ DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
 if DEBUG and not DEVELOPMENT:
     raise ImproperlyConfigured(f"DEBUG cannot be on when WILLAQ_ENV={WILLAQ_ENV}.")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Outside development the site's own host names must be given: no default answers for a server.
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEVELOPMENT else []
+)
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        f"WILLAQ_ENV={WILLAQ_ENV} needs ALLOWED_HOSTS: the host names the site answers to, "
+        "comma-separated (for example willaq.defensoria.gob.pe)."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -13,6 +13,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 REAL_KEY = secrets.token_urlsafe(50)
+SERVER = {"SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "willaq.defensoria.gob.pe"}
 SHOWN = (
     "WILLAQ_ENV",
     "DEBUG",
@@ -27,6 +28,7 @@ SHOWN = (
     "MIDDLEWARE",
     "WILLAQ_MAX_REQUEST_BYTES",
     "EVIDENCE_MAX_BYTES",
+    "ALLOWED_HOSTS",
 )
 PROGRAM = f"""
 import json
@@ -40,7 +42,14 @@ def run(program: str, **environment: str) -> subprocess.CompletedProcess[str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("WILLAQ_", "SECURE_", "DJANGO_"))
-        and key not in {"SECRET_KEY", "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}
+        and key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "ALLOWED_HOSTS",
+        }
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and program
         [sys.executable, "-c", program],
@@ -96,18 +105,24 @@ def test_an_unknown_environment_refuses_to_start(name: str) -> None:
     ],
 )
 def test_production_refuses_a_missing_or_weak_secret_key(key: str) -> None:
-    error = refusal(WILLAQ_ENV="production", SECRET_KEY=key)
+    error = refusal(WILLAQ_ENV="production", SECRET_KEY=key, ALLOWED_HOSTS="willaq.gob.pe")
     assert "needs a real SECRET_KEY" in error
 
 
+def test_production_refuses_to_guess_its_host_names() -> None:
+    error = refusal(WILLAQ_ENV="production", SECRET_KEY=REAL_KEY)
+    assert "needs ALLOWED_HOSTS" in error
+
+
 def test_production_refuses_debug() -> None:
-    error = refusal(WILLAQ_ENV="production", SECRET_KEY=REAL_KEY, DEBUG="on")
+    error = refusal(WILLAQ_ENV="production", DEBUG="on", **SERVER)
     assert "DEBUG cannot be on" in error
 
 
 def test_production_is_locked_down() -> None:
-    values = load(WILLAQ_ENV="production", SECRET_KEY=REAL_KEY)
+    values = load(WILLAQ_ENV="production", **SERVER)
     assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["willaq.defensoria.gob.pe"]
     assert values["SECRET_KEY"] == REAL_KEY
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["CSRF_COOKIE_SECURE"] is True
@@ -126,7 +141,7 @@ def test_production_is_locked_down() -> None:
 def test_production_secure_cookies_cannot_be_turned_off() -> None:
     values = load(
         WILLAQ_ENV="production",
-        SECRET_KEY=REAL_KEY,
+        **SERVER,
         SESSION_COOKIE_SECURE="off",
         CSRF_COOKIE_SECURE="off",
     )
@@ -137,7 +152,7 @@ def test_production_secure_cookies_cannot_be_turned_off() -> None:
 def test_production_behind_a_trusted_proxy() -> None:
     values = load(
         WILLAQ_ENV="production",
-        SECRET_KEY=REAL_KEY,
+        **SERVER,
         WILLAQ_TRUSTED_PROXY_COUNT="1",
         SECURE_HSTS_SECONDS="600",
     )
@@ -150,7 +165,7 @@ def test_production_passes_djangos_deployment_checks() -> None:
         "from django.core.management import execute_from_command_line; "
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         WILLAQ_ENV="production",
-        SECRET_KEY=REAL_KEY,
+        **SERVER,
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     assert result.returncode == 0, result.stderr
@@ -162,7 +177,7 @@ def test_demo_data_is_refused_outside_development() -> None:
         "from django.core.management import execute_from_command_line; "
         "execute_from_command_line(['manage.py', 'setup_willaq', '--demo'])",
         WILLAQ_ENV="production",
-        SECRET_KEY=REAL_KEY,
+        **SERVER,
         DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL="sqlite:////nonexistent/never-created.sqlite3",
     )
