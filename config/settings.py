@@ -156,6 +156,7 @@ AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_USERNAME_CALLABLE = "willaq.accounts.throttling.login_name"
 AXES_RESET_ON_SUCCESS = True
 # Attempts while locked out are refused without being counted, so the lockout ends one cool-off
 # time after the failure that caused it instead of being prolonged by whoever keeps trying.

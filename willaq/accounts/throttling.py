@@ -52,6 +52,17 @@ def client_ip(request: HttpRequest) -> str:
     return candidate
 
 
+def login_name(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The account a login attempt is counted against: the e-mail typed, in lower case.
+
+    E-mail addresses are stored in lower case, so ``Ana@X.pe`` and ``ana@x.pe`` are one account
+    and must share one failure count (the admin's login form does not lower-case them).
+    """
+    source = credentials if credentials is not None else request.POST
+    typed = source.get("username")
+    return str(typed).strip().lower() if typed else None
+
+
 @dataclass(frozen=True)
 class LoginFailures:
     """Recent failures (within the cool-off time) relevant to one login attempt."""

@@ -165,3 +165,10 @@ def test_attempts_while_locked_do_not_prolong_the_lockout(analyst: User) -> None
         assert attempt(analyst.email, WRONG, HOME).status_code == 429
     failures = AccessAttempt.objects.filter(username=analyst.email)
     assert sum(row.failures_since_start for row in failures) == 3
+
+
+def test_the_admin_login_counts_against_the_same_account(analyst: User) -> None:
+    for typed in ("ANALISTA@dp.gob.pe", "Analista@Dp.Gob.Pe", " analista@dp.gob.pe"):
+        Client(REMOTE_ADDR=HOME).post("/admin/login/", {"username": typed, "password": WRONG})
+    assert AccessAttempt.objects.filter(username=analyst.email).count() == 1
+    assert attempt(analyst.email, PASSWORD, OFFICE).status_code == 429
