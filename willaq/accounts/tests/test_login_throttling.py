@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from willaq.accounts.models import Institution, Role, User
+from willaq.accounts.throttling import client_ip
 from willaq.testing.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,20 @@ def test_the_admin_login_counts_against_the_same_account(analyst: User) -> None:
         Client(REMOTE_ADDR=HOME).post("/admin/login/", {"username": typed, "password": WRONG})
     assert AccessAttempt.objects.filter(username=analyst.email).count() == 1
     assert attempt(analyst.email, PASSWORD, OFFICE).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.40", "10.0.0.2"),  # no trusted proxy: the header is the client's word
+        (1, "192.0.2.99, 203.0.113.40", "203.0.113.40"),  # the entry our proxy appended
+        (2, "192.0.2.99, 203.0.113.40, 10.0.0.9", "203.0.113.40"),  # two proxies
+        (2, "203.0.113.40", "10.0.0.2"),  # fewer entries than proxies: not through them all
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_client_address(settings: Any, proxies: int, forwarded: str, expected: str) -> None:
+    settings.WILLAQ_TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
