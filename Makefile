@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint types pytest setup worker messages bench clean
+.PHONY: run dev test lint types pytest setup worker messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $$(command -v $(PYTHON) || command -v python3) -m venv $(VENV)
@@ -19,11 +19,21 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_willaq --demo
 
-## run: set up, then serve http://127.0.0.1:8000 with the Celery worker (filesystem broker)
-run: setup
-	WILLAQ_DEMO=1 $(BIN)/celery --quiet -A config worker --pool=solo --loglevel=WARNING & \
+# Serve http://127.0.0.1:8000 with the Celery worker (filesystem broker); $(1) is DEBUG.
+define serve
+	export WILLAQ_DEMO=1 DEBUG=$(1); \
+	$(BIN)/celery --quiet -A config worker --pool=solo --loglevel=WARNING & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  WILLAQ_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
+endef
+
+## run: set up, then serve as an office runs it: DEBUG off (the app's own error pages)
+run: setup
+	$(call serve,off)
+
+## dev: the same with DEBUG on, for developers (Django's debug pages with tracebacks)
+dev: setup
+	$(call serve,on)
 
 ## test: lint, types, migrations check and the whole suite with coverage
 test: $(STAMP) lint types pytest
@@ -31,6 +41,7 @@ test: $(STAMP) lint types pytest
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 types: $(STAMP)
 	$(BIN)/mypy .

@@ -26,6 +26,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    # Argon2 is deliberately slow; tests hash and check passwords thousands of times.
+    # (Production keeps Argon2: willaq/core/tests/test_settings.py.)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Lets classes such as ModelAdmin and QuerySet take type arguments at run time.
@@ -15,17 +17,48 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# "development" (the default, for `make run` and tests) or "production". Production refuses to start
-# without a real SECRET_KEY; development gets a fixed, clearly insecure one.
+# Which kind of installation this is; anything but the known names refuses to start, so a typo
+# such as "prod" cannot quietly run a server with development defaults.
+#   development  (the default: `make run`, `make dev`, tests) fixed insecure key, demo data allowed;
+#   production   a real SECRET_KEY is required, DEBUG off, HTTPS-only cookies, HSTS, no demo data.
+WILLAQ_ENVIRONMENTS = ("development", "production")
 WILLAQ_ENV = env.str("WILLAQ_ENV", default="development")
-DEBUG = env.bool("DEBUG", default=WILLAQ_ENV == "development")
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if WILLAQ_ENV == "production":
-        raise RuntimeError("SECRET_KEY must be set when WILLAQ_ENV=production.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+if WILLAQ_ENV not in WILLAQ_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"WILLAQ_ENV={WILLAQ_ENV!r} is not a known environment; "
+        f"use one of: {', '.join(WILLAQ_ENVIRONMENTS)}."
+    )
+DEVELOPMENT = WILLAQ_ENV == "development"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if DEVELOPMENT:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+elif (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        f"WILLAQ_ENV={WILLAQ_ENV} needs a real SECRET_KEY: at least 50 random characters, not "
+        "the development key (make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
+DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured(f"DEBUG cannot be on when WILLAQ_ENV={WILLAQ_ENV}.")
+
+# Outside development the site's own host names must be given: no default answers for a server.
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEVELOPMENT else []
+)
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        f"WILLAQ_ENV={WILLAQ_ENV} needs ALLOWED_HOSTS: the host names the site answers to, "
+        "comma-separated (for example willaq.defensoria.gob.pe)."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -40,6 +73,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from static files, not from a CDN
     "simple_history",
     "axes",
+    "csp",
     "willaq.core",
     "willaq.accounts",
     "willaq.audit",
@@ -48,7 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "willaq.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,11 +146,32 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Login throttling (willaq/accounts/throttling.py): an account is locked after AXES_FAILURE_LIMIT
+# failures from any address; an address alone only after AXES_IP_FAILURE_LIMIT failures over all
+# accounts (an office behind one NAT shares it); a successful login clears the account's failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HANDLER = "willaq.accounts.throttling.LoginThrottle"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_USERNAME_CALLABLE = "willaq.accounts.throttling.login_name"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused without being counted, so the lockout ends one cool-off
+# time after the failure that caused it instead of being prolonged by whoever keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "willaq.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "willaq.accounts.throttling.lockout_response"
+
+# The client's address is read from a proxy header only when proxies we trust sit in front of
+# the app: WILLAQ_TRUSTED_PROXY_COUNT of them, each appending to WILLAQ_PROXY_IP_HEADER.
+WILLAQ_TRUSTED_PROXY_COUNT = env.int("WILLAQ_TRUSTED_PROXY_COUNT", default=0)
+WILLAQ_PROXY_IP_HEADER = env.str("WILLAQ_PROXY_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
+
+# Password-reset requests accepted per hour from one address and for one e-mail address.
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+PASSWORD_RESET_EMAIL_LIMIT = env.int("PASSWORD_RESET_EMAIL_LIMIT", default=3)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:dashboard"
@@ -179,9 +236,48 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: outside development cookies travel only over HTTPS and browsers are told (HSTS) to use
+# nothing else. SECURE_PROXY_SSL_HEADER trusts the proxy's X-Forwarded-Proto only when a trusted
+# proxy is configured (WILLAQ_TRUSTED_PROXY_COUNT), as for the client address.
+SESSION_COOKIE_SECURE = (
+    True if not DEVELOPMENT else env.bool("SESSION_COOKIE_SECURE", default=False)
+)
+CSRF_COOKIE_SECURE = True if not DEVELOPMENT else env.bool("CSRF_COOKIE_SECURE", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEVELOPMENT else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# Subdomains and the browsers' preload list are the domain owner's decision (an institution's
+# other sites may not all be on HTTPS), so `check --deploy` is not asked to insist on them.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEVELOPMENT)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's plain-HTTP probe
+if WILLAQ_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp), in every environment so the tests and the browser test
+# prove the pages work under it: scripts, styles and everything else only from this site; no
+# inline scripts, handlers or style attributes (see static/js/willaq.js for confirmations).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Requests announcing a body larger than this are refused with a 413 before it is read
+# (willaq.core.middleware.RequestSizeLimitMiddleware); the largest legitimate one is an evidence
+# upload of EVIDENCE_MAX_BYTES plus its form.
+WILLAQ_MAX_REQUEST_BYTES = env.int(
+    "WILLAQ_MAX_REQUEST_BYTES", default=EVIDENCE_MAX_BYTES + 1024 * 1024
+)
 
 # Marks demo data in the interface so nobody mistakes it for real cases.
 WILLAQ_DEMO = env.bool("WILLAQ_DEMO", default=False)

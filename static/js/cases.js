@@ -15,7 +15,9 @@
       evt.preventDefault();
       var child = document.getElementById(elt.dataset.territoryChild);
       if (child) blank(child);
+      return;
     }
+    evt.detail.parameters.parent = elt.value;
   });
   document.addEventListener("change", function (evt) {
     var elt = evt.target;

@@ -146,3 +146,27 @@ class ApiToken(TimeStampedModel):
     @classmethod
     def new_raw_value(cls) -> str:
         return "wq_" + secrets.token_urlsafe(32)
+
+
+class PasswordResetRequest(models.Model):
+    """One accepted request for a password-reset e-mail, kept for an hour to throttle the form.
+
+    The address typed is kept only as a hash: the row must not reveal, nor store, whether an
+    account exists for it.
+    """
+
+    email_hash = models.CharField(max_length=64)
+    ip_address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("solicitud de nueva contraseña")
+        verbose_name_plural = _("solicitudes de nueva contraseña")
+        indexes = [
+            # Counting the recent requests for one e-mail address and from one client address.
+            models.Index(fields=["email_hash", "created_at"], name="pwreset_email_recent"),
+            models.Index(fields=["ip_address", "created_at"], name="pwreset_address_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,15 +5,25 @@ ValidationError (keyed by form field where there is one) when the change is not 
 E-mails are sent only after the transaction commits.
 """
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser, can_manage_members
-from willaq.accounts.models import ApiToken, Institution, Membership, Role, User, hash_token
+from willaq.accounts.models import (
+    ApiToken,
+    Institution,
+    Membership,
+    PasswordResetRequest,
+    Role,
+    User,
+    hash_token,
+)
 from willaq.accounts.tasks import send_invitation
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
@@ -257,6 +267,38 @@ def deactivate_membership(*, user: AnyUser, membership: Membership) -> Membershi
         )
     _forget_roles(user)
     return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# Password-reset requests
+
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+
+def accept_password_reset_request(*, email: str, ip_address: str) -> PasswordResetRequest:
+    """Record a request for a password-reset e-mail, or refuse it when too many came recently.
+
+    At most ``PASSWORD_RESET_IP_LIMIT`` requests per hour from one client address and
+    ``PASSWORD_RESET_EMAIL_LIMIT`` for one e-mail address. Whether an account exists for the
+    address plays no part, so neither the answer nor the refusal reveals it.
+    """
+    email_hash = hash_token(email.strip().lower())
+    now = timezone.now()
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(created_at__lt=now - PASSWORD_RESET_WINDOW).delete()
+        recent = PasswordResetRequest.objects.all()
+        if (
+            recent.filter(ip_address=ip_address).count() >= settings.PASSWORD_RESET_IP_LIMIT
+            or recent.filter(email_hash=email_hash).count() >= settings.PASSWORD_RESET_EMAIL_LIMIT
+        ):
+            raise ValidationError(
+                _(
+                    "Se pidieron demasiados enlaces para restablecer la contraseña en poco "
+                    "tiempo. Espere una hora y vuelva a intentarlo."
+                ),
+                code="throttled",
+            )
+        return PasswordResetRequest.objects.create(email_hash=email_hash, ip_address=ip_address)
 
 
 # ---------------------------------------------------------------------------------------------

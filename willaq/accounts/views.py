@@ -29,6 +29,7 @@ from willaq.accounts.forms import (
     WillaqPasswordResetForm,
 )
 from willaq.accounts.models import ApiToken, Institution, Membership, Role, User
+from willaq.accounts.throttling import client_ip
 
 # --- Logging in and passwords (Django's views, our forms and templates) ------------------------
 
@@ -60,6 +61,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/emails/password_reset.txt"
     html_email_template_name = "accounts/emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Send the link unless too many were asked for recently (see the service)."""
+        try:
+            services.accept_password_reset_request(
+                email=form.cleaned_data["email"], ip_address=client_ip(self.request)
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

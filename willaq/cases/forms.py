@@ -130,7 +130,8 @@ class PlaceForm(forms.Form):
                     "hx-trigger": "change",
                     "hx-target": f"#{child}",
                     "hx-swap": "innerHTML",
-                    "hx-vals": "js:{parent: this.value}",
+                    # static/js/cases.js sends the chosen code as ``parent`` (no hx-vals "js:":
+                    # the Content-Security-Policy forbids evaluating attribute code).
                     "hx-params": "parent",
                     "data-territory-child": child,
                 }

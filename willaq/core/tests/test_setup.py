@@ -116,7 +116,7 @@ def test_setup_without_demo_loads_reference_data_only() -> None:
 @pytest.mark.django_db
 def test_demo_is_refused_in_production(settings: Any) -> None:
     settings.WILLAQ_ENV = "production"
-    with pytest.raises(CommandError, match="producción"):
+    with pytest.raises(CommandError, match="solo está permitido con WILLAQ_ENV=development"):
         setup("--demo")
     assert not model("cases.Case")._default_manager.exists()
     assert not model("accounts.User")._default_manager.exists()

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 class Command(BaseCommand):
     help = (
         "Carga el territorio y las categorías compartidas; con --demo, además los datos de "
-        "demostración (solo fuera de producción) y muestra los accesos."
+        "demostración (solo en desarrollo) y muestra los accesos."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,10 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo = options["demo"]
-        if demo and settings.WILLAQ_ENV == "production":
+        if demo and settings.WILLAQ_ENV != "development":
             raise CommandError(
-                "--demo no está permitido en producción (WILLAQ_ENV=production): los datos de "
-                "demostración y sus contraseñas conocidas nunca deben llegar a un servidor real."
+                f"--demo solo está permitido con WILLAQ_ENV=development (aquí "
+                f"WILLAQ_ENV={settings.WILLAQ_ENV}): los datos de demostración y sus contraseñas "
+                "conocidas nunca deben llegar a un servidor real."
             )
         verbosity = options["verbosity"]
         started = time.perf_counter()
