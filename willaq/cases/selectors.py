@@ -217,13 +217,19 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
 
     count_is_bounded = False
 
+    def __init__(
+        self, object_list: QuerySet[Case], per_page: int, limit: int = COUNT_LIMIT
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
     @cached_property
     def count(self) -> int:
         rows: QuerySet[Case] = self.object_list  # type: ignore[assignment]
-        counted = rows[: COUNT_LIMIT + 1].count()
-        if counted > COUNT_LIMIT:
+        counted = rows[: self.limit + 1].count()
+        if counted > self.limit:
             self.count_is_bounded = True
-            return COUNT_LIMIT
+            return self.limit
         return int(counted)
 
 

@@ -385,7 +385,11 @@ class Command(BaseCommand):
         quoted = [connection.ops.quote_name(t) for t in dict.fromkeys(tables)]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # Deferred foreign-key checks of rows written earlier in this transaction
+                # must run before a TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(quoted)} RESTART IDENTITY CASCADE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 for table in quoted:
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from the models)
