@@ -193,6 +193,11 @@ class Case(TimeStampedModel):
             models.Index(fields=["-start_date", "-id"], name="case_start_date"),
             # The case list sorted by name (the code has its unique index).
             models.Index(fields=["name", "id"], name="case_name"),
+            # The dashboard's counts by state, phase and typology, read from the index alone
+            # (the case rows are wide; the index has every column the counts need).
+            models.Index(
+                fields=["state", "institution", "phase", "typology"], name="case_dashboard_counts"
+            ),
             # The API's ?updated_since= and ordering by updated_at (clients that sync).
             models.Index(fields=["updated_at", "id"], name="case_updated_at"),
             # Text search: trigram GIN indexes on willaq_fold(code, name, description, demands,

@@ -49,22 +49,27 @@ def matching(user: AnyUser, cases: QuerySet[Case], query: str) -> QuerySet[Case]
         if own:
             readable |= Q(institution_id__in=own)
         direct |= Q(**{f"_{name}__contains": needle}) & readable
-    by_text = Case.objects.alias(**aliases).filter(direct).values("id")
+    by_text = Case.objects.alias(**aliases).filter(direct).order_by().values("id")
     # Places: a unit whose name matches counts with every unit inside it (a department's name
     # finds the cases in its districts).
     units = Ubigeo.objects.filter(search_name__contains=needle).values_list("code", flat=True)
     codes = list(units)
-    by_place = CasePlace.objects.filter(
-        Q(ubigeo__code__in=codes)
-        | Q(ubigeo__province_code__in=codes)
-        | Q(ubigeo__department_code__in=codes)
-    ).values("case_id")
+    by_place = (
+        CasePlace.objects.filter(
+            Q(ubigeo__code__in=codes)
+            | Q(ubigeo__province_code__in=codes)
+            | Q(ubigeo__department_code__in=codes)
+        )
+        .order_by()
+        .values("case_id")
+    )
     by_actor = (
         CaseActor.objects.alias(_actor=folded("actor__name"))
         .filter(_actor__contains=needle)
+        .order_by()
         .values("case_id")
     )
-    condition = Q(pk__in=by_text) | Q(pk__in=by_actor)
-    if codes:
-        condition |= Q(pk__in=by_place)
-    return cases.filter(condition)
+    # One id set (UNION), joined to the filtered cases by primary key: the database reads only
+    # the matching cases instead of testing every visible case against three sub-selects.
+    ids = by_text.union(by_actor, by_place) if codes else by_text.union(by_actor)
+    return cases.filter(pk__in=ids)

@@ -85,6 +85,13 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["updated_at", "id"], name="case_updated_at"),
         ),
         migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                fields=["state", "institution", "phase", "typology"],
+                name="case_dashboard_counts",
+            ),
+        ),
+        migrations.AddIndex(
             model_name="event",
             index=models.Index(fields=["case", "-event_date", "-id"], name="event_case_date"),
         ),
