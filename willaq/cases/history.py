@@ -49,20 +49,23 @@ def _latest_rows(history: Any, when: dt.datetime) -> Any:
     """The newest historical row of each object at ``when``, deletions left out.
 
     Rows written in one instant (create, submit and approve together) share ``history_date``:
-    the later row (higher ``history_id``) wins, so each object comes back exactly once. One
-    query; on PostgreSQL it reads the ``(id, history_date, history_id)`` index in order.
+    the later row (higher ``history_id``) wins, so each object comes back exactly once. The
+    window runs over three narrow columns (the ``historicalcase_as_of`` index on PostgreSQL);
+    only the chosen rows are read whole, and a deletion is dropped after the choice, so an
+    object deleted by then is absent rather than shown as it was before.
     """
     newest_first = Window(
         RowNumber(),
         partition_by=[F("id")],
         order_by=[F("history_date").desc(), F("history_id").desc()],
     )
-    return (
+    newest = (
         history.filter(history_date__lte=when)
         .annotate(_newest=newest_first)
         .filter(_newest=1)
-        .exclude(history_type="-")
+        .values("history_id")
     )
+    return history.model.objects.filter(history_id__in=newest).exclude(history_type="-")
 
 
 # What the monthly report needs from each case at a month end (no text fields).

@@ -103,6 +103,17 @@ def test_each_month_end_has_each_case_exactly_once(story):
         assert len({row["id"] for row in rows}) == count
 
 
+def test_a_case_deleted_by_then_is_absent(story):
+    a, b = story
+    b_pk = b.pk
+    b.delete()  # never done by the app (nothing is hard-deleted), but the history allows it
+    assert [c.pk for c in cases_as_of(end_of_month(2025, 2))] == [a.pk, b_pk]
+    later = [c.pk for c in cases_as_of(end_of_month(2030, 1))]
+    assert len(later) == 2  # A and C
+    assert b_pk not in later
+    assert b_pk not in [row["id"] for row in case_rows_as_of(end_of_month(2030, 1))]
+
+
 def test_report_rows_carry_the_state_then(story):
     a, _b = story
     rows = case_rows_as_of(end_of_month(2025, 3), fields=("id", "state"))
