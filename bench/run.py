@@ -165,8 +165,9 @@ def machine() -> str:
             database = f"PostgreSQL {cursor.fetchone()[0]}"
         else:
             database = f"SQLite {connection.Database.sqlite_version}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return f"{os.cpu_count()} CPU (nproc){memory}, {platform.python_implementation()} " + (
-        f"{platform.python_version()}, {database}"
+        f"{platform.python_version()}, {database}; carga media {load}"
     )
 
 
@@ -314,7 +315,7 @@ def record(results: list[Result], cases: int, events: int) -> None:
             f"| {r.label} | {r.p50:.1f} | {r.p95:.1f} | {r.sql_p50:.1f} | {r.sql_p95:.1f} "
             f"| {r.ratio:.1f}× | {r.queries} | {r.verdict} |"
         )
-    path = ROOT / "bench" / "RESULTS-latest.md"
+    path = ROOT / "bench" / "RESULTS-latest.md"  # kept out of git: see .gitignore
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Tabla escrita en {path.relative_to(ROOT)} (cópiela en bench/RESULTS.md).")
 
