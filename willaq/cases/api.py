@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
@@ -27,7 +27,7 @@ from willaq.accounts.access import (
     institutions_with_role,
 )
 from willaq.accounts.models import Institution, User
-from willaq.cases import services
+from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     get_actor_for_user,
@@ -37,7 +37,6 @@ from willaq.cases.access import (
     hidden_case_fields,
     usable_categories,
     visible_actors,
-    visible_cases,
 )
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
@@ -156,14 +155,6 @@ def _places(places: list[PlaceIn]) -> list[services.PlaceInput]:
     return [services.PlaceInput(ubigeo_code=p.ubigeo, is_principal=p.principal) for p in places]
 
 
-def _case_list_queryset(user: AnyUser) -> QuerySet[Case]:
-    return (
-        visible_cases(user)
-        .select_related("institution", "typology", "subtype")
-        .prefetch_related(Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo")))
-    )
-
-
 def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     """The full case as this user may see it: confidential fields of other institutions → null."""
     prefetch_related_objects(
@@ -239,31 +230,11 @@ def _choices(choices: Any) -> list[dict[str, Any]]:
 )
 @paginate(Pagination)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
-    """Cases of the shared registry, plus the drafts and proposals of the user's institutions."""
-    cases = _case_list_queryset(_user(request))
-    if filters.state:
-        cases = cases.filter(state=filters.state)
-    if filters.phase:
-        cases = cases.filter(phase=filters.phase)
-    if filters.typology:
-        cases = cases.filter(
-            Q(typology__code=filters.typology) | Q(typology__maps_to__code=filters.typology)
-        )
-    if filters.department:
-        cases = cases.filter(
-            Exists(
-                CasePlace.objects.filter(
-                    case=OuterRef("pk"), ubigeo__department_code=filters.department
-                )
-            )
-        )
-    if filters.institution:
-        cases = cases.filter(institution__slug=filters.institution)
-    if filters.q:
-        cases = cases.filter(Q(code__icontains=filters.q) | Q(name__icontains=filters.q))
-    if filters.updated_since:
-        cases = cases.filter(updated_at__gte=filters.updated_since)
-    return cases.order_by(filters.ordering, "-pk")
+    """Cases of the shared registry, plus the drafts and proposals of the user's institutions.
+
+    The same filters and search as the case list page (``selectors.filter_cases``)."""
+    data = filters.model_dump(exclude_none=True)
+    return selectors.filter_cases(_user(request), selectors.CaseFilters.from_data(data))
 
 
 @router.get(

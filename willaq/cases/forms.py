@@ -419,7 +419,10 @@ class CaseFilterForm(forms.Form):
         label=_("Buscar"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Código o nombre del caso")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Código, nombre, lugar, actor o texto del caso"),
+            }
         ),
     )
     state = forms.ChoiceField(
@@ -431,6 +434,22 @@ class CaseFilterForm(forms.Form):
     typology = forms.ChoiceField(label=_("Tipología"), required=False)
     department = forms.ChoiceField(label=_("Departamento"), required=False)
     institution = forms.ChoiceField(label=_("Institución"), required=False)
+    start_from = forms.DateField(
+        label=_("Inicio desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_to = forms.DateField(
+        label=_("Inicio hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_event_from = forms.DateField(
+        label=_("Último evento desde"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    last_event_to = forms.DateField(
+        label=_("Último evento hasta"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = forms.ChoiceField(
         label=_("Ordenar por"),
         required=False,

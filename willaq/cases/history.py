@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -42,12 +44,66 @@ def end_of_month(year: int, month: int) -> dt.datetime:
     return dt.datetime(year, month, last_day, 23, 59, 59, 999999, tzinfo=tz)
 
 
+def _latest_rows(history: Any, when: dt.datetime) -> Any:
+    """The newest historical row of each object at ``when``, deletions left out.
+
+    Rows written in one instant (create, submit and approve together) share ``history_date``:
+    the later row (higher ``history_id``) wins, so each object comes back exactly once. The
+    window runs over three narrow columns (the ``historicalcase_as_of`` index on PostgreSQL);
+    only the chosen rows are read whole, and a deletion is dropped after the choice, so an
+    object deleted by then is absent rather than shown as it was before.
+    """
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("id")],
+        order_by=[F("history_date").desc(), F("history_id").desc()],
+    )
+    newest = (
+        history.filter(history_date__lte=when)
+        .annotate(_newest=newest_first)
+        .filter(_newest=1)
+        .values("history_id")
+    )
+    return history.model.objects.filter(history_id__in=newest).exclude(history_type="-")
+
+
+# What the monthly report needs from each case at a month end (no text fields).
+REPORT_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "institution_id",
+    "state",
+    "phase",
+    "typology_id",
+    "subtype_id",
+    "start_date",
+    "end_date",
+    "dialogue_mechanism",
+    "institution_role",
+    "pcm_classification",
+    "competent_authority",
+)
+
+
+def case_rows_as_of(
+    when: dt.datetime, fields: Iterable[str] = REPORT_FIELDS
+) -> list[dict[str, Any]]:
+    """The given columns of every case as it stood at ``when``, one dict per case, by id.
+
+    The cheap form of ``cases_as_of`` for reports: no model objects, only the columns asked.
+    """
+    return list(_latest_rows(Case.history.all(), when).order_by("id").values(*fields))
+
+
 def cases_as_of(when: dt.datetime, queryset: Iterable[Case] | None = None) -> list[Case]:
-    """Every case as it stood at ``when`` (cases created later are absent)."""
-    history = Case.history.as_of(when)
+    """Every case as it stood at ``when``, once each, by id (cases created later are absent)."""
+    history = Case.history.all()
     if queryset is not None:
-        history = history.filter(pk__in=[c.pk for c in queryset])
-    return list(history.order_by("pk"))
+        history = history.filter(id__in=[c.pk for c in queryset])
+    names = [f.attname for f in Case._meta.concrete_fields]
+    rows = _latest_rows(history, when).order_by("id").values_list(*names)
+    return [Case.from_db(rows.db, names, row) for row in rows]
 
 
 def case_as_of(case: Case, when: dt.datetime) -> Case | None:

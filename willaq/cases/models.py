@@ -191,6 +191,19 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["state", "phase"], name="case_state_phase"),
             models.Index(fields=["institution", "state"], name="case_institution_state"),
+            # The case list's default sort (newest start first) and its start-date filters.
+            models.Index(fields=["-start_date", "-id"], name="case_start_date"),
+            # The case list sorted by name (the code has its unique index).
+            models.Index(fields=["name", "id"], name="case_name"),
+            # The dashboard's counts by state, phase and typology, read from the index alone
+            # (the case rows are wide; the index has every column the counts need).
+            models.Index(
+                fields=["state", "institution", "phase", "typology"], name="case_dashboard_counts"
+            ),
+            # The API's ?updated_since= and ordering by updated_at (clients that sync).
+            models.Index(fields=["updated_at", "id"], name="case_updated_at"),
+            # Text search: trigram GIN indexes on willaq_fold(code, name, description, demands,
+            # causes) live in migration cases.0003 (PostgreSQL only, see willaq/cases/search.py).
         ]
         constraints = [
             models.CheckConstraint(
@@ -343,7 +356,12 @@ class Event(TimeStampedModel):
         verbose_name = _("evento")
         verbose_name_plural = _("eventos")
         ordering = ["-event_date", "-id"]
-        indexes = [models.Index(fields=["case", "event_date"], name="event_case_date")]
+        indexes = [
+            # A case's events, newest first, a page at a time (case page and API).
+            models.Index(fields=["case", "-event_date", "-id"], name="event_case_date"),
+            # The dashboard's latest events across the registry.
+            models.Index(fields=["-event_date", "-id"], name="event_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_date} {self.get_sub_event_type_display()}"

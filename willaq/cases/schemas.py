@@ -117,7 +117,18 @@ class CaseFilters(InputSchema):
     institution: str | None = Field(
         None, max_length=60, description="Identificador de la institución que registra."
     )
-    q: str | None = Field(None, max_length=100, description="Busca en el código y el nombre.")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description=(
+            "Busca, sin distinguir tildes ni mayúsculas, en el código, el nombre, los lugares, "
+            "los actores y los textos del caso que el usuario puede leer."
+        ),
+    )
+    start_from: dt.date | None = Field(None, description="Inicio desde (AAAA-MM-DD).")
+    start_to: dt.date | None = Field(None, description="Inicio hasta (AAAA-MM-DD).")
+    last_event_from: dt.date | None = Field(None, description="Último evento desde (AAAA-MM-DD).")
+    last_event_to: dt.date | None = Field(None, description="Último evento hasta (AAAA-MM-DD).")
     updated_since: dt.datetime | None = Field(None, description="Modificados desde (ISO 8601).")
     ordering: CaseOrdering = Field("-start_date", description="Orden de la lista.")
 

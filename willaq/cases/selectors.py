@@ -5,15 +5,19 @@ shows a case or a record its user may not see. Each function runs a fixed number
 whatever the number of cases.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     CharField,
     Count,
+    Exists,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -21,17 +25,23 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
-from willaq.accounts.access import AnyUser, institution_ids
+from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution
+from willaq.cases import search
 from willaq.cases.access import visible_cases
 from willaq.cases.choices import CaseState, CategoryKind, Phase
 from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, NewsItem
 from willaq.territory.models import Ubigeo
 
 PAGE_SIZE = 25
+# The list counts its rows up to this many; beyond it says "más de 10.000" (counting every row of
+# a regional registry on each page costs more than the page itself).
+COUNT_LIMIT = 10_000
 
-# Sort keys a visitor may ask for in ?sort=, mapped to the ordering they apply.
+# Sort keys a visitor may ask for in ?sort= (the page) or ?ordering= (the API), mapped to the
+# ordering they apply. Each has an index (see Case.Meta.indexes).
 SORTS: dict[str, str] = {
     "start_date": "start_date",
     "-start_date": "-start_date",
@@ -41,6 +51,8 @@ SORTS: dict[str, str] = {
     "-name": "-name",
     "state": "state_order",
     "-state": "-state_order",
+    "updated_at": "updated_at",
+    "-updated_at": "-updated_at",
 }
 DEFAULT_SORT = "-start_date"
 
@@ -50,6 +62,16 @@ _STATE_ORDER = CaseWhen(
     default=Value(len(CaseState.values)),
     output_field=IntegerField(),
 )
+
+
+# The shared typology a case counts as: its typology's ``maps_to``, or the typology itself. The
+# dashboard groups by it and the list filters by it, so a count and its list always agree.
+_SHARED_TYPOLOGY_CODE = Coalesce(
+    "typology__maps_to__code", "typology__code", output_field=CharField()
+)
+# The same, read on a Category row.
+_SHARED_CODE = Coalesce("maps_to__code", "code", output_field=CharField())
+_SHARED_NAME = Coalesce("maps_to__name", "name", output_field=CharField())
 
 
 def _places_prefetch() -> Any:
@@ -64,21 +86,40 @@ def shared_categories(kind: CategoryKind) -> QuerySet[Category]:
     return Category.objects.filter(kind=kind, institution__isnull=True, is_active=True)
 
 
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 @dataclass(frozen=True)
 class CaseFilters:
-    """The list's filters, already checked (unknown values are dropped by the form)."""
+    """The filters of the case list, shared by the page and the API (unknown values dropped)."""
 
     state: str = ""
     phase: str = ""
-    typology: str = ""  # code of a shared typology; an institution's own ones count as it
-    department: str = ""  # ubigeo code of a department
+    typology: str = ""  # code of a shared typology (its institutions' own ones count as it)
+    department: str = ""  # ubigeo code of a department: cases with any place in it
     institution: str = ""  # institution slug
     q: str = ""
+    start_from: dt.date | None = None
+    start_to: dt.date | None = None
+    last_event_from: dt.date | None = None
+    last_event_to: dt.date | None = None
+    updated_since: dt.datetime | None = None
     sort: str = DEFAULT_SORT
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "CaseFilters":
-        sort = str(data.get("sort") or DEFAULT_SORT)
+        sort = str(data.get("sort") or data.get("ordering") or DEFAULT_SORT)
+        updated_since = data.get("updated_since")
         return cls(
             state=str(data.get("state") or ""),
             phase=str(data.get("phase") or ""),
@@ -86,51 +127,110 @@ class CaseFilters:
             department=str(data.get("department") or ""),
             institution=str(data.get("institution") or ""),
             q=str(data.get("q") or "").strip(),
+            start_from=_date(data.get("start_from")),
+            start_to=_date(data.get("start_to")),
+            last_event_from=_date(data.get("last_event_from")),
+            last_event_to=_date(data.get("last_event_to")),
+            updated_since=updated_since if isinstance(updated_since, dt.datetime) else None,
             sort=sort if sort in SORTS else DEFAULT_SORT,
         )
 
 
-def filter_cases(user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
-    """The cases this user may see that match the filters, sorted, ready to render as rows.
-
-    Three queries per page whatever its size: the cases (with institution and typology), their
-    places (with the ubigeo chain for the full name), and the count for the paginator.
-    """
+def _filtered(user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
+    """The visible cases matching the filters (no sort, no related rows)."""
     qs = visible_cases(user)
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.phase:
         qs = qs.filter(state=CaseState.ACTIVE, phase=filters.phase)
     if filters.typology:
-        qs = qs.filter(
-            Q(typology__code=filters.typology, typology__institution__isnull=True)
-            | Q(typology__maps_to__code=filters.typology)
+        qs = qs.alias(_shared_typology=_SHARED_TYPOLOGY_CODE).filter(
+            _shared_typology=filters.typology
         )
     if filters.department:
-        qs = qs.filter(
-            pk__in=CasePlace.objects.filter(ubigeo__department_code=filters.department).values(
-                "case_id"
-            )
-        )
+        qs = qs.filter(pk__in=cases_in_department(filters.department))
     if filters.institution:
         qs = qs.filter(institution__slug=filters.institution)
+    if filters.start_from:
+        qs = qs.filter(start_date__gte=filters.start_from)
+    if filters.start_to:
+        qs = qs.filter(start_date__lte=filters.start_to)
+    if filters.last_event_from or filters.last_event_to:
+        qs = qs.filter(_last_event_between(filters.last_event_from, filters.last_event_to))
+    if filters.updated_since:
+        qs = qs.filter(updated_at__gte=filters.updated_since)
     if filters.q:
-        text = Q(code__icontains=filters.q) | Q(name__icontains=filters.q)
-        # Descriptions may be confidential: search them only in the user's own cases.
-        own = institution_ids(user)
-        if getattr(user, "is_superuser", False):
-            text |= Q(description__icontains=filters.q)
-        elif own:
-            text |= Q(institution_id__in=own, description__icontains=filters.q)
-        qs = qs.filter(text)
-    order = SORTS[filters.sort]
+        qs = search.matching(user, qs, filters.q)
+    return qs
+
+
+def cases_in_department(department_code: str) -> QuerySet[CasePlace, Any]:
+    """Ids of the cases with any place (district, province or the department) in a department.
+
+    The one meaning of "cases in a department", used by the list filter and the dashboard.
+    """
+    return CasePlace.objects.filter(ubigeo__department_code=department_code).values("case_id")
+
+
+def _last_event_between(first: dt.date | None, last: dt.date | None) -> Q:
+    """Cases whose latest event falls between two dates (either may be open)."""
+    in_range = Event.objects.filter(case_id=OuterRef("pk"), **_upto(last))
+    if first is not None:
+        in_range = in_range.filter(event_date__gte=first)
+    condition = Q(Exists(in_range))
+    if last is not None:
+        later = Event.objects.filter(case_id=OuterRef("pk"), event_date__gt=last)
+        condition &= ~Q(Exists(later))
+    return condition
+
+
+def _upto(last: dt.date | None) -> dict[str, dt.date]:
+    return {"event_date__lte": last} if last is not None else {}
+
+
+def sorted_cases(qs: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     if "state_order" in order:
         qs = qs.annotate(state_order=_STATE_ORDER)
+    return qs.order_by(order, "-id" if order.startswith("-") else "id")
+
+
+def filter_cases(user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
+    """The cases this user may see that match the filters, sorted, ready to render as rows.
+
+    The page and the API both list through here. Three queries per page whatever the size of
+    the registry: the (bounded) count, the cases with institution and typologies, their places.
+    """
     return (
-        qs.select_related("institution", "typology")
+        sorted_cases(_filtered(user, filters), filters.sort)
+        .select_related("institution", "typology", "subtype")
         .prefetch_related(_places_prefetch())
-        .order_by(order, "-id")
     )
+
+
+class BoundedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts at most ``COUNT_LIMIT + 1`` rows.
+
+    Past the limit, ``count_is_bounded`` is true, ``count`` is the limit and the pages stop
+    there: the list says "más de 10.000" and asks to narrow the filters.
+    """
+
+    count_is_bounded = False
+
+    def __init__(
+        self, object_list: QuerySet[Case], per_page: int, limit: int = COUNT_LIMIT
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
+    @cached_property
+    def count(self) -> int:
+        rows: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+        counted = rows.order_by()[: self.limit + 1].count()
+        if counted > self.limit:
+            self.count_is_bounded = True
+            return self.limit
+        return int(counted)
 
 
 @dataclass
@@ -153,39 +253,45 @@ class Dashboard:
 def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
     """Counts of the visible cases by state, phase (active cases), typology and department."""
     cases = visible_cases(user)
-    state_counts = {row["state"]: row["n"] for row in cases.values("state").annotate(n=Count("id"))}
+    # One pass over the cases (an index-only scan of case_dashboard_counts on PostgreSQL) gives
+    # the counts by state, by phase and by typology; the typologies' shared codes come from the
+    # small category table.
+    groups = list(cases.order_by().values("state", "phase", "typology_id").annotate(n=Count("id")))
+    state_counts: dict[str, int] = {}
+    phase_counts: dict[str, int] = {}
+    typology_counts: dict[int, int] = {}
+    for row in groups:
+        state_counts[row["state"]] = state_counts.get(row["state"], 0) + row["n"]
+        if row["state"] == CaseState.ACTIVE:
+            phase_counts[row["phase"]] = phase_counts.get(row["phase"], 0) + row["n"]
+        typology_counts[row["typology_id"]] = typology_counts.get(row["typology_id"], 0) + row["n"]
     by_state = [
         CountRow(state.value, str(state.label), state_counts[state.value])
         for state in CaseState
         if state_counts.get(state.value)
     ]
-    phase_counts = {
-        row["phase"]: row["n"]
-        for row in cases.filter(state=CaseState.ACTIVE).values("phase").annotate(n=Count("id"))
-    }
     by_phase = [
         CountRow(phase.value, str(phase.label), phase_counts[phase.value])
         for phase in Phase
         if phase_counts.get(phase.value)
     ]
-    typology_rows = (
-        cases.annotate(
-            shared_code=Coalesce(
-                "typology__maps_to__code", "typology__code", output_field=CharField()
-            ),
-            shared_name=Coalesce(
-                "typology__maps_to__name", "typology__name", output_field=CharField()
-            ),
-        )
-        .values("shared_code", "shared_name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "shared_name")
+    shared: dict[tuple[str, str], int] = {}
+    for typology_id, code, name in (
+        Category.objects.filter(pk__in=typology_counts)
+        .annotate(shared_code=_SHARED_CODE, shared_name=_SHARED_NAME)
+        .values_list("pk", "shared_code", "shared_name")
+    ):
+        shared[(code, name)] = shared.get((code, name), 0) + typology_counts[typology_id]
+    by_typology = sorted(
+        (CountRow(code, name, n) for (code, name), n in shared.items()),
+        key=lambda row: (-row.count, row.label),
     )
-    by_typology = [CountRow(r["shared_code"], r["shared_name"], r["n"]) for r in typology_rows]
+    # A case counts in every department where it has a place, as the list's department filter
+    # finds it (cases_in_department); a case in two departments counts in both.
     department_rows = (
-        CasePlace.objects.filter(is_principal=True, case__in=cases)
+        CasePlace.objects.filter(case__in=cases)
         .values("ubigeo__department_code")
-        .annotate(n=Count("case_id"))
+        .annotate(n=Count("case_id", distinct=True))
     )
     department_counts = {r["ubigeo__department_code"]: r["n"] for r in department_rows}
     names = dict(Ubigeo.objects.filter(code__in=department_counts).values_list("code", "name"))
@@ -225,12 +331,21 @@ def case_actors_by_role(case: Case) -> list[tuple[str, list[CaseActor]]]:
     return list(groups.items())
 
 
-def case_events(case: Case) -> list[Event]:
-    return list(
-        case.events.select_related("ubigeo__parent__parent", "institution").prefetch_related(
-            "victims"
-        )
+# Events shown per page on the case page (a case may have thousands).
+EVENTS_PAGE_SIZE = 20
+
+
+def case_events_page(case: Case, number: Any = 1) -> Page:  # type: ignore[type-arg]
+    """One page of the case's events, newest first, with places, institutions and victims.
+
+    Three queries whatever the number of events: the count, the page, its victims.
+    """
+    events = (
+        case.events.select_related("ubigeo__parent__parent", "institution")
+        .prefetch_related("victims")
+        .order_by("-event_date", "-id")
     )
+    return Paginator(events, EVENTS_PAGE_SIZE).get_page(number)
 
 
 def case_news(case: Case) -> list[NewsItem]:

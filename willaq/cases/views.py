@@ -8,7 +8,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -124,10 +123,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
     form.is_valid()  # invalid values are simply dropped from the filters
     filters = selectors.CaseFilters.from_data(form.cleaned_data)
-    paginator = Paginator(selectors.filter_cases(user, filters), selectors.PAGE_SIZE)
+    paginator = selectors.BoundedPaginator(
+        selectors.filter_cases(user, filters), selectors.PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "filters": filters, "columns": _columns(filters.sort)}
-    template = "cases/partials/case_rows.html" if _is_htmx_partial(request) else "cases/list.html"
+    partial = _is_htmx_partial(request)
+    context = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "columns": _columns(filters.sort),
+        # A partial also refreshes the "Ordenar por" select, so a header click and the select
+        # agree and the next filter change keeps the sort.
+        "refresh_sort": partial,
+    }
+    template = "cases/partials/case_rows.html" if partial else "cases/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -253,6 +263,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = _user(request)
     access = CaseAccess.for_user(user, case)
+    events_page = selectors.case_events_page(case, request.GET.get("eventos"))
     events = [
         EventView(
             event=redact_event(user, event),
@@ -261,7 +272,7 @@ def _detail_context(
             can_edit=can_edit_event(user, event),
             victims=list(event.victims.all()) if sees_victim_identity(user, event) else [],
         )
-        for event in selectors.case_events(case)
+        for event in events_page.object_list
     ]
     if phase_form is None and case.state == CaseState.ACTIVE and access.can_edit:
         phase_form = PhaseForm(
@@ -284,6 +295,7 @@ def _detail_context(
         "places": selectors.case_places(case),
         "actor_groups": _actor_groups(user, case),
         "events": events,
+        "events_page": events_page,
         "news": selectors.case_news(case),
         "evidence": list(visible_evidence(user, case).select_related("institution")),
         "history": case_history(case, user),

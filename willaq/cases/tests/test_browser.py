@@ -210,7 +210,7 @@ def test_phone_list_and_case_page(browser_page, live_server):
 
     # A wide screen opens the menu as a row of links, without the "Menú" button.
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_function("document.querySelector('details.menu').open")
+    page.wait_for_selector("details.menu[open]", state="attached")
     assert nav.is_visible()
     assert not page.locator("summary.menu-button").is_visible()
     assert _no_horizontal_scroll(page)

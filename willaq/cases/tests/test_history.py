@@ -7,7 +7,14 @@ import time_machine
 
 from willaq.cases import services
 from willaq.cases.choices import CaseState
-from willaq.cases.history import case_as_of, case_history, cases_as_of, end_of_month, places_as_of
+from willaq.cases.history import (
+    case_as_of,
+    case_history,
+    case_rows_as_of,
+    cases_as_of,
+    end_of_month,
+    places_as_of,
+)
 from willaq.cases.services import PlaceInput
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +88,36 @@ def test_registry_rebuilt_at_each_month_end(story):
     assert states_at(end_of_month(2025, 5))["Caso A"] == (CaseState.ACTIVE, "crisis")
     assert states_at(end_of_month(2025, 6))["Caso C"] == (CaseState.DRAFT, "")
     assert states_at(end_of_month(2025, 7))["Caso A"] == (CaseState.RESOLVED, "")
+
+
+def test_each_month_end_has_each_case_exactly_once(story):
+    """Create, submit and approve share one instant in the story: still one row per case."""
+    expected = {1: 1, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3}
+    for month, count in expected.items():
+        when = end_of_month(2025, month)
+        rebuilt = cases_as_of(when)
+        assert len(rebuilt) == count
+        assert len({c.pk for c in rebuilt}) == count
+        rows = case_rows_as_of(when)
+        assert len(rows) == count
+        assert len({row["id"] for row in rows}) == count
+
+
+def test_a_case_deleted_by_then_is_absent(story):
+    a, b = story
+    b_pk = b.pk
+    b.delete()  # never done by the app (nothing is hard-deleted), but the history allows it
+    assert [c.pk for c in cases_as_of(end_of_month(2025, 2))] == [a.pk, b_pk]
+    later = [c.pk for c in cases_as_of(end_of_month(2030, 1))]
+    assert len(later) == 2  # A and C
+    assert b_pk not in later
+    assert b_pk not in [row["id"] for row in case_rows_as_of(end_of_month(2030, 1))]
+
+
+def test_report_rows_carry_the_state_then(story):
+    a, _b = story
+    rows = case_rows_as_of(end_of_month(2025, 3), fields=("id", "state"))
+    assert [row["state"] for row in rows if row["id"] == a.pk] == [CaseState.LATENT]
 
 
 def test_field_values_and_places_as_of(story):

@@ -193,7 +193,9 @@ def test_list_filters(analyst_client: Client, owner_institution: Institution) ->
     assert names(department="150000") == ["Laboral de otra institución", "Latente en Lima"]
     assert names(department="020000") == ["Crisis en Áncash"]
     assert names(institution="minem") == ["Laboral de otra institución"]
-    assert names(q="lima") == ["Latente en Lima"]
+    assert names(q="latente") == ["Latente en Lima"]
+    # A place's name finds the cases placed there.
+    assert names(q="lima") == ["Laboral de otra institución", "Latente en Lima"]
     # An unknown value is ignored rather than emptying the list.
     assert len(names(state="nonsense")) == 3
 
