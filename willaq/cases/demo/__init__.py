@@ -37,6 +37,7 @@ AGREEMENT_SITES = _DATA.agreement_sites
 NEWS_OUTLETS = _DATA.news_outlets
 EVENT_SOURCES = _DATA.event_sources
 GIVEN_NAMES = _DATA.given_names
+FEMALE_GIVEN_NAMES = frozenset(_DATA.female_given_names)
 SURNAMES = _DATA.surnames
 
 
@@ -50,6 +51,7 @@ __all__ = [
     "COMMON_SITES",
     "DEMO_PASSWORD",
     "EVENT_SOURCES",
+    "FEMALE_GIVEN_NAMES",
     "GIVEN_NAMES",
     "INSTITUTIONS",
     "NEWS_OUTLETS",

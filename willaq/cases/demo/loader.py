@@ -41,6 +41,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 PHASE_ACTION = "phase"
 DEPARTMENT_CODE = re.compile(r"\d{2}")
 MAX_PLACES = 3
+SURNAMES_PER_VICTIM = 2
 
 
 # The default of a key that must be present.
@@ -72,7 +73,7 @@ class Entry:
             raise self.error(key, "falta este dato.")
         return default
 
-    def text(self, key: str, default: object = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.raw(key, _REQUIRED if default is None else default)
         if not isinstance(value, str):
             raise self.error(key, f"se esperaba un texto, no {_kind(value)}.")
@@ -102,6 +103,11 @@ class Entry:
         if not isinstance(value, list):
             raise self.error(key, f"se esperaba una lista de tablas, no {_kind(value)}.")
         return value
+
+    def items(self) -> list[tuple[str, object]]:
+        """Every key of a table of named entries (each read by its own Entry), with its value."""
+        self.seen.update(self.table)
+        return list(self.table.items())
 
     def optional_integer(self, key: str) -> int | None:
         return self.integer(key) if key in self.table else None
@@ -164,13 +170,8 @@ def _read(directory: Path, name: str) -> Entry:
             return Entry(name, tomllib.load(handle))
     except tomllib.TOMLDecodeError as error:
         raise DemoDataError(f"{name}: no es TOML válido ({error}).") from error
-
-
-def _tables(entry: Entry, key: str) -> Iterable[tuple[str, object]]:
-    """The sub-tables of ``entry[key]`` (a table of tables), with their keys."""
-    table = entry.sub(key)
-    table.seen = set(table.table)
-    return table.table.items()
+    except OSError as error:
+        raise DemoDataError(f"{name}: no se puede leer ({error}).") from error
 
 
 # --- the files ----------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def _people(directory: Path) -> tuple[str, str, dict[str, str], tuple[DemoInstit
 def _actors(directory: Path) -> dict[str, ActorSpec]:
     file = _read(directory, "actors.toml")
     actors = {}
-    for key, table in file.table.items():
+    for key, table in file.items():
         entry = Entry(f"actors.toml [{key}]", table)
         actors[key] = ActorSpec(
             name=entry.filled("name", entry.text("name"), PLACE_PLACEHOLDERS),
@@ -225,7 +226,6 @@ def _actors(directory: Path) -> dict[str, ActorSpec]:
             kind=entry.choice("kind", ActorKind.values, ActorKind.ORGANISATION),
         )
         entry.done()
-        file.seen.add(key)
     return actors
 
 
@@ -233,8 +233,7 @@ def _themes(directory: Path, actors: dict[str, ActorSpec]) -> dict[str, Theme]:
     file = _read(directory, "themes.toml")
     subtypes = {code: parent for code, _name, parent in SUBTYPES}
     themes = {}
-    for key, table in file.table.items():
-        file.seen.add(key)
+    for key, table in file.items():
         entry = Entry(f"themes.toml [{key}]", table)
         typology = entry.choice("typology", [code for code, _name in TYPOLOGIES])
         subtype = entry.choice("subtype", [*subtypes, ""])
@@ -299,7 +298,7 @@ def _stories(directory: Path) -> dict[str, tuple[Step, ...]]:
     reasons_entry.done()
     actions = {*TRANSITIONS, PHASE_ACTION}
     stories = {}
-    for key, steps in _tables(file, "stories"):
+    for key, steps in file.sub("stories").items():
         if not isinstance(steps, list):
             raise DemoDataError(f"stories.toml [stories], «{key}»: se esperaba una lista de pasos.")
         story = []
@@ -310,6 +309,8 @@ def _stories(directory: Path) -> dict[str, tuple[Step, ...]]:
             if action == PHASE_ACTION and not phase:
                 raise entry.error("phase", "un cambio de fase necesita la fase.")
             reason = entry.choice("reason", ["", *reasons], "")
+            if action in TRANSITIONS and TRANSITIONS[action].needs_reason and not reason:
+                raise entry.error("reason", f"«{action}» necesita un motivo.")
             story.append(Step(action, entry.integer("day"), phase, reasons.get(reason, "")))
             entry.done()
         stories[key] = tuple(story)
@@ -337,8 +338,11 @@ def _cases(
         if not departments or not all(DEPARTMENT_CODE.fullmatch(d) for d in departments):
             raise entry.error("departments", "se esperaban códigos INEI de dos dígitos.")
         places = entry.integer("places", 1, minimum=1)
-        if places > MAX_PLACES:
-            raise entry.error("places", f"como mucho {MAX_PLACES} lugares.")
+        if not len(departments) <= places <= MAX_PLACES:
+            raise entry.error(
+                "places",
+                f"entre {len(departments)} (uno por departamento) y {MAX_PLACES} lugares.",
+            )
         allowed = PLACEHOLDERS if themes[theme].company else PLACE_PLACEHOLDERS
         cases.append(
             CaseSpec(
@@ -376,12 +380,15 @@ def _events(directory: Path) -> dict[str, Any]:
         "news_outlets": file.texts("news_outlets"),
         "event_sources": tuple(sources),
         "given_names": file.texts("given_names"),
+        "female_given_names": file.choices("female_given_names", file.texts("given_names")),
         "surnames": file.texts("surnames"),
     }
     file.done()
     for key, value in values.items():
         if not value:
             raise file.error(key, "la lista está vacía.")
+    if len(values["surnames"]) < SURNAMES_PER_VICTIM:
+        raise file.error("surnames", f"hacen falta al menos {SURNAMES_PER_VICTIM}.")
     return values
 
 

@@ -70,7 +70,6 @@ PUBLIC_BODIES = frozenset(
         OrganisationType.LOCAL_GOVERNMENT,
     }
 )
-FEMALE_NAMES = frozenset({"Rosa", "Marcelina", "Yeni", "Maribel", "Nilda", "Justina"})
 
 
 class MissingTerritoryError(Exception):
@@ -568,7 +567,7 @@ class DemoSeeder:
                 "group": group,
                 "full_name": f"{given} {first_surname} {second_surname}",
                 "age": rng.randint(18, 67),
-                "sex": "F" if given in FEMALE_NAMES else "M",
+                "sex": "F" if given in demo.FEMALE_GIVEN_NAMES else "M",
                 "notes": "Persona ficticia (dato de demostración).",
             },
         )

@@ -108,4 +108,6 @@ class DemoData:
     # (source, source scale) of an event, ACLED-style.
     event_sources: tuple[tuple[str, str], ...]
     given_names: tuple[str, ...]
+    # The given names that are a woman's (a victim's recorded sex follows the name).
+    female_given_names: tuple[str, ...]
     surnames: tuple[str, ...]

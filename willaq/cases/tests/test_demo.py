@@ -351,6 +351,28 @@ BROKEN_FILES = [
         "marcador sin valor {company}",
         id="company placeholder in a theme without a company",
     ),
+    pytest.param(
+        "stories.toml",
+        '{ action = "return", day = 9, reason = "return" }',
+        '{ action = "return", day = 9 }',
+        "stories.toml, historia «draft_returned», paso 2, «reason»: «return» necesita un motivo",
+        id="transition without its reason",
+    ),
+    pytest.param(
+        "cases.toml",
+        'departments = ["08", "03"]',
+        'departments = ["08", "03", "04", "05"]',
+        "cases.toml, caso 8 («Corredor minero entre {district} y {district2}»), «places»: "
+        "entre 4 (uno por departamento) y 3 lugares",
+        id="more departments than places",
+    ),
+    pytest.param(
+        "events.toml",
+        'female_given_names = ["Rosa",',
+        'female_given_names = ["Rossa",',
+        "events.toml, «female_given_names»: «Rossa» no es uno de",
+        id="female name not among the given names",
+    ),
 ]
 
 
