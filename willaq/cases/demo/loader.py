@@ -77,12 +77,17 @@ class Entry:
         value = self.raw(key, _REQUIRED if default is None else default)
         if not isinstance(value, str):
             raise self.error(key, f"se esperaba un texto, no {_kind(value)}.")
+        if "\n" in value:
+            # A long text wraps with a backslash at the end of each line, which TOML joins.
+            raise self.error(key, "salto de línea en el texto: termine la línea con «\\».")
         return value
 
     def texts(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
         value = self.raw(key, _REQUIRED if default is None else default)
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise self.error(key, "se esperaba una lista de textos.")
+        if any("\n" in v for v in value):
+            raise self.error(key, "salto de línea en un texto de la lista.")
         return tuple(value)
 
     def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int:

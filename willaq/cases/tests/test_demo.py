@@ -373,6 +373,13 @@ BROKEN_FILES = [
         "events.toml, «female_given_names»: «Rossa» no es uno de",
         id="female name not among the given names",
     ),
+    pytest.param(
+        "themes.toml",
+        "participativo del agua; atención de salud a la población expuesta; revisión \\\n",
+        "participativo del agua; atención de salud a la población expuesta; revisión\n",
+        "themes.toml [mining-water], «demands»: salto de línea en el texto",
+        id="line break in a text",
+    ),
 ]
 
 
