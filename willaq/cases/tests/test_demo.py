@@ -1,11 +1,16 @@
 """The demo data set (seed_demo): consistent with the model rules and rich enough to show."""
 
+import datetime as dt
+import re
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -23,8 +28,18 @@ from willaq.cases.choices import (
     Phase,
     VictimOutcome,
 )
+from willaq.cases.demo.loader import DATA_DIR, DemoDataError, load
 from willaq.cases.history import cases_as_of, end_of_month, places_as_of
-from willaq.cases.models import Actor, Case, CaseTransition, Event, NewsItem, Victim
+from willaq.cases.models import (
+    Actor,
+    Case,
+    CaseActor,
+    CasePlace,
+    CaseTransition,
+    Event,
+    NewsItem,
+    Victim,
+)
 from willaq.cases.reference import TYPOLOGIES
 from willaq.territory.models import Level
 
@@ -254,3 +269,158 @@ def test_the_same_cases_land_in_the_same_places_on_a_second_seed(
         assert layout() == before
         transaction.set_rollback(True)
     assert Case.objects.filter(is_demo=True).count() == len(before)
+
+
+# --- the data files -----------------------------------------------------------------------------
+
+
+def test_the_data_files_load_into_the_expected_counts() -> None:
+    data = load()
+    assert len(data.institutions) == 2
+    assert len(data.role_mailbox) == len(Role.values)
+    assert all(len(i.people) == len(Role.values) for i in data.institutions)
+    assert len(data.themes) == 25
+    assert len(data.stories) == 20
+    assert len(data.cases) == 60
+    assert sum(spec.places for spec in data.cases) == 88
+    # Every theme and every story is used by some case.
+    assert len({spec.theme for spec in data.cases}) == len(data.themes)
+    assert len({spec.story for spec in data.cases}) == len(data.stories)
+    assert (len(data.common_sites), len(data.agreement_sites), len(data.news_outlets)) == (5, 4, 6)
+    assert (len(data.event_sources), len(data.given_names), len(data.surnames)) == (4, 12, 6)
+    # The package's public names are the shipped files.
+    assert len(demo.CASES) == len(data.cases)
+    assert len(demo.THEMES) == len(data.themes)
+
+
+# (file, text replaced, replacement, the error message's start)
+BROKEN_FILES = [
+    pytest.param(
+        "themes.toml",
+        "has_site = true",
+        "has_sites = true",
+        "themes.toml [mining-water]: dato desconocido «has_sites»",
+        id="unknown key",
+    ),
+    pytest.param(
+        "people.toml",
+        'acronym = "DP"\n',
+        "",
+        "people.toml, institución «defensoria», «acronym»: falta este dato",
+        id="missing key",
+    ),
+    pytest.param(
+        "cases.toml",
+        'story = "active_dialogue"',
+        'story = "active_dialog"',
+        "cases.toml, caso 1 («Comunidad de {district} y Minera Ficticia Andina por el agua del "
+        "río»), «story»: «active_dialog» no es uno de",
+        id="unknown story",
+    ),
+    pytest.param(
+        "stories.toml",
+        'phase = "escalation"',
+        'phase = "escalated"',
+        "stories.toml, historia «active_escalation», paso 3, «phase»: «escalated» no es uno de",
+        id="unknown phase",
+    ),
+    pytest.param(
+        "themes.toml",
+        'sectors = ["minem", "minam", "oefa", "ana"]',
+        'sectors = ["minem", "minan"]',
+        "themes.toml [mining-water], «sectors»: «minan» no es uno de",
+        id="unknown sector code",
+    ),
+    pytest.param(
+        "themes.toml",
+        'primary = ["community", "defence-front"]',
+        'primary = ["comunity", "defence-front"]',
+        "themes.toml [mining-water], «primary»: el actor «comunity» no está en actors.toml",
+        id="unknown actor",
+    ),
+    pytest.param(
+        "actors.toml",
+        'name = "Ministerio de Energía y Minas"',
+        'name = "Ministerio de Energía y Minas de {region}"',
+        "actors.toml [minem], «name»: marcador sin valor {region}",
+        id="unknown placeholder",
+    ),
+    pytest.param(
+        "cases.toml",
+        'name = "Mineros artesanales de {province} y la formalización"',
+        'name = "Mineros artesanales de {province} y {company}"',
+        "cases.toml, caso 10 («Mineros artesanales de {province} y {company}»), «name»: "
+        "marcador sin valor {company}",
+        id="company placeholder in a theme without a company",
+    ),
+    pytest.param(
+        "stories.toml",
+        '{ action = "return", day = 9, reason = "return" }',
+        '{ action = "return", day = 9 }',
+        "stories.toml, historia «draft_returned», paso 2, «reason»: «return» necesita un motivo",
+        id="transition without its reason",
+    ),
+    pytest.param(
+        "cases.toml",
+        'departments = ["08", "03"]',
+        'departments = ["08", "03", "04", "05"]',
+        "cases.toml, caso 8 («Corredor minero entre {district} y {district2}»), «places»: "
+        "entre 4 (uno por departamento) y 3 lugares",
+        id="more departments than places",
+    ),
+    pytest.param(
+        "events.toml",
+        'female_given_names = ["Rosa",',
+        'female_given_names = ["Rossa",',
+        "events.toml, «female_given_names»: «Rossa» no es uno de",
+        id="female name not among the given names",
+    ),
+    pytest.param(
+        "themes.toml",
+        "participativo del agua; atención de salud a la población expuesta; revisión \\\n",
+        "participativo del agua; atención de salud a la población expuesta; revisión\n",
+        "themes.toml [mining-water], «demands»: salto de línea en el texto",
+        id="line break in a text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), BROKEN_FILES)
+def test_a_broken_data_file_is_refused_naming_the_file_and_entry(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    shutil.copytree(DATA_DIR, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DemoDataError, match="^" + re.escape(message)):
+        load(tmp_path)
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path: Path) -> None:
+    shutil.copytree(DATA_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "stories.toml").write_text("[stories\n", encoding="utf-8")
+    with pytest.raises(DemoDataError, match=r"^stories\.toml: no es TOML válido"):
+        load(tmp_path)
+
+
+def test_the_same_moment_seeds_the_same_counts(seeded: str, db: None) -> None:
+    """A regression net for the data files and the seeder: at a fixed moment, fixed counts."""
+    with transaction.atomic():
+        NewsItem.objects.filter(is_demo=True).delete()
+        Case.objects.filter(is_demo=True).delete()
+        Actor.objects.filter(is_demo=True).delete()
+        out = StringIO()
+        with time_machine.travel(dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC), tick=False):
+            call_command("seed_demo", stdout=out)
+        assert "60 casos, 245 eventos, 25 víctimas, 173 actores, 57 noticias" in out.getvalue()
+        assert Case.objects.filter(is_demo=True).count() == 60
+        assert CasePlace.objects.filter(case__is_demo=True).count() == 88
+        assert CaseTransition.objects.filter(case__is_demo=True).count() == 205
+        assert Event.objects.filter(case__is_demo=True).count() == 245
+        assert Victim.objects.filter(event__case__is_demo=True).count() == 25
+        assert Actor.objects.filter(is_demo=True).count() == 173
+        assert CaseActor.objects.filter(case__is_demo=True).count() == 269
+        assert NewsItem.objects.filter(is_demo=True).count() == 57
+        transaction.set_rollback(True)
