@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -131,7 +132,7 @@ class _Formatter:
     def label(self, name: str) -> str:
         try:
             return str(getattr(self.model._meta.get_field(name), "verbose_name", name))
-        except Exception:
+        except FieldDoesNotExist:
             return name
 
     def value(self, name: str, raw: Any) -> str:
@@ -149,7 +150,7 @@ class _Formatter:
     def _format(self, name: str, raw: Any) -> str:
         try:
             model_field = self.model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             return str(raw)
         choices = getattr(model_field, "choices", None)
         if choices:

@@ -189,11 +189,13 @@ def test_one_date_format_per_language(language: str, date: str, moment: str) -> 
 def test_every_template_uses_the_shared_date_formats() -> None:
     """A date is written `|date` (DATE_FORMAT) or `|date:"DATETIME_FORMAT"`, never a format of
     its own (config/formats/<language>/formats.py holds them)."""
-    own_formats = []
-    for template in TEMPLATES:
-        source = template.read_text(encoding="utf-8")
-        for match in re.finditer(r"\|(?:date|time):(\"[^\"]*\"|'[^']*'|\w+)", source):
-            if match.group(1) != '"DATETIME_FORMAT"':
-                own_formats.append(f"{template.relative_to(BASE_DIR)}: {match.group(0)}")
+    own_formats = [
+        f"{template.relative_to(BASE_DIR)}: {match.group(0)}"
+        for template in TEMPLATES
+        for match in re.finditer(
+            r"\|(?:date|time):(\"[^\"]*\"|'[^']*'|\w+)", template.read_text(encoding="utf-8")
+        )
+        if match.group(1) != '"DATETIME_FORMAT"'
+    ]
     assert not own_formats
     assert len(TEMPLATES) > 20
