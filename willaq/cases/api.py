@@ -27,7 +27,7 @@ from willaq.accounts.access import (
     institutions_with_role,
 )
 from willaq.accounts.models import Institution, User
-from willaq.cases import services
+from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     get_case_for_user,
@@ -203,6 +203,17 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     out["places"] = list(case.places.all())
     out["sectors"] = list(case.sectors.all())
     out["actors"] = list(case.case_actors.all())
+    out["transitions"] = [
+        {
+            "kind": t.kind,
+            "from_state": t.from_state,
+            "to_state": t.to_state,
+            "reason": t.reason,
+            "occurred_at": t.occurred_at,
+            "by": str(t.by) if t.by else None,
+        }
+        for t in selectors.case_transitions(case)
+    ]
     out["permissions"] = {
         "can_edit": access.can_edit,
         "can_approve": access.can_approve,

@@ -19,7 +19,17 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser
 from willaq.cases import access
-from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, Evidence, Victim
+from willaq.cases.choices import CaseState, TransitionKind
+from willaq.cases.models import (
+    Case,
+    CaseActor,
+    CasePlace,
+    CaseTransition,
+    Category,
+    Event,
+    Evidence,
+    Victim,
+)
 from willaq.territory.models import Ubigeo
 
 # Bookkeeping columns that never interest a reader.
@@ -188,6 +198,69 @@ def _part_entries(
     return entries
 
 
+def transition_text(transition: CaseTransition) -> str:
+    """One state change as a sentence: "Devuelto a borrador por Ana: <motivo>"."""
+    who = str(transition.by) if transition.by else _("Sistema")
+    kind = transition.kind
+    if kind == TransitionKind.APPROVED and transition.to_state == CaseState.PRE_CONFLICT:
+        text = _("Aprobado como preconflicto por %(user)s")
+    elif kind == TransitionKind.APPROVED:
+        text = _("Aprobado como activo por %(user)s")
+    else:
+        text = {
+            TransitionKind.CREATED: _("Creado como borrador por %(user)s"),
+            TransitionKind.SUBMITTED: _("Propuesto para aprobación por %(user)s"),
+            TransitionKind.RETURNED: _("Devuelto a borrador por %(user)s"),
+            TransitionKind.ESCALATED: _("Pasado de preconflicto a activo por %(user)s"),
+            TransitionKind.TO_LATENT: _("Pasado a latente por %(user)s"),
+            TransitionKind.REACTIVATED: _("Reactivado por %(user)s"),
+            TransitionKind.WITHDRAWN_REACTIVATED: _("Caso retirado reactivado por %(user)s"),
+            TransitionKind.RESOLVED: _("Marcado como resuelto por %(user)s"),
+            TransitionKind.WITHDRAWN: _("Retirado del reporte por %(user)s"),
+        }.get(TransitionKind(kind), _("Cambio de estado por %(user)s"))
+    text = text % {"user": who}
+    return f"{text}: {transition.reason}" if transition.reason else text
+
+
+def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[HistoryEntry]:
+    """The case's own entries with each state change on a line of its own.
+
+    A transition saves the case at the transition's instant; that "Caso modificado" entry (state,
+    phase, code, end date) becomes the transition's line, keeping its field changes. The creation
+    has its own "Caso creado" entry already. Reasons are not confidential: whoever reads the
+    case reads them.
+    """
+    transitions = list(
+        CaseTransition.objects.filter(case=case)
+        .exclude(kind=TransitionKind.CREATED)
+        .select_related("by")
+        .order_by("occurred_at", "id")
+    )
+    if not transitions:
+        return case_entries
+    by_moment: dict[dt.datetime, list[HistoryEntry]] = {}
+    for entry in case_entries:
+        by_moment.setdefault(entry.when, []).append(entry)
+    merged: list[HistoryEntry] = []
+    absorbed: set[int] = set()
+    for transition in transitions:
+        changes: list[tuple[str, str, str]] = []
+        for entry in by_moment.get(transition.occurred_at, []):
+            if id(entry) not in absorbed and entry.what == _("Caso modificado"):
+                absorbed.add(id(entry))
+                changes = entry.changes
+                break
+        merged.append(
+            HistoryEntry(
+                transition.occurred_at,
+                str(transition.by) if transition.by else _("Sistema"),
+                transition_text(transition),
+                changes,
+            )
+        )
+    return [e for e in case_entries if id(e) not in absorbed] + merged
+
+
 def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
     """The case's whole recorded history, newest first, as this user may read it."""
     hidden_case = (
@@ -201,6 +274,7 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         formatter=_Formatter(Case),
         hidden=hidden_case,
     )
+    entries = with_transitions(entries, case)
     events = {e.pk: e for e in Event.objects.filter(case=case)}
     visible_evidence = set(access.visible_evidence(user, case).values_list("pk", flat=True))
 

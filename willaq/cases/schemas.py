@@ -331,6 +331,17 @@ class CasePermissionsOut(Schema):
     transitions: list[str]
 
 
+class TransitionOut(Schema):
+    """One state change of the case, with the reason given (reasons are not confidential)."""
+
+    kind: str
+    from_state: str
+    to_state: str
+    reason: str
+    occurred_at: dt.datetime
+    by: str | None = Field(None, description="Quien hizo el cambio (nombre o correo).")
+
+
 class CaseOut(Schema):
     uuid: UUID
     code: str | None
@@ -366,6 +377,9 @@ class CaseOut(Schema):
     approved_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    transitions: list[TransitionOut] = Field(
+        ..., description="Cambios de estado, del más antiguo al más reciente, con su motivo."
+    )
     permissions: CasePermissionsOut
 
 

@@ -26,7 +26,15 @@ from willaq.accounts.access import AnyUser, institution_ids
 from willaq.accounts.models import Institution
 from willaq.cases.access import visible_cases
 from willaq.cases.choices import CaseState, CategoryKind, Phase
-from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, NewsItem
+from willaq.cases.models import (
+    Case,
+    CaseActor,
+    CasePlace,
+    CaseTransition,
+    Category,
+    Event,
+    NewsItem,
+)
 from willaq.territory.models import Ubigeo
 
 PAGE_SIZE = 25
@@ -228,6 +236,21 @@ def case_events(case: Case) -> list[Event]:
         case.events.select_related("ubigeo__parent__parent", "institution").prefetch_related(
             "victims"
         )
+    )
+
+
+def case_transitions(case: Case) -> list[CaseTransition]:
+    """The case's state changes, oldest first, with who made them."""
+    return list(case.transitions.select_related("by").order_by("occurred_at", "id"))
+
+
+def current_transition(case: Case) -> CaseTransition | None:
+    """The change that put the case in its present state (its reason explains the state)."""
+    return (
+        case.transitions.filter(to_state=case.state)
+        .select_related("by")
+        .order_by("-occurred_at", "-id")
+        .first()
     )
 
 

@@ -271,6 +271,7 @@ def _detail_context(
         "news": selectors.case_news(case),
         "evidence": list(visible_evidence(user, case).select_related("institution")),
         "history": case_history(case, user),
+        "current_transition": selectors.current_transition(case),
         "transitions": transitions,
         "transition_form": transition_form if stray_transition_errors else None,
         "phase_form": phase_form,

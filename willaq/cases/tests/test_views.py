@@ -405,6 +405,7 @@ def test_detail_shows_history_and_transition_buttons(
     response = coordinator_client.get(detail_url(case))
     html = response.content.decode()
     assert "Caso modificado" in html
+    assert f"Propuesto para aprobación por {analyst}" in html
     assert "Caso con historia nueva" in html
     names = [t.name for t in response.context["transitions"]]
     assert names == ["return", "approve", "approve_pre_conflict"]
