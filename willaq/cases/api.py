@@ -343,6 +343,8 @@ def transition_case(request: HttpRequest, case_uuid: UUID, payload: TransitionIn
         name=payload.transition,
         reason=payload.reason,
         phase=_plain(payload.phase),
+        dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
+        institution_role=_plain(payload.institution_role) or "",
     )
     return _case_out(user, case)
 

@@ -466,6 +466,20 @@ class TransitionForm(forms.Form):
     phase = forms.ChoiceField(
         label=_("Fase"), choices=Phase.choices, required=False, initial=Phase.EARLY
     )
+    dialogue_mechanism = forms.ChoiceField(
+        label=_("Mecanismo de diálogo"), choices=_blank(DialogueMechanism.choices), required=False
+    )
+    institution_role = forms.ChoiceField(
+        label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("phase") != Phase.DIALOGUE:
+            # Hidden outside the dialogue phase; ignore what the selects still hold.
+            cleaned["dialogue_mechanism"] = ""
+            cleaned["institution_role"] = ""
+        return cleaned
 
 
 class PhaseForm(forms.Form):

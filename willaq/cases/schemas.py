@@ -174,6 +174,12 @@ class TransitionIn(InputSchema):
     transition: TransitionName
     reason: str = ""
     phase: Phase = Field(Phase.EARLY, description="Fase al pasar a activo.")
+    dialogue_mechanism: DialogueMechanism | None = Field(
+        None, description="Obligatorio al pasar a activo en la fase de diálogo."
+    )
+    institution_role: InstitutionRole | None = Field(
+        None, description="Obligatorio al pasar a activo en la fase de diálogo."
+    )
 
 
 class PhaseIn(InputSchema):

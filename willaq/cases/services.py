@@ -460,9 +460,14 @@ def transition_case(
     name: str,
     reason: str = "",
     phase: str = Phase.EARLY,
+    dialogue_mechanism: str = "",
+    institution_role: str = "",
     at: dt.datetime | None = None,
 ) -> Case:
-    """Apply the named workflow transition, or refuse it with a message."""
+    """Apply the named workflow transition, or refuse it with a message.
+
+    A transition into the active state sets its phase; into the dialogue phase it needs the
+    mechanism and the institution's role (``validate_phase``, as ``change_phase``)."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Cambio de estado desconocido.")})
@@ -487,16 +492,22 @@ def transition_case(
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
     when = at or timezone.now()
-    before = {"state": case.state, "phase": case.phase, "code": case.code}
+    before = {
+        "state": case.state,
+        "phase": case.phase,
+        "code": case.code,
+        "dialogue_mechanism": case.dialogue_mechanism,
+        "institution_role": case.institution_role,
+    }
     from_state = case.state
     case.state = transition.target
     if transition.target == CaseState.ACTIVE:
-        if phase not in Phase.values:
-            raise ValidationError({"phase": _("Fase desconocida.")})
+        validate_phase(phase, dialogue_mechanism, institution_role)
         case.phase = phase
+        case.dialogue_mechanism = dialogue_mechanism
+        case.institution_role = institution_role
     else:
         case.phase = ""
-    if case.phase != Phase.DIALOGUE:
         case.dialogue_mechanism = ""
         case.institution_role = ""
     if transition.kind == TransitionKind.APPROVED and not case.code:
@@ -523,10 +534,43 @@ def transition_case(
         case,
         acting_user=user,
         institution=case.institution,
-        diff=model_diff(before, {"state": case.state, "phase": case.phase, "code": case.code})
+        diff=model_diff(
+            before,
+            {
+                "state": case.state,
+                "phase": case.phase,
+                "code": case.code,
+                "dialogue_mechanism": case.dialogue_mechanism,
+                "institution_role": case.institution_role,
+            },
+        )
         | ({"reason": reason.strip()} if reason.strip() else {}),
     )
     return case
+
+
+def validate_phase(phase: str, dialogue_mechanism: str, institution_role: str) -> None:
+    """The one rule for an active case's phase, on every path (approval, reactivation, phase
+    change): the dialogue phase needs the mechanism and the institution's role; any other phase
+    takes neither."""
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Fase desconocida.")})
+    if phase == Phase.DIALOGUE:
+        errors = {}
+        if dialogue_mechanism not in DialogueMechanism.values:
+            errors["dialogue_mechanism"] = _("Indique el mecanismo de diálogo.")
+        if institution_role not in InstitutionRole.values:
+            errors["institution_role"] = _("Indique el rol de la institución en el diálogo.")
+        if errors:
+            raise ValidationError(errors)
+    elif dialogue_mechanism or institution_role:
+        raise ValidationError(
+            {
+                "dialogue_mechanism": _(
+                    "El mecanismo y el rol solo se registran en la fase de diálogo."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -550,24 +594,7 @@ def change_phase(
                 % {"state": CaseState(case.state).label}
             }
         )
-    if phase not in Phase.values:
-        raise ValidationError({"phase": _("Fase desconocida.")})
-    if phase == Phase.DIALOGUE:
-        errors = {}
-        if dialogue_mechanism not in DialogueMechanism.values:
-            errors["dialogue_mechanism"] = _("Indique el mecanismo de diálogo.")
-        if institution_role not in InstitutionRole.values:
-            errors["institution_role"] = _("Indique el rol de la institución en el diálogo.")
-        if errors:
-            raise ValidationError(errors)
-    elif dialogue_mechanism or institution_role:
-        raise ValidationError(
-            {
-                "dialogue_mechanism": _(
-                    "El mecanismo y el rol solo se registran en la fase de diálogo."
-                )
-            }
-        )
+    validate_phase(phase, dialogue_mechanism, institution_role)
     before = {
         "phase": case.phase,
         "dialogue_mechanism": case.dialogue_mechanism,

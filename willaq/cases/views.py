@@ -31,7 +31,14 @@ from willaq.cases.access import (
     sees_victim_identity,
     visible_evidence,
 )
-from willaq.cases.choices import CONFIDENTIAL_CAPABLE_FIELDS, SUB_EVENT_PARENT, CaseState, Phase
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    SUB_EVENT_PARENT,
+    CaseState,
+    DialogueMechanism,
+    InstitutionRole,
+    Phase,
+)
 from willaq.cases.forms import (
     ActorLinkForm,
     CaseFilterForm,
@@ -276,6 +283,8 @@ def _detail_context(
         "transition_form": transition_form if stray_transition_errors else None,
         "phase_form": phase_form,
         "phase_choices": Phase.choices,
+        "mechanism_choices": DialogueMechanism.choices,
+        "role_choices": InstitutionRole.choices,
     }
 
 
@@ -342,6 +351,8 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 reason=form.cleaned_data["reason"] or "",
                 phase=form.cleaned_data["phase"] or Phase.EARLY,
+                dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
+                institution_role=form.cleaned_data["institution_role"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
