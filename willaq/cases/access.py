@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -103,6 +103,21 @@ def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
     if not can_view_case(user, case):
         raise Http404("case")
     return case
+
+
+def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
+    """The event if the user may see its case and it is not removed; 404 otherwise."""
+    try:
+        event = (
+            Event.objects.select_related("case", "case__institution", "institution", "ubigeo")
+            .filter(uuid=event_uuid)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404("event") from exc
+    if event is None or not can_view_case(user, event.case):
+        raise Http404("event")
+    return event
 
 
 def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
 from ninja.errors import AuthenticationError
@@ -31,6 +31,7 @@ from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     get_case_for_user,
+    get_event_for_user,
     redact_case_value,
     visible_cases,
 )
@@ -76,6 +77,7 @@ from willaq.cases.schemas import (
     PhaseIn,
     PlaceIn,
     TransitionIn,
+    VictimIn,
 )
 from willaq.core.schemas import (
     OBJECT_READ_ERRORS,
@@ -411,12 +413,24 @@ def create_event(request: HttpRequest, case_uuid: UUID, payload: EventIn) -> Sta
     summary="Detalle de un evento",
 )
 def get_event(request: HttpRequest, event_uuid: UUID) -> Event:
-    event = (
-        _event_queryset().filter(uuid=event_uuid, case__in=visible_cases(_user(request))).first()
-    )
-    if event is None:
-        raise Http404("event")
-    return event
+    event = get_event_for_user(_user(request), event_uuid)
+    return _event_queryset().get(pk=event.pk)
+
+
+@router.post(
+    "/events/{event_uuid}/victims",
+    response={201: EventOut, **OBJECT_WRITE_ERRORS},
+    tags=["eventos"],
+    summary="Registrar una víctima de un evento",
+)
+def create_victim(request: HttpRequest, event_uuid: UUID, payload: VictimIn) -> Status[Event]:
+    """Only the event's institution records its victims; `outcome` and `group` are required
+    (there is no default). Answers the event with its recounted victims."""
+    user = _user(request)
+    event = get_event_for_user(user, event_uuid)
+    data = {field: _plain(value) for field, value in payload.model_dump().items()}
+    services.record_victim(user=user, event=event, data=data)
+    return Status(201, _event_queryset().get(pk=event.pk))
 
 
 # --- actors -------------------------------------------------------------------------------------

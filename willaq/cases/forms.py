@@ -54,7 +54,7 @@ def model_label(model: type[Case | Event | Victim | Actor | NewsItem], name: str
     return capfirst(model_field.verbose_name)
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[Any, Any]]:
+def _blank(choices: Any, label: StrOrPromise = "—") -> list[tuple[Any, Any]]:
     return [("", label), *[(value, text) for value, text in choices if value != ""]]
 
 
@@ -612,11 +612,14 @@ class EventForm(PlaceForm):
 
 
 class VictimForm(forms.Form):
-    outcome = forms.ChoiceField(label=model_label(Victim, "outcome"), choices=VictimOutcome.choices)
+    # No choice is preselected: an untouched form must not record a death of a civilian.
+    outcome = forms.ChoiceField(
+        label=model_label(Victim, "outcome"),
+        choices=_blank(VictimOutcome.choices, _("— elija —")),
+    )
     group = forms.ChoiceField(
         label=model_label(Victim, "group"),
-        choices=VictimGroup.choices,
-        initial=VictimGroup.CIVILIAN,
+        choices=_blank(VictimGroup.choices, _("— elija —")),
     )
     full_name = forms.CharField(
         label=model_label(Victim, "full_name"), max_length=200, required=False

@@ -31,7 +31,10 @@ from willaq.cases.choices import (
     PcmClassification,
     Phase,
     ProtestForm,
+    Sex,
     SubEventType,
+    VictimGroup,
+    VictimOutcome,
 )
 from willaq.cases.models import Actor, Case, CasePlace, Event, Victim
 
@@ -212,6 +215,18 @@ class EventIn(InputSchema):
     institution: str | None = Field(
         None, max_length=60, description="Institución a la que pertenece el evento (slug)."
     )
+
+
+class VictimIn(InputSchema):
+    """A dead or injured person: outcome and group have no default, they must be chosen."""
+
+    outcome: VictimOutcome
+    group: VictimGroup
+    full_name: str = Field("", max_length=200)
+    document_number: str = Field("", max_length=20)
+    age: int | None = Field(None, ge=0, le=120)
+    sex: Sex = Sex.UNKNOWN
+    notes: str = ""
 
 
 class ActorIn(InputSchema):

@@ -39,6 +39,7 @@ from willaq.cases.choices import (
     InstitutionRole,
     Phase,
     TransitionKind,
+    VictimGroup,
     VictimOutcome,
 )
 from willaq.cases.models import (
@@ -759,6 +760,33 @@ def _recount_victims(event: Event) -> None:
     event.save(update_fields=["fatalities", "injured", "updated_at"])
 
 
+VICTIM_FIELDS: tuple[str, ...] = (
+    "outcome",
+    "group",
+    "full_name",
+    "document_number",
+    "age",
+    "sex",
+    "notes",
+)
+
+
+def _apply_victim_data(victim: Victim, data: dict[str, Any]) -> None:
+    """Set a victim's fields; outcome and group must be chosen, never assumed (an untouched
+    form must not record a death)."""
+    for field in VICTIM_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    errors: dict[str, str] = {}
+    if victim.outcome not in VictimOutcome.values:
+        errors["outcome"] = _("Elija el resultado: fallecido o herido.")
+    if victim.group not in VictimGroup.values or (victim.pk is None and "group" not in data):
+        errors["group"] = _("Elija el grupo de la víctima.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
     if not can_edit_event(user, event):
@@ -766,10 +794,7 @@ def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
             _("Solo los analistas de la institución del evento registran víctimas.")
         )
     victim = Victim(event=event)
-    for field in ("outcome", "group", "full_name", "document_number", "age", "sex", "notes"):
-        if field in data:
-            value = data[field]
-            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    _apply_victim_data(victim, data)
     victim.full_clean(exclude=["event"])
     victim._history_user = user  # type: ignore[attr-defined]
     victim.save()

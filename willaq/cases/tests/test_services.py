@@ -388,17 +388,25 @@ def test_outsider_adds_own_event_to_registered_case_but_not_to_draft(
 def test_victims_update_event_counts(analyst, owner_institution, outsider):
     event = EventFactory(case=_case_in(CaseState.ACTIVE, owner_institution))
     services.record_victim(
-        user=analyst, event=event, data={"outcome": "dead", "full_name": "Persona A"}
+        user=analyst,
+        event=event,
+        data={"outcome": "dead", "group": "civilian", "full_name": "Persona A"},
     )
-    services.record_victim(user=analyst, event=event, data={"outcome": "injured"})
-    services.record_victim(user=analyst, event=event, data={"outcome": "injured"})
+    services.record_victim(
+        user=analyst, event=event, data={"outcome": "injured", "group": "police"}
+    )
+    services.record_victim(
+        user=analyst, event=event, data={"outcome": "injured", "group": "police"}
+    )
     event.refresh_from_db()
     assert (event.fatalities, event.injured) == (1, 2)
     logs = AuditLog.objects.filter(event_type=AuditEvent.VICTIM_RECORDED)
     assert logs.count() == 3
     assert "Persona A" not in str(list(logs.values_list("diff", flat=True)))
     with pytest.raises(PermissionDenied):
-        services.record_victim(user=outsider, event=event, data={"outcome": "dead"})
+        services.record_victim(
+            user=outsider, event=event, data={"outcome": "dead", "group": "civilian"}
+        )
 
 
 def test_actor_link_and_roles(analyst, owner_institution):

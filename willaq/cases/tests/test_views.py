@@ -338,7 +338,12 @@ def confidential_case(analyst: User, owner_institution: Institution) -> Case:
     services.record_victim(
         user=analyst,
         event=event,
-        data={"outcome": VictimOutcome.INJURED, "full_name": "Juana Mamani", "age": 34},
+        data={
+            "outcome": VictimOutcome.INJURED,
+            "group": "civilian",
+            "full_name": "Juana Mamani",
+            "age": 34,
+        },
     )
     return case
 
