@@ -26,7 +26,10 @@ from willaq.accounts.access import (
     is_member,
 )
 from willaq.cases.choices import REGISTERED_STATES
-from willaq.cases.models import Case, Event, Evidence
+from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
+
+# Records of a case that their institution's editors correct and remove (soft removal).
+Record = Event | Victim | NewsItem | Evidence
 
 
 def visible_cases(user: AnyUser) -> QuerySet[Case]:
@@ -87,8 +90,11 @@ def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
     return not evidence.is_confidential or is_member(user, evidence.institution_id)
 
 
-def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
-    qs = case.evidence.all()
+def visible_evidence(
+    user: AnyUser, case: Case, *, include_removed: bool = False
+) -> QuerySet[Evidence]:
+    """The case's evidence this user may see (removed ones too for the history)."""
+    qs = Evidence.all_objects.filter(case=case) if include_removed else case.evidence.all()
     if user.is_superuser:
         return qs
     return qs.filter(Q(is_confidential=False) | Q(institution_id__in=institution_ids(user)))
@@ -120,6 +126,98 @@ def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
     return event
 
 
+def record_institution_id(record: Record) -> int:
+    """The institution that owns a record: a victim belongs to its event's institution."""
+    if isinstance(record, Victim):
+        return record.event.institution_id
+    return record.institution_id
+
+
+def can_edit_record(user: AnyUser, record: Record) -> bool:
+    """Edit or remove an event, victim, news item or evidence: its institution's editors."""
+    return user.is_authenticated and has_role(user, record_institution_id(record), EDITOR_ROLES)
+
+
+def can_restore_record(user: AnyUser, record: Record) -> bool:
+    """Bring back a removed record: its institution's coordinators."""
+    return user.is_authenticated and has_role(user, record_institution_id(record), APPROVER_ROLES)
+
+
+def record_case(record: Record, user: AnyUser | None = None) -> Case | None:
+    """The case a record is shown on (a news item: the first of its cases the user sees)."""
+    if isinstance(record, Victim):
+        return record.event.case
+    if isinstance(record, NewsItem):
+        cases = record.cases.select_related("institution").order_by("pk")
+        return next((c for c in cases if can_view_case(user, c)), None) if user else cases.first()
+    return record.case
+
+
+RECORD_MODELS: dict[str, type[Event] | type[Victim] | type[NewsItem] | type[Evidence]] = {
+    "eventos": Event,
+    "victimas": Victim,
+    "noticias": NewsItem,
+    "evidencias": Evidence,
+}
+
+
+def record_kind(record: Record) -> str:
+    """The URL word of a record's kind (``RECORD_MODELS``' key)."""
+    return next(kind for kind, model in RECORD_MODELS.items() if isinstance(record, model))
+
+
+def get_record_for_user(
+    user: AnyUser, kind: str, record_uuid: UUID | str, *, removed: bool = False
+) -> tuple[Record, Case]:
+    """A record and the case it is shown on, if the user may see both; 404 otherwise.
+
+    ``removed`` looks among removed records instead (to restore them). A victim of a removed
+    event, like the event, is not found."""
+    model = RECORD_MODELS.get(kind)
+    if model is None:
+        raise Http404("record")
+    manager = model.all_objects if removed else model.objects
+    try:
+        record: Record | None = manager.filter(uuid=record_uuid).first()
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404("record") from exc
+    if record is None or record.is_removed != removed:
+        raise Http404("record")
+    if isinstance(record, Victim) and record.event.is_removed:
+        raise Http404("record")
+    case = record_case(record, user)
+    if case is None or not can_view_case(user, case):
+        raise Http404("record")
+    if isinstance(record, Evidence) and not can_view_evidence(user, record):
+        raise Http404("record")
+    if isinstance(record, Victim) and not sees_victim_identity(user, record.event):
+        raise Http404("record")
+    return record, case
+
+
+def removed_records(user: AnyUser, case: Case) -> list[Record]:
+    """The case's removed records this user may restore (coordinators of their institution),
+    most recently removed first."""
+    if not user.is_authenticated:
+        return []
+    ids = [i for i in institution_ids(user) if has_role(user, i, APPROVER_ROLES)]
+    if not ids:
+        return []
+    records: list[Record] = [
+        *Event.all_objects.filter(case=case, removed_at__isnull=False, institution_id__in=ids),
+        *Victim.all_objects.filter(
+            event__case=case,
+            event__removed_at__isnull=True,
+            removed_at__isnull=False,
+            event__institution_id__in=ids,
+        ).select_related("event"),
+        *NewsItem.all_objects.filter(cases=case, removed_at__isnull=False, institution_id__in=ids),
+        *Evidence.all_objects.filter(case=case, removed_at__isnull=False, institution_id__in=ids),
+    ]
+    records.sort(key=lambda r: r.removed_at or r.created_at, reverse=True)
+    return records
+
+
 def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:
     """The case if the user may edit it: 404 when unseen, PermissionDenied when read-only."""
     case = get_case_for_user(user, case_uuid)
@@ -144,6 +242,7 @@ class CaseAccess:
     can_approve: bool
     can_add_records: bool
     sees_confidential: bool
+    can_restore: bool = False
 
     @classmethod
     def for_user(cls, user: AnyUser, case: Case) -> "CaseAccess":
@@ -153,4 +252,6 @@ class CaseAccess:
             can_approve=can_approve_case(user, case),
             can_add_records=can_add_records(user, case),
             sees_confidential=sees_confidential(user, case),
+            can_restore=user.is_authenticated
+            and any(has_role(user, i, APPROVER_ROLES) for i in institution_ids(user)),
         )

@@ -712,3 +712,24 @@ class EvidenceForm(forms.Form):
     is_confidential = forms.BooleanField(
         label=_("Confidencial: solo mi institución la ve"), required=False
     )
+
+
+class EvidenceEditForm(forms.Form):
+    """Correct an evidence's description; the file stays (attach a new one to replace it)."""
+
+    title = forms.CharField(label=_("Título"), max_length=250)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=EvidenceKind.choices)
+    keywords = forms.CharField(label=_("Palabras clave"), max_length=300, required=False)
+    is_confidential = forms.BooleanField(
+        label=_("Confidencial: solo mi institución la ve"), required=False
+    )
+
+
+class RemoveForm(forms.Form):
+    """The confirmation step of a removal: the reason is required and kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Motivo de la eliminación"),
+        widget=_textarea(),
+        help_text=_("Queda en el historial. Un coordinador puede restaurar el registro."),
+    )

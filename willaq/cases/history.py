@@ -28,6 +28,7 @@ from willaq.cases.models import (
     Category,
     Event,
     Evidence,
+    NewsItem,
     Victim,
 )
 from willaq.territory.models import Ubigeo
@@ -275,8 +276,11 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         hidden=hidden_case,
     )
     entries = with_transitions(entries, case)
-    events = {e.pk: e for e in Event.objects.filter(case=case)}
-    visible_evidence = set(access.visible_evidence(user, case).values_list("pk", flat=True))
+    # Removed records keep their history (all_objects), masked by the same rules.
+    events = {e.pk: e for e in Event.all_objects.filter(case=case)}
+    visible_evidence = set(
+        access.visible_evidence(user, case, include_removed=True).values_list("pk", flat=True)
+    )
 
     def event_private(event_id: int, records: list[Any]) -> set[str]:
         event = events.get(event_id)
@@ -329,5 +333,80 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         evidence_hidden,
         lambda r: r.title,
     )
+    entries = without_removal_fields(entries) + removal_entries(case, user)
     entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def without_removal_fields(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries without the soft-removal columns' changes (and without entries left empty):
+    a removal or restoration is told by its own line, not as a diff."""
+    labels = {  # in the active language, as _Formatter.label gives them
+        str(getattr(Event._meta.get_field(name), "verbose_name", name))
+        for name in ("removed_at", "removed_by", "removal_reason")
+    }
+    result = []
+    for entry in entries:
+        if not entry.changes:
+            result.append(entry)
+            continue
+        changes = [c for c in entry.changes if c[0] not in labels]
+        if changes:
+            entry.changes = changes
+            result.append(entry)
+    return result
+
+
+def removal_entries(case: Case, user: AnyUser) -> list[HistoryEntry]:
+    """A line per removal ("Evento eliminado por Ana: <motivo>") and per restoration of the
+    case's events, victims, news and evidence. Reasons are not confidential; another
+    institution's confidential evidence is left out, as everywhere."""
+    event_ids = list(Event.all_objects.filter(case=case).values_list("pk", flat=True))
+    news_ids = list(NewsItem.all_objects.filter(cases=case).values_list("pk", flat=True))
+    shown_evidence = list(
+        access.visible_evidence(user, case, include_removed=True).values_list("pk", flat=True)
+    )
+    event_fmt, victim_fmt = _Formatter(Event), _Formatter(Victim)
+    parts: list[tuple[Any, str, str, Callable[[Any], str]]] = [
+        (
+            Event.history.filter(case_id=case.pk),
+            _("Evento eliminado por %(user)s"),
+            _("Evento restaurado por %(user)s"),
+            lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
+        ),
+        (
+            Victim.history.filter(event_id__in=event_ids),
+            _("Víctima eliminada por %(user)s"),
+            _("Víctima restaurada por %(user)s"),
+            lambda r: victim_fmt.value("outcome", r.outcome),
+        ),
+        (
+            NewsItem.history.filter(id__in=news_ids),
+            _("Noticia eliminada por %(user)s"),
+            _("Noticia restaurada por %(user)s"),
+            lambda r: r.title,
+        ),
+        (
+            Evidence.history.filter(id__in=shown_evidence),
+            _("Evidencia eliminada por %(user)s"),
+            _("Evidencia restaurada por %(user)s"),
+            lambda r: r.title,
+        ),
+    ]
+    entries: list[HistoryEntry] = []
+    for history, removed_text, restored_text, describe in parts:
+        previous: dict[int, Any] = {}
+        for rec in history.select_related("history_user").order_by("history_date", "history_id"):
+            was_removed = previous.get(rec.id) is not None
+            previous[rec.id] = rec.removed_at
+            if rec.history_type != "~" or was_removed == (rec.removed_at is not None):
+                continue
+            who = _who(rec)
+            if rec.removed_at is not None:
+                what = removed_text % {"user": who} + f" ({describe(rec)})"
+                if rec.removal_reason:
+                    what += f": {rec.removal_reason}"
+            else:
+                what = restored_text % {"user": who} + f" ({describe(rec)})"
+            entries.append(HistoryEntry(rec.history_date, who, what))
     return entries

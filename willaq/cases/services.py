@@ -23,10 +23,14 @@ from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
 from willaq.cases.access import (
+    Record,
     can_add_records,
     can_approve_case,
     can_edit_case,
     can_edit_event,
+    can_edit_record,
+    can_restore_record,
+    record_institution_id,
 )
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
@@ -751,13 +755,17 @@ def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
 
 
 def _recount_victims(event: Event) -> None:
-    counts = event.victims.aggregate(
+    """Set the event's counters from its present victims with one UPDATE: no save, so no event
+    history row per victim (each victim's own history row records the change)."""
+    counts = Victim.objects.filter(event_id=event.pk).aggregate(
         dead=Count("pk", filter=Q(outcome=VictimOutcome.DEAD)),
         injured=Count("pk", filter=Q(outcome=VictimOutcome.INJURED)),
     )
+    Event.all_objects.filter(pk=event.pk).update(
+        fatalities=counts["dead"], injured=counts["injured"], updated_at=timezone.now()
+    )
     event.fatalities = counts["dead"]
     event.injured = counts["injured"]
-    event.save(update_fields=["fatalities", "injured", "updated_at"])
 
 
 VICTIM_FIELDS: tuple[str, ...] = (
@@ -982,3 +990,181 @@ def add_evidence(
         diff={"case": str(case.uuid), "title": evidence.title, "size": evidence.size_bytes},
     )
     return evidence
+
+
+# The registry starts with the 1980s: an earlier date is a typing mistake (1925 for 2025).
+EARLIEST_DATE = dt.date(1980, 1, 1)
+
+
+def _validate_record_date(field: str, value: dt.date | None) -> None:
+    """A record's date: not before 1980, not in the future."""
+    if value is None:
+        return
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("La fecha no puede ser anterior a %(year)s.") % {"year": EARLIEST_DATE.year}}
+        )
+    if value > timezone.localdate():
+        raise ValidationError({field: _("La fecha no puede estar en el futuro.")})
+
+
+# --- correcting records: edit, remove (soft), restore ----------------------------------------
+
+
+@transaction.atomic
+def update_victim(*, user: User, victim: Victim, data: dict[str, Any]) -> Victim:
+    """Correct a victim; the audit names the changed fields, never the personal data."""
+    if not can_edit_record(user, victim):
+        raise PermissionDenied(
+            _("Solo los analistas de la institución del evento corrigen víctimas.")
+        )
+    victim = Victim.objects.select_for_update().select_related("event").get(pk=victim.pk)
+    before = {f: getattr(victim, f) for f in VICTIM_FIELDS}
+    _apply_victim_data(victim, data)
+    victim.full_clean(exclude=["event"])
+    after = {f: getattr(victim, f) for f in VICTIM_FIELDS}
+    changed = sorted(model_diff(before, after))
+    if not changed:
+        return victim
+    victim._history_user = user  # type: ignore[attr-defined]
+    victim.save()
+    _recount_victims(victim.event)
+    record(
+        AuditEvent.VICTIM_CHANGED,
+        victim.event,
+        acting_user=user,
+        institution=victim.event.institution,
+        diff={"victim": str(victim.uuid), "fields": changed, "outcome": victim.outcome},
+    )
+    return victim
+
+
+NEWS_FIELDS: tuple[str, ...] = ("outlet", "title", "published_on", "url")
+
+
+@transaction.atomic
+def update_news(*, user: User, item: NewsItem, data: dict[str, Any]) -> NewsItem:
+    if not can_edit_record(user, item):
+        raise PermissionDenied(_("Solo la institución que registró la noticia puede modificarla."))
+    item = NewsItem.objects.select_for_update().get(pk=item.pk)
+    before = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
+    for field in NEWS_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(item, field, value.strip() if isinstance(value, str) else value)
+    if "region_code" in data:
+        item.region = None
+        if data["region_code"]:
+            item.region = Ubigeo.objects.filter(code=data["region_code"]).first()
+            if item.region is None:
+                raise ValidationError({"region_code": _("Ubigeo desconocido.")})
+    _validate_record_date("published_on", item.published_on)
+    item.full_clean(exclude=["institution", "region", "cases"])
+    after = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
+    diff = model_diff(before, after)
+    if diff:
+        item._history_user = user  # type: ignore[attr-defined]
+        item.save()
+        record(
+            AuditEvent.NEWS_CHANGED, item, acting_user=user, institution=item.institution, diff=diff
+        )
+    return item
+
+
+EVIDENCE_FIELDS: tuple[str, ...] = ("title", "kind", "keywords", "is_confidential")
+
+
+@transaction.atomic
+def update_evidence(*, user: User, evidence: Evidence, data: dict[str, Any]) -> Evidence:
+    """Correct an evidence's description (its file is never replaced: attach a new one)."""
+    if not can_edit_record(user, evidence):
+        raise PermissionDenied(_("Solo la institución que adjuntó la evidencia puede modificarla."))
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    before = {f: getattr(evidence, f) for f in EVIDENCE_FIELDS}
+    for field in EVIDENCE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(evidence, field, value.strip() if isinstance(value, str) else value)
+    if evidence.kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("Tipo de evidencia desconocido.")})
+    if not evidence.title:
+        raise ValidationError({"title": _("Indique un título.")})
+    evidence.full_clean(exclude=["case", "institution", "file"])
+    diff = model_diff(before, {f: getattr(evidence, f) for f in EVIDENCE_FIELDS})
+    if diff:
+        evidence._history_user = user  # type: ignore[attr-defined]
+        evidence.save()
+        record(
+            AuditEvent.EVIDENCE_CHANGED,
+            evidence,
+            acting_user=user,
+            institution=evidence.institution,
+            diff=diff,
+        )
+    return evidence
+
+
+_REMOVAL_EVENTS: dict[type[Any], tuple[AuditEvent, AuditEvent]] = {
+    Event: (AuditEvent.EVENT_REMOVED, AuditEvent.EVENT_RESTORED),
+    Victim: (AuditEvent.VICTIM_REMOVED, AuditEvent.VICTIM_RESTORED),
+    NewsItem: (AuditEvent.NEWS_REMOVED, AuditEvent.NEWS_RESTORED),
+    Evidence: (AuditEvent.EVIDENCE_REMOVED, AuditEvent.EVIDENCE_RESTORED),
+}
+
+
+def _audit_target(item: Record) -> models.Model:
+    # A victim is audited on its event, so the audit trail names no person.
+    return item.event if isinstance(item, Victim) else item
+
+
+@transaction.atomic
+def remove_record(*, user: User, item: Record, reason: str) -> None:
+    """Soft-remove an event, victim, news item or evidence: hidden everywhere (pages, API,
+    counts), kept with its history, its file on disk, restorable by a coordinator. Removing an
+    event takes its victims out of every count; removing a victim recounts its event."""
+    if not can_edit_record(user, item):
+        raise PermissionDenied(_("Solo la institución que lo registró puede eliminarlo."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el motivo de la eliminación.")})
+    if item.is_removed:
+        raise ValidationError({"reason": _("Ya estaba eliminado.")})
+    item.removed_at = timezone.now()
+    item.removed_by = user
+    item.removal_reason = reason.strip()
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        _recount_victims(item.event)
+    removed_event, _restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        removed_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "reason": item.removal_reason},
+    )
+
+
+@transaction.atomic
+def restore_record(*, user: User, item: Record) -> None:
+    """Bring a removed record back (its institution's coordinators)."""
+    if not can_restore_record(user, item):
+        raise PermissionDenied(_("Solo un coordinador de la institución puede restaurarlo."))
+    if not item.is_removed:
+        raise ValidationError({"reason": _("No está eliminado.")})
+    reason = item.removal_reason
+    item.removed_at = None
+    item.removed_by = None
+    item.removal_reason = ""
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        _recount_victims(item.event)
+    _removed_event, restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        restored_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "removal_reason": reason},
+    )

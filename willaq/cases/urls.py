@@ -47,4 +47,21 @@ urlpatterns = [
         views_records.actor_unlink,
         name="actor_unlink",
     ),
+    path("victimas/<uuid:victim_uuid>/editar/", views_records.victim_edit, name="victim_edit"),
+    path("noticias/<uuid:news_uuid>/editar/", views_records.news_edit, name="news_edit"),
+    path(
+        "evidencias/<uuid:evidence_uuid>/editar/",
+        views_records.evidence_edit,
+        name="evidence_edit",
+    ),
+    path(
+        "<slug:kind>/<uuid:record_uuid>/eliminar/",
+        views_records.record_remove,
+        name="record_remove",
+    ),
+    path(
+        "<slug:kind>/<uuid:record_uuid>/restaurar/",
+        views_records.record_restore,
+        name="record_restore",
+    ),
 ]

@@ -24,9 +24,12 @@ from willaq.cases.access import (
     CaseAccess,
     can_add_records,
     can_edit_event,
+    can_edit_record,
     can_view_evidence,
     get_case_for_edit,
     get_case_for_user,
+    record_kind,
+    removed_records,
     sees_event_sources,
     sees_victim_identity,
     visible_evidence,
@@ -268,15 +271,20 @@ def _detail_context(
         and transition_form.errors
         and not any(t.form is not None for t in transitions)
     )
+    news = selectors.case_news(case)
+    evidence = list(visible_evidence(user, case).select_related("institution"))
     return {
         "case": case,
         "access": access,
+        "editable_news": {n.pk for n in news if can_edit_record(user, n)},
+        "editable_evidence": {e.pk for e in evidence if can_edit_record(user, e)},
+        "removed": [(record_kind(r), r) for r in removed_records(user, case)],
         "facts": _facts(case, access),
         "places": selectors.case_places(case),
         "actor_groups": selectors.case_actors_by_role(case),
         "events": events,
-        "news": selectors.case_news(case),
-        "evidence": list(visible_evidence(user, case).select_related("institution")),
+        "news": news,
+        "evidence": evidence,
         "history": case_history(case, user),
         "current_transition": selectors.current_transition(case),
         "transitions": transitions,

@@ -176,6 +176,11 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "case_uuid": [str(world["case"].uuid), str(world["draft"].uuid), stranger, "x"],
         "event_uuid": [str(world["event"].uuid), stranger, "x"],
         "code": ["020000", "150132", "999999", "x"],
+        "victim_uuid": [stranger, "x"],
+        "news_uuid": [stranger, "x"],
+        "evidence_uuid": [stranger, "x"],
+        "kind": ["eventos", "x"],
+        "record_uuid": [str(world["event"].uuid), stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:
