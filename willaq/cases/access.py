@@ -25,8 +25,13 @@ from willaq.accounts.access import (
     institution_ids,
     is_member,
 )
-from willaq.cases.choices import REGISTERED_STATES
+from willaq.accounts.models import Role
+from willaq.cases.choices import REGISTERED_STATES, CaseState
 from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
+
+# Roles that may register a case and propose it: editors, and reporters (who may not edit
+# others' data nor approve).
+CREATOR_ROLES = EDITOR_ROLES | {Role.REPORTER}
 
 # Records of a case that their institution's editors correct and remove (soft removal).
 Record = Event | Victim | NewsItem | Evidence
@@ -41,6 +46,28 @@ def visible_cases(user: AnyUser) -> QuerySet[Case]:
     if not mine:
         return Case.objects.none()
     return Case.objects.filter(Q(state__in=REGISTERED_STATES) | Q(institution_id__in=mine))
+
+
+def can_create_case(user: AnyUser) -> bool:
+    """Register (and propose) a case for some institution: its editors, or its reporters."""
+    return user.is_authenticated and any(
+        has_role(user, i, CREATOR_ROLES) for i in institution_ids(user)
+    )
+
+
+def can_approve_any(user: AnyUser) -> bool:
+    """A coordinator somewhere: sees the approval queue."""
+    return user.is_authenticated and any(
+        has_role(user, i, APPROVER_ROLES) for i in institution_ids(user)
+    )
+
+
+def cases_awaiting_approval(user: AnyUser) -> QuerySet[Case]:
+    """Proposed cases of the institutions where the user is a coordinator (the approval queue)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    ids = [i for i in institution_ids(user) if has_role(user, i, APPROVER_ROLES)]
+    return Case.objects.filter(state=CaseState.PROPOSED, institution_id__in=ids)
 
 
 def can_view_case(user: AnyUser, case: Case) -> bool:
@@ -252,6 +279,5 @@ class CaseAccess:
             can_approve=can_approve_case(user, case),
             can_add_records=can_add_records(user, case),
             sees_confidential=sees_confidential(user, case),
-            can_restore=user.is_authenticated
-            and any(has_role(user, i, APPROVER_ROLES) for i in institution_ids(user)),
+            can_restore=can_approve_any(user),
         )

@@ -349,6 +349,7 @@ def transition_case(request: HttpRequest, case_uuid: UUID, payload: TransitionIn
         phase=_plain(payload.phase),
         dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
         institution_role=_plain(payload.institution_role) or "",
+        base_url=request.build_absolute_uri("/"),
     )
     return _case_out(user, case)
 

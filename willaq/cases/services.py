@@ -46,6 +46,7 @@ from willaq.cases.choices import (
     VictimGroup,
     VictimOutcome,
 )
+from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import (
     Actor,
     Case,
@@ -59,6 +60,7 @@ from willaq.cases.models import (
     NewsItem,
     Victim,
 )
+from willaq.cases.tasks import notify_transition
 from willaq.territory.models import Ubigeo
 from willaq.territory.selectors import locate_point
 
@@ -468,8 +470,13 @@ def transition_case(
     dialogue_mechanism: str = "",
     institution_role: str = "",
     at: dt.datetime | None = None,
+    base_url: str = "",
 ) -> Case:
     """Apply the named workflow transition, or refuse it with a message.
+
+    A proposal is e-mailed to the institution's coordinators, a return or an approval to the
+    case's author (through Celery, after the commit; ``base_url`` makes the links absolute).
+    A back-dated transition (``at``: imports, demo data) notifies nobody.
 
     A transition into the active state sets its phase; into the dialogue phase it needs the
     mechanism and the institution's role (``validate_phase``, as ``change_phase``)."""
@@ -525,7 +532,7 @@ def transition_case(
     case._history_user = user  # type: ignore[attr-defined]
     case._history_date = when  # type: ignore[attr-defined]
     case.save()
-    CaseTransition.objects.create(
+    made = CaseTransition.objects.create(
         case=case,
         kind=transition.kind,
         from_state=from_state,
@@ -534,6 +541,8 @@ def transition_case(
         occurred_at=when,
         by=user,
     )
+    if at is None and transition.kind in NOTIFIED_KINDS:
+        transaction.on_commit(lambda: notify_transition.delay(made.pk, base_url))
     record(
         AuditEvent.CASE_TRANSITION,
         case,

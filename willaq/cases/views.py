@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,11 @@ from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     can_add_records,
+    can_approve_any,
     can_edit_event,
     can_edit_record,
     can_view_evidence,
+    cases_awaiting_approval,
     get_case_for_edit,
     get_case_for_user,
     record_kind,
@@ -137,6 +140,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_GET
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """Proposed cases waiting for one of the user's institutions' coordinators, oldest first."""
+    user = _user(request)
+    if not can_approve_any(user):
+        raise PermissionDenied(_("Solo los coordinadores aprueban casos."))
+    cases = list(
+        cases_awaiting_approval(user)
+        .select_related("institution", "typology", "created_by")
+        .annotate(proposed_at=Max("transitions__occurred_at"))
+        .order_by("proposed_at", "pk")
+    )
+    return render(request, "cases/queue.html", {"cases": cases})
 
 
 # --- one case ----------------------------------------------------------------------------------
@@ -361,6 +380,7 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 phase=form.cleaned_data["phase"] or Phase.EARLY,
                 dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
                 institution_role=form.cleaned_data["institution_role"],
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
