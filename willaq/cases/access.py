@@ -79,7 +79,38 @@ def can_view_case(user: AnyUser, case: Case) -> bool:
 
 
 def can_edit_case(user: AnyUser, case: Case) -> bool:
-    return user.is_authenticated and has_role(user, case.institution_id, EDITOR_ROLES)
+    """The institution's editors; a reporter only their own case while it is a draft (to
+    complete it and propose it, or to correct it when a coordinator returns it)."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, case.institution_id, EDITOR_ROLES):
+        return True
+    return (
+        case.state == CaseState.DRAFT
+        and case.created_by_id == user.pk
+        and has_role(user, case.institution_id, frozenset({Role.REPORTER}))
+    )
+
+
+def can_add_events(user: AnyUser, case: Case) -> bool:
+    """Events (with their victims): whoever may add records, and reporters, to a case they see."""
+    if can_add_records(user, case):
+        return True
+    return (
+        can_view_case(user, case)
+        and user.is_authenticated
+        and any(has_role(user, i, CREATOR_ROLES) for i in institution_ids(user))
+    )
+
+
+def _is_event_author(user: AnyUser, event: Event) -> bool:
+    """The person who recorded the event, while still a member of its institution (a reporter
+    corrects and completes their own events, never others')."""
+    return (
+        user.is_authenticated
+        and event.created_by_id == user.pk
+        and has_role(user, event.institution_id, CREATOR_ROLES)
+    )
 
 
 def can_approve_case(user: AnyUser, case: Case) -> bool:
@@ -104,11 +135,17 @@ def sees_event_sources(user: AnyUser, event: Event) -> bool:
 
 
 def sees_victim_identity(user: AnyUser, event: Event) -> bool:
-    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    """Victims' personal data: the event institution's editors, and the event's author."""
+    return (
+        user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    ) or _is_event_author(user, event)
 
 
 def can_edit_event(user: AnyUser, event: Event) -> bool:
-    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    """Edit an event and record its victims: its institution's editors, and its author."""
+    return (
+        user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    ) or _is_event_author(user, event)
 
 
 def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
@@ -161,7 +198,12 @@ def record_institution_id(record: Record) -> int:
 
 
 def can_edit_record(user: AnyUser, record: Record) -> bool:
-    """Edit or remove an event, victim, news item or evidence: its institution's editors."""
+    """Edit or remove an event, victim, news item or evidence: its institution's editors (and
+    the author of an event, for the event and its victims)."""
+    if isinstance(record, Event):
+        return can_edit_event(user, record)
+    if isinstance(record, Victim):
+        return can_edit_event(user, record.event)
     return user.is_authenticated and has_role(user, record_institution_id(record), EDITOR_ROLES)
 
 
@@ -270,6 +312,7 @@ class CaseAccess:
     can_add_records: bool
     sees_confidential: bool
     can_restore: bool = False
+    can_add_events: bool = False
 
     @classmethod
     def for_user(cls, user: AnyUser, case: Case) -> "CaseAccess":
@@ -280,4 +323,5 @@ class CaseAccess:
             can_add_records=can_add_records(user, case),
             sees_confidential=sees_confidential(user, case),
             can_restore=can_approve_any(user),
+            can_add_events=can_add_events(user, case),
         )

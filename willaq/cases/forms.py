@@ -12,8 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from willaq.accounts.access import EDITOR_ROLES, AnyUser, institutions_with_role
+from willaq.accounts.access import AnyUser, institutions_with_role
 from willaq.accounts.models import Institution
+from willaq.cases.access import CREATOR_ROLES
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
     SUB_EVENT_PARENT,
@@ -309,7 +310,7 @@ class CaseForm(PlaceForm):
         super().__init__(*args, **kwargs)
         self.case = case
         if case is None:
-            institutions = institutions_with_role(user, EDITOR_ROLES)
+            institutions = institutions_with_role(user, CREATOR_ROLES)
             field = self.fields["institution"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = institutions

@@ -23,7 +23,9 @@ from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
 from willaq.cases.access import (
+    CREATOR_ROLES,
     Record,
+    can_add_events,
     can_add_records,
     can_approve_case,
     can_edit_case,
@@ -387,7 +389,7 @@ def create_case(
 
     ``at`` back-dates the creation (history and transition), for imports and the demo data.
     """
-    if not has_role(user, institution.pk, EDITOR_ROLES):
+    if not has_role(user, institution.pk, CREATOR_ROLES):
         raise PermissionDenied(_("No puede registrar casos para esta institución."))
     case = Case(institution=institution, state=CaseState.DRAFT, created_by=user, is_demo=is_demo)
     sectors = _apply_case_data(case, data, institution)
@@ -644,15 +646,24 @@ def acting_institution(
 ) -> Institution:
     """The institution a new record of ``case`` belongs to: the one given, else the case's own
     when the user edits for it, else the first institution where the user is an editor."""
-    if not can_add_records(user, case):
+    return _acting_institution(user, case, institution, events=False)
+
+
+def _acting_institution(
+    user: AnyUser, case: Case, institution: Institution | None, *, events: bool
+) -> Institution:
+    """``acting_institution``; for events a reporter acts for their institution too."""
+    allowed = can_add_events(user, case) if events else can_add_records(user, case)
+    if not allowed:
         raise PermissionDenied(_("No puede añadir registros a este caso."))
+    roles = CREATOR_ROLES if events else EDITOR_ROLES
     if institution is not None:
-        if not has_role(user, institution.pk, EDITOR_ROLES):
+        if not has_role(user, institution.pk, roles):
             raise PermissionDenied(_("No es analista de esa institución."))
         return institution
-    if has_role(user, case.institution_id, EDITOR_ROLES):
+    if has_role(user, case.institution_id, CREATOR_ROLES):
         return case.institution
-    ids = sorted(i for i in institution_ids(user) if has_role(user, i, EDITOR_ROLES))
+    ids = sorted(i for i in institution_ids(user) if has_role(user, i, roles))
     return Institution.objects.get(pk=ids[0])
 
 
@@ -726,7 +737,7 @@ def record_event(
     institution: Institution | None = None,
     is_demo: bool = False,
 ) -> Event:
-    owner = acting_institution(user, case, institution)
+    owner = _acting_institution(user, case, institution, events=True)
     event = Event(case=case, institution=owner, created_by=user, is_demo=is_demo)
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])

@@ -18,13 +18,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from willaq.accounts.access import EDITOR_ROLES, institutions_with_role
 from willaq.accounts.models import User
 from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
+    can_add_events,
     can_add_records,
     can_approve_any,
+    can_create_case,
     can_edit_event,
     can_edit_record,
     can_view_evidence,
@@ -95,7 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cases/dashboard.html",
         {
             "board": selectors.dashboard(user),
-            "can_create": institutions_with_role(user, EDITOR_ROLES).exists(),
+            "can_create": can_create_case(user),
         },
     )
 
@@ -326,7 +327,7 @@ def case_detail(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @require_http_methods(GET_POST)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not institutions_with_role(user, EDITOR_ROLES).exists():
+    if not can_create_case(user):
         raise PermissionDenied(_("No es analista de ninguna institución."))
     form = CaseForm(request.POST if request.method == "POST" else None, user=user)
     if form.is_bound and form.is_valid():
@@ -449,7 +450,9 @@ def _record_page(
 @require_http_methods(GET_POST)
 def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     user = _user(request)
-    case = _case_for_records(user, case_uuid)
+    case = get_case_for_user(user, case_uuid)
+    if not can_add_events(user, case):
+        raise PermissionDenied(_("No puede añadir registros a este caso."))
     form = EventForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

@@ -102,12 +102,14 @@ def test_error_messages_are_spanish(analyst, owner_institution):
     assert "anterior a la fecha de inicio" in excinfo.value.message_dict["end_date"][0]
 
 
-def test_reporter_and_outsider_cannot_create_for_the_institution(owner_institution, outsider):
-    reporter = member(owner_institution, Role.REPORTER)
-    for user in (reporter, outsider):
-        with pytest.raises(PermissionDenied):
-            make_draft(user, owner_institution)
+def test_outsider_cannot_create_for_the_institution_but_its_reporter_can(
+    owner_institution, outsider
+):
+    with pytest.raises(PermissionDenied):
+        make_draft(outsider, owner_institution)
     assert not Case.objects.exists()
+    make_draft(member(owner_institution, Role.REPORTER), owner_institution)
+    assert Case.objects.count() == 1
 
 
 def test_full_lifecycle_with_code_assignment(analyst, coordinator, owner_institution):
