@@ -3,6 +3,7 @@ victims to any case it sees; it cannot edit others' data, approve, or see victim
 other institutions; links it cannot use are not shown."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -103,7 +104,7 @@ def test_reporter_cannot_touch_others_data_nor_see_other_institutions_victims(
     owner_institution: Institution,
     other_institution: Institution,
 ) -> None:
-    own_case: Case = CaseFactory(institution=owner_institution, state=CaseState.ACTIVE)
+    own_case = cast(Case, CaseFactory(institution=owner_institution, state=CaseState.ACTIVE))
     colleagues_event = EventFactory(case=own_case, created_by=analyst)
     others_event = EventFactory(case=own_case, institution=other_institution, created_by=outsider)
     assert not can_edit_event(reporter, colleagues_event)
