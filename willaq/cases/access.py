@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -27,8 +27,25 @@ from willaq.accounts.access import (
     institution_ids,
     is_member,
 )
-from willaq.cases.choices import REGISTERED_STATES
-from willaq.cases.models import Actor, Case, CaseActor, Category, Event, Evidence
+from willaq.accounts.models import Role
+from willaq.cases.choices import REGISTERED_STATES, CaseState
+from willaq.cases.models import (
+    Actor,
+    Case,
+    CaseActor,
+    Category,
+    Event,
+    Evidence,
+    NewsItem,
+    Victim,
+)
+
+# Roles that may register a case and propose it: editors, and reporters (who may not edit
+# others' data nor approve).
+CREATOR_ROLES = EDITOR_ROLES | {Role.REPORTER}
+
+# Records of a case that their institution's editors correct and remove (soft removal).
+Record = Event | Victim | NewsItem | Evidence
 
 # Fields of an event only its institution reads: where the information came from and who sent it.
 EVENT_PRIVATE_FIELDS: frozenset[str] = frozenset(
@@ -63,6 +80,28 @@ def visible_cases(user: AnyUser) -> QuerySet[Case]:
     return Case.objects.filter(Q(state__in=REGISTERED_STATES) | Q(institution_id__in=mine))
 
 
+def can_create_case(user: AnyUser) -> bool:
+    """Register (and propose) a case for some institution: its editors, or its reporters."""
+    return user.is_authenticated and any(
+        has_role(user, i, CREATOR_ROLES) for i in institution_ids(user)
+    )
+
+
+def can_approve_any(user: AnyUser) -> bool:
+    """A coordinator somewhere: sees the approval queue."""
+    return user.is_authenticated and any(
+        has_role(user, i, APPROVER_ROLES) for i in institution_ids(user)
+    )
+
+
+def cases_awaiting_approval(user: AnyUser) -> QuerySet[Case]:
+    """Proposed cases of the institutions where the user is a coordinator (the approval queue)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    ids = [i for i in institution_ids(user) if has_role(user, i, APPROVER_ROLES)]
+    return Case.objects.filter(state=CaseState.PROPOSED, institution_id__in=ids)
+
+
 def can_view_case(user: AnyUser, case: Case) -> bool:
     if not user.is_authenticated:
         return False
@@ -72,7 +111,38 @@ def can_view_case(user: AnyUser, case: Case) -> bool:
 
 
 def can_edit_case(user: AnyUser, case: Case) -> bool:
-    return user.is_authenticated and has_role(user, case.institution_id, EDITOR_ROLES)
+    """The institution's editors; a reporter only their own case while it is a draft (to
+    complete it and propose it, or to correct it when a coordinator returns it)."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, case.institution_id, EDITOR_ROLES):
+        return True
+    return (
+        case.state == CaseState.DRAFT
+        and case.created_by_id == user.pk
+        and has_role(user, case.institution_id, frozenset({Role.REPORTER}))
+    )
+
+
+def can_add_events(user: AnyUser, case: Case) -> bool:
+    """Events (with their victims): whoever may add records, and reporters, to a case they see."""
+    if can_add_records(user, case):
+        return True
+    return (
+        can_view_case(user, case)
+        and user.is_authenticated
+        and any(has_role(user, i, CREATOR_ROLES) for i in institution_ids(user))
+    )
+
+
+def _is_event_author(user: AnyUser, event: Event) -> bool:
+    """The person who recorded the event, while still a member of its institution (a reporter
+    corrects and completes their own events, never others')."""
+    return (
+        user.is_authenticated
+        and event.created_by_id == user.pk
+        and has_role(user, event.institution_id, CREATOR_ROLES)
+    )
 
 
 def can_approve_case(user: AnyUser, case: Case) -> bool:
@@ -97,11 +167,15 @@ def sees_event_sources(user: AnyUser, event: Event) -> bool:
 
 
 def sees_victim_identity(user: AnyUser, event: Event) -> bool:
-    return not hidden_victim_fields(user, event.institution_id)
+    """Victims' personal data: the event institution's editors, and the event's author."""
+    return not hidden_victim_fields(user, event.institution_id, author_id=event.created_by_id)
 
 
 def can_edit_event(user: AnyUser, event: Event) -> bool:
-    return user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    """Edit an event and record its victims: its institution's editors, and its author."""
+    return (
+        user.is_authenticated and has_role(user, event.institution_id, EDITOR_ROLES)
+    ) or _is_event_author(user, event)
 
 
 def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
@@ -110,16 +184,21 @@ def can_view_evidence(user: AnyUser, evidence: Evidence) -> bool:
     return not evidence.is_confidential or is_member(user, evidence.institution_id)
 
 
-def visible_evidence_all(user: AnyUser) -> QuerySet[Evidence]:
-    """Evidence of the cases the user may see, but another institution's confidential files."""
-    qs = Evidence.objects.filter(case__in=visible_cases(user))
+def visible_evidence_all(user: AnyUser, *, include_removed: bool = False) -> QuerySet[Evidence]:
+    """Evidence of the cases the user may see, but another institution's confidential files
+    (removed ones too when asked, for the history)."""
+    manager = Evidence.all_objects if include_removed else Evidence.objects
+    qs = manager.filter(case__in=visible_cases(user))
     if user.is_superuser:
         return qs
     return qs.filter(Q(is_confidential=False) | Q(institution_id__in=institution_ids(user)))
 
 
-def visible_evidence(user: AnyUser, case: Case) -> QuerySet[Evidence]:
-    return visible_evidence_all(user).filter(case=case)
+def visible_evidence(
+    user: AnyUser, case: Case, *, include_removed: bool = False
+) -> QuerySet[Evidence]:
+    """The case's evidence this user may see (removed ones too for the history)."""
+    return visible_evidence_all(user, include_removed=include_removed).filter(case=case)
 
 
 def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
@@ -131,6 +210,118 @@ def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
     if not can_view_case(user, case):
         raise Http404("case")
     return case
+
+
+def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
+    """The event if the user may see its case and it is not removed; 404 otherwise."""
+    try:
+        event = (
+            Event.objects.select_related("case", "case__institution", "institution", "ubigeo")
+            .filter(uuid=event_uuid)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404("event") from exc
+    if event is None or not can_view_case(user, event.case):
+        raise Http404("event")
+    return event
+
+
+def record_institution_id(record: Record) -> int:
+    """The institution that owns a record: a victim belongs to its event's institution."""
+    if isinstance(record, Victim):
+        return record.event.institution_id
+    return record.institution_id
+
+
+def can_edit_record(user: AnyUser, record: Record) -> bool:
+    """Edit or remove an event, victim, news item or evidence: its institution's editors (and
+    the author of an event, for the event and its victims)."""
+    if isinstance(record, Event):
+        return can_edit_event(user, record)
+    if isinstance(record, Victim):
+        return can_edit_event(user, record.event)
+    return user.is_authenticated and has_role(user, record_institution_id(record), EDITOR_ROLES)
+
+
+def can_restore_record(user: AnyUser, record: Record) -> bool:
+    """Bring back a removed record: its institution's coordinators."""
+    return user.is_authenticated and has_role(user, record_institution_id(record), APPROVER_ROLES)
+
+
+def record_case(record: Record, user: AnyUser | None = None) -> Case | None:
+    """The case a record is shown on (a news item: the first of its cases the user sees)."""
+    if isinstance(record, Victim):
+        return record.event.case
+    if isinstance(record, NewsItem):
+        cases = record.cases.select_related("institution").order_by("pk")
+        return next((c for c in cases if can_view_case(user, c)), None) if user else cases.first()
+    return record.case
+
+
+RECORD_MODELS: dict[str, type[Event] | type[Victim] | type[NewsItem] | type[Evidence]] = {
+    "eventos": Event,
+    "victimas": Victim,
+    "noticias": NewsItem,
+    "evidencias": Evidence,
+}
+
+
+def record_kind(record: Record) -> str:
+    """The URL word of a record's kind (``RECORD_MODELS``' key)."""
+    return next(kind for kind, model in RECORD_MODELS.items() if isinstance(record, model))
+
+
+def get_record_for_user(
+    user: AnyUser, kind: str, record_uuid: UUID | str, *, removed: bool = False
+) -> tuple[Record, Case]:
+    """A record and the case it is shown on, if the user may see both; 404 otherwise.
+
+    ``removed`` looks among removed records instead (to restore them). A victim of a removed
+    event, like the event, is not found."""
+    model = RECORD_MODELS.get(kind)
+    if model is None:
+        raise Http404("record")
+    manager = model.all_objects if removed else model.objects
+    try:
+        record: Record | None = manager.filter(uuid=record_uuid).first()
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404("record") from exc
+    if record is None or record.is_removed != removed:
+        raise Http404("record")
+    if isinstance(record, Victim) and record.event.is_removed:
+        raise Http404("record")
+    case = record_case(record, user)
+    if case is None or not can_view_case(user, case):
+        raise Http404("record")
+    if isinstance(record, Evidence) and not can_view_evidence(user, record):
+        raise Http404("record")
+    if isinstance(record, Victim) and not sees_victim_identity(user, record.event):
+        raise Http404("record")
+    return record, case
+
+
+def removed_records(user: AnyUser, case: Case) -> list[Record]:
+    """The case's removed records this user may restore (coordinators of their institution),
+    most recently removed first."""
+    if not user.is_authenticated:
+        return []
+    ids = [i for i in institution_ids(user) if has_role(user, i, APPROVER_ROLES)]
+    if not ids:
+        return []
+    records: list[Record] = [
+        *Event.all_objects.filter(case=case, removed_at__isnull=False, institution_id__in=ids),
+        *Victim.all_objects.filter(
+            event__case=case,
+            event__removed_at__isnull=True,
+            removed_at__isnull=False,
+            event__institution_id__in=ids,
+        ).select_related("event"),
+        *NewsItem.all_objects.filter(cases=case, removed_at__isnull=False, institution_id__in=ids),
+        *Evidence.all_objects.filter(case=case, removed_at__isnull=False, institution_id__in=ids),
+    ]
+    records.sort(key=lambda r: r.removed_at or r.created_at, reverse=True)
+    return records
 
 
 def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:
@@ -173,9 +364,20 @@ def hidden_event_fields(user: AnyUser, institution_id: int) -> frozenset[str]:
     return frozenset() if inside_institution(user, institution_id) else EVENT_PRIVATE_FIELDS
 
 
-def hidden_victim_fields(user: AnyUser, institution_id: int) -> frozenset[str]:
-    """Victim fields hidden from this user, for a victim of an event of ``institution_id``."""
+def hidden_victim_fields(
+    user: AnyUser, institution_id: int, author_id: int | None = None
+) -> frozenset[str]:
+    """Victim fields hidden from this user, for a victim of an event of ``institution_id``
+    recorded by ``author_id``: all but for the institution's editors and the event's author
+    (while still a reporter or editor there)."""
     if user.is_authenticated and has_role(user, institution_id, EDITOR_ROLES):
+        return frozenset()
+    if (
+        user.is_authenticated
+        and author_id is not None
+        and author_id == user.pk
+        and has_role(user, institution_id, CREATOR_ROLES)
+    ):
         return frozenset()
     return VICTIM_PRIVATE_FIELDS
 
@@ -223,21 +425,6 @@ def visible_events(user: AnyUser) -> QuerySet[Event]:
     return Event.objects.filter(case__in=visible_cases(user))
 
 
-def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
-    """The event if the user may see its case; 404 otherwise."""
-    try:
-        event = (
-            Event.objects.select_related("case__institution", "institution", "ubigeo")
-            .prefetch_related("victims")
-            .get(uuid=event_uuid)
-        )
-    except (Event.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("event") from exc
-    if not can_view_case(user, event.case):
-        raise Http404("event")
-    return event
-
-
 def get_actor_link_for_user(
     user: AnyUser, case_uuid: UUID | str, actor_uuid: UUID | str
 ) -> CaseActor:
@@ -267,6 +454,8 @@ class CaseAccess:
     can_approve: bool
     can_add_records: bool
     sees_confidential: bool
+    can_restore: bool = False
+    can_add_events: bool = False
 
     @classmethod
     def for_user(cls, user: AnyUser, case: Case) -> "CaseAccess":
@@ -276,4 +465,6 @@ class CaseAccess:
             can_approve=can_approve_case(user, case),
             can_add_records=can_add_records(user, case),
             sees_confidential=sees_confidential(user, case),
+            can_restore=can_approve_any(user),
+            can_add_events=can_add_events(user, case),
         )

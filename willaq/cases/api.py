@@ -7,7 +7,7 @@ config/api.py (422 with field messages, 403, 404), all documented per operation.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,7 @@ from willaq.cases.access import (
     get_actor_link_for_user,
     get_case_for_user,
     get_event_for_user,
+    get_record_for_user,
     hidden_case_fields,
     usable_categories,
     visible_actors,
@@ -78,9 +79,11 @@ from willaq.cases.schemas import (
     ChoicesOut,
     EventIn,
     EventOut,
+    InputSchema,
     PhaseIn,
     PlaceIn,
     TransitionIn,
+    VictimIn,
 )
 from willaq.core.schemas import (
     OBJECT_READ_ERRORS,
@@ -201,6 +204,17 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     out["places"] = list(case.places.all())
     out["sectors"] = list(case.sectors.all())
     out["actors"] = list(case.case_actors.all())
+    out["transitions"] = [
+        {
+            "kind": t.kind,
+            "from_state": t.from_state,
+            "to_state": t.to_state,
+            "reason": t.reason,
+            "occurred_at": t.occurred_at,
+            "by": str(t.by) if t.by else None,
+        }
+        for t in selectors.case_transitions(case)
+    ]
     out["permissions"] = {
         "can_edit": access.can_edit,
         "can_approve": access.can_approve,
@@ -301,6 +315,9 @@ def transition_case(request: HttpRequest, case_uuid: UUID, payload: TransitionIn
         name=payload.transition,
         reason=payload.reason,
         phase=_plain(payload.phase),
+        dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
+        institution_role=_plain(payload.institution_role) or "",
+        base_url=request.build_absolute_uri("/"),
     )
     return _case_out(user, case)
 
@@ -367,7 +384,114 @@ def create_event(request: HttpRequest, case_uuid: UUID, payload: EventIn) -> Sta
     summary="Detalle de un evento",
 )
 def get_event(request: HttpRequest, event_uuid: UUID) -> Event:
-    return get_event_for_user(_user(request), event_uuid)
+    event = get_event_for_user(_user(request), event_uuid)
+    return _event_queryset().get(pk=event.pk)
+
+
+@router.post(
+    "/events/{event_uuid}/victims",
+    response={201: EventOut, **OBJECT_WRITE_ERRORS},
+    tags=["eventos"],
+    summary="Registrar una víctima de un evento",
+)
+def create_victim(request: HttpRequest, event_uuid: UUID, payload: VictimIn) -> Status[Event]:
+    """Only the event's institution records its victims; `outcome` and `group` are required
+    (there is no default). Answers the event with its recounted victims."""
+    user = _user(request)
+    event = get_event_for_user(user, event_uuid)
+    data = {field: _plain(value) for field, value in payload.model_dump().items()}
+    services.record_victim(user=user, event=event, data=data)
+    return Status(201, _event_queryset().get(pk=event.pk))
+
+
+# --- corrections: remove (soft) and restore records -------------------------------------------
+
+
+class RemovalIn(InputSchema):
+    reason: str = Field(..., min_length=1, description="Motivo de la eliminación (obligatorio).")
+
+
+def _remove(request: HttpRequest, kind: str, record_uuid: UUID, reason: str) -> Status[None]:
+    user = _user(request)
+    item, _case = get_record_for_user(user, kind, record_uuid)
+    services.remove_record(user=user, item=item, reason=reason)
+    return Status(204, None)
+
+
+def _restore(request: HttpRequest, kind: str, record_uuid: UUID) -> Status[None]:
+    user = _user(request)
+    item, _case = get_record_for_user(user, kind, record_uuid, removed=True)
+    services.restore_record(user=user, item=item)
+    return Status(204, None)
+
+
+_REMOVE_DOC = (
+    "Eliminación reversible: deja de aparecer en la API, las páginas y los conteos, se conserva "
+    "con su historial y un coordinador de su institución puede restaurarla. Solo la institución "
+    "que lo registró elimina (403); el motivo es obligatorio (422)."
+)
+
+
+@router.delete(
+    "/events/{event_uuid}",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["correcciones"],
+    summary="Eliminar un evento (y sacar sus víctimas de los conteos)",
+    description=_REMOVE_DOC,
+)
+def remove_event(request: HttpRequest, event_uuid: UUID, payload: RemovalIn) -> Status[None]:
+    return _remove(request, "eventos", event_uuid, payload.reason)
+
+
+@router.delete(
+    "/victims/{victim_uuid}",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["correcciones"],
+    summary="Eliminar una víctima (recuenta su evento)",
+    description=_REMOVE_DOC,
+)
+def remove_victim(request: HttpRequest, victim_uuid: UUID, payload: RemovalIn) -> Status[None]:
+    return _remove(request, "victimas", victim_uuid, payload.reason)
+
+
+@router.delete(
+    "/news/{news_uuid}",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["correcciones"],
+    summary="Eliminar una noticia",
+    description=_REMOVE_DOC,
+)
+def remove_news(request: HttpRequest, news_uuid: UUID, payload: RemovalIn) -> Status[None]:
+    return _remove(request, "noticias", news_uuid, payload.reason)
+
+
+@router.delete(
+    "/evidence/{evidence_uuid}",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["correcciones"],
+    summary="Eliminar una evidencia (el archivo se conserva)",
+    description=_REMOVE_DOC,
+)
+def remove_evidence(request: HttpRequest, evidence_uuid: UUID, payload: RemovalIn) -> Status[None]:
+    return _remove(request, "evidencias", evidence_uuid, payload.reason)
+
+
+class RecordKind(StrEnum):
+    eventos = "eventos"
+    victimas = "victimas"
+    noticias = "noticias"
+    evidencias = "evidencias"
+
+
+@router.post(
+    "/removed/{kind}/{record_uuid}/restore",
+    response={204: None, **OBJECT_WRITE_ERRORS},
+    tags=["correcciones"],
+    summary="Restaurar un registro eliminado",
+    description="Solo los coordinadores de la institución que lo registró (403).",
+)
+def restore_record(request: HttpRequest, kind: RecordKind, record_uuid: UUID) -> Status[None]:
+    return _restore(request, kind.value, record_uuid)
 
 
 # --- actors -------------------------------------------------------------------------------------

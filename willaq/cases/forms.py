@@ -13,9 +13,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from willaq.accounts.access import EDITOR_ROLES, AnyUser, institutions_with_role
+from willaq.accounts.access import AnyUser, institutions_with_role
 from willaq.accounts.models import Institution
-from willaq.cases.access import usable_categories
+from willaq.cases.access import CREATOR_ROLES, usable_categories
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
     SUB_EVENT_PARENT,
@@ -312,7 +312,7 @@ class CaseForm(PlaceForm):
         super().__init__(*args, **kwargs)
         self.case = case
         if case is None:
-            institutions = institutions_with_role(user, EDITOR_ROLES)
+            institutions = institutions_with_role(user, CREATOR_ROLES)
             field = self.fields["institution"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = institutions
@@ -488,6 +488,20 @@ class TransitionForm(forms.Form):
     phase = forms.ChoiceField(
         label=_("Fase"), choices=Phase.choices, required=False, initial=Phase.EARLY
     )
+    dialogue_mechanism = forms.ChoiceField(
+        label=_("Mecanismo de diálogo"), choices=_blank(DialogueMechanism.choices), required=False
+    )
+    institution_role = forms.ChoiceField(
+        label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("phase") != Phase.DIALOGUE:
+            # Hidden outside the dialogue phase; ignore what the selects still hold.
+            cleaned["dialogue_mechanism"] = ""
+            cleaned["institution_role"] = ""
+        return cleaned
 
 
 class PhaseForm(forms.Form):
@@ -620,11 +634,14 @@ class EventForm(PlaceForm):
 
 
 class VictimForm(forms.Form):
-    outcome = forms.ChoiceField(label=model_label(Victim, "outcome"), choices=VictimOutcome.choices)
+    # No choice is preselected: an untouched form must not record a death of a civilian.
+    outcome = forms.ChoiceField(
+        label=model_label(Victim, "outcome"),
+        choices=_blank(VictimOutcome.choices, _("— elija —")),
+    )
     group = forms.ChoiceField(
         label=model_label(Victim, "group"),
-        choices=VictimGroup.choices,
-        initial=VictimGroup.CIVILIAN,
+        choices=_blank(VictimGroup.choices, _("— elija —")),
     )
     full_name = forms.CharField(
         label=model_label(Victim, "full_name"), max_length=200, required=False
@@ -789,4 +806,25 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Archivo"))
     is_confidential = forms.BooleanField(
         label=_("Confidencial: solo mi institución la ve"), required=False
+    )
+
+
+class EvidenceEditForm(forms.Form):
+    """Correct an evidence's description; the file stays (attach a new one to replace it)."""
+
+    title = forms.CharField(label=_("Título"), max_length=250)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=EvidenceKind.choices)
+    keywords = forms.CharField(label=_("Palabras clave"), max_length=300, required=False)
+    is_confidential = forms.BooleanField(
+        label=_("Confidencial: solo mi institución la ve"), required=False
+    )
+
+
+class RemoveForm(forms.Form):
+    """The confirmation step of a removal: the reason is required and kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Motivo de la eliminación"),
+        widget=_textarea(),
+        help_text=_("Queda en el historial. Un coordinador puede restaurar el registro."),
     )

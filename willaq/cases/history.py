@@ -23,7 +23,18 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser
 from willaq.cases import access
-from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, Evidence, Victim
+from willaq.cases.choices import CaseState, TransitionKind
+from willaq.cases.models import (
+    Case,
+    CaseActor,
+    CasePlace,
+    CaseTransition,
+    Category,
+    Event,
+    Evidence,
+    NewsItem,
+    Victim,
+)
 from willaq.territory.models import Ubigeo
 
 # Bookkeeping columns that never interest a reader.
@@ -260,6 +271,69 @@ def _part_entries(
     return entries
 
 
+def transition_text(transition: CaseTransition) -> str:
+    """One state change as a sentence: "Devuelto a borrador por Ana: <motivo>"."""
+    who = str(transition.by) if transition.by else _("Sistema")
+    kind = transition.kind
+    if kind == TransitionKind.APPROVED and transition.to_state == CaseState.PRE_CONFLICT:
+        text = _("Aprobado como preconflicto por %(user)s")
+    elif kind == TransitionKind.APPROVED:
+        text = _("Aprobado como activo por %(user)s")
+    else:
+        text = {
+            TransitionKind.CREATED: _("Creado como borrador por %(user)s"),
+            TransitionKind.SUBMITTED: _("Propuesto para aprobación por %(user)s"),
+            TransitionKind.RETURNED: _("Devuelto a borrador por %(user)s"),
+            TransitionKind.ESCALATED: _("Pasado de preconflicto a activo por %(user)s"),
+            TransitionKind.TO_LATENT: _("Pasado a latente por %(user)s"),
+            TransitionKind.REACTIVATED: _("Reactivado por %(user)s"),
+            TransitionKind.WITHDRAWN_REACTIVATED: _("Caso retirado reactivado por %(user)s"),
+            TransitionKind.RESOLVED: _("Marcado como resuelto por %(user)s"),
+            TransitionKind.WITHDRAWN: _("Retirado del reporte por %(user)s"),
+        }.get(TransitionKind(kind), _("Cambio de estado por %(user)s"))
+    text = text % {"user": who}
+    return f"{text}: {transition.reason}" if transition.reason else text
+
+
+def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[HistoryEntry]:
+    """The case's own entries with each state change on a line of its own.
+
+    A transition saves the case at the transition's instant; that "Caso modificado" entry (state,
+    phase, code, end date) becomes the transition's line, keeping its field changes. The creation
+    has its own "Caso creado" entry already. Reasons are not confidential: whoever reads the
+    case reads them.
+    """
+    transitions = list(
+        CaseTransition.objects.filter(case=case)
+        .exclude(kind=TransitionKind.CREATED)
+        .select_related("by")
+        .order_by("occurred_at", "id")
+    )
+    if not transitions:
+        return case_entries
+    by_moment: dict[dt.datetime, list[HistoryEntry]] = {}
+    for entry in case_entries:
+        by_moment.setdefault(entry.when, []).append(entry)
+    merged: list[HistoryEntry] = []
+    absorbed: set[int] = set()
+    for transition in transitions:
+        changes: list[tuple[str, str, str]] = []
+        for entry in by_moment.get(transition.occurred_at, []):
+            if id(entry) not in absorbed and entry.what == _("Caso modificado"):
+                absorbed.add(id(entry))
+                changes = entry.changes
+                break
+        merged.append(
+            HistoryEntry(
+                transition.occurred_at,
+                str(transition.by) if transition.by else _("Sistema"),
+                transition_text(transition),
+                changes,
+            )
+        )
+    return [e for e in case_entries if id(e) not in absorbed] + merged
+
+
 def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
     """The case's whole recorded history, newest first, as this user may read it.
 
@@ -273,7 +347,15 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         formatter=_Formatter(Case),
         hidden_at=lambda rec: access.hidden_case_fields(user, case, rec.confidential_fields),
     )
-    event_owner = dict(Event.history.filter(case_id=case.pk).values_list("id", "institution_id"))
+    entries = with_transitions(entries, case)
+    # Removed records keep their history, masked by the same rules. Each event's owner and
+    # author come from its own historical rows (the event may be removed since).
+    event_owner = {
+        event_id: (institution_id, author_id)
+        for event_id, institution_id, author_id in Event.history.filter(
+            case_id=case.pk
+        ).values_list("id", "institution_id", "created_by_id")
+    }
     no_fields: frozenset[str] = frozenset()
 
     def event_hidden(rec: Any) -> frozenset[str] | None:
@@ -281,11 +363,9 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
 
     def victim_hidden(rec: Any) -> frozenset[str] | None:
         owner = event_owner.get(rec.event_id)
-        return (
-            access.VICTIM_PRIVATE_FIELDS
-            if owner is None
-            else (access.hidden_victim_fields(user, owner))
-        )
+        if owner is None:
+            return access.VICTIM_PRIVATE_FIELDS
+        return access.hidden_victim_fields(user, owner[0], author_id=owner[1])
 
     def evidence_hidden(rec: Any) -> frozenset[str] | None:
         # Another institution's evidence is left out for as long as it was confidential.
@@ -333,5 +413,80 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         evidence_hidden,
         lambda r: r.title,
     )
+    entries = without_removal_fields(entries) + removal_entries(case, user)
     entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def without_removal_fields(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries without the soft-removal columns' changes (and without entries left empty):
+    a removal or restoration is told by its own line, not as a diff."""
+    labels = {  # in the active language, as _Formatter.label gives them
+        str(getattr(Event._meta.get_field(name), "verbose_name", name))
+        for name in ("removed_at", "removed_by", "removal_reason")
+    }
+    result = []
+    for entry in entries:
+        if not entry.changes:
+            result.append(entry)
+            continue
+        changes = [c for c in entry.changes if c[0] not in labels]
+        if changes:
+            entry.changes = changes
+            result.append(entry)
+    return result
+
+
+def removal_entries(case: Case, user: AnyUser) -> list[HistoryEntry]:
+    """A line per removal ("Evento eliminado por Ana: <motivo>") and per restoration of the
+    case's events, victims, news and evidence. Reasons are not confidential; another
+    institution's confidential evidence is left out, as everywhere."""
+    event_ids = list(Event.all_objects.filter(case=case).values_list("pk", flat=True))
+    news_ids = list(NewsItem.all_objects.filter(cases=case).values_list("pk", flat=True))
+    shown_evidence = list(
+        access.visible_evidence(user, case, include_removed=True).values_list("pk", flat=True)
+    )
+    event_fmt, victim_fmt = _Formatter(Event), _Formatter(Victim)
+    parts: list[tuple[Any, str, str, Callable[[Any], str]]] = [
+        (
+            Event.history.filter(case_id=case.pk),
+            _("Evento eliminado por %(user)s"),
+            _("Evento restaurado por %(user)s"),
+            lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
+        ),
+        (
+            Victim.history.filter(event_id__in=event_ids),
+            _("Víctima eliminada por %(user)s"),
+            _("Víctima restaurada por %(user)s"),
+            lambda r: victim_fmt.value("outcome", r.outcome),
+        ),
+        (
+            NewsItem.history.filter(id__in=news_ids),
+            _("Noticia eliminada por %(user)s"),
+            _("Noticia restaurada por %(user)s"),
+            lambda r: r.title,
+        ),
+        (
+            Evidence.history.filter(id__in=shown_evidence),
+            _("Evidencia eliminada por %(user)s"),
+            _("Evidencia restaurada por %(user)s"),
+            lambda r: r.title,
+        ),
+    ]
+    entries: list[HistoryEntry] = []
+    for history, removed_text, restored_text, describe in parts:
+        previous: dict[int, Any] = {}
+        for rec in history.select_related("history_user").order_by("history_date", "history_id"):
+            was_removed = previous.get(rec.id) is not None
+            previous[rec.id] = rec.removed_at
+            if rec.history_type != "~" or was_removed == (rec.removed_at is not None):
+                continue
+            who = _who(rec)
+            if rec.removed_at is not None:
+                what = removed_text % {"user": who} + f" ({describe(rec)})"
+                if rec.removal_reason:
+                    what += f": {rec.removal_reason}"
+            else:
+                what = restored_text % {"user": who} + f" ({describe(rec)})"
+            entries.append(HistoryEntry(rec.history_date, who, what))
     return entries

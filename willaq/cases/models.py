@@ -3,7 +3,7 @@ evidence, and the categories institutions extend. Every model keeps its full his
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +38,43 @@ from willaq.cases.choices import (
 from willaq.core.models import TimeStampedModel
 from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
+
+_R = TypeVar("_R", bound=models.Model)
+
+
+class PresentManager(models.Manager[_R]):
+    """The default manager of a removable record: removed rows are hidden everywhere (pages,
+    API, counts, victim recounts, related managers such as ``case.events``)."""
+
+    def get_queryset(self) -> models.QuerySet[_R]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """Soft removal: a record removed by mistake keeps its row, its history and its file, and a
+    coordinator may restore it. ``objects`` hides removed rows; ``all_objects`` sees them."""
+
+    removed_at = models.DateTimeField(_("eliminado el"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("eliminado por"),
+    )
+    removal_reason = models.TextField(_("motivo de eliminación"), blank=True, editable=False)
+
+    objects = PresentManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class Category(TimeStampedModel):
@@ -297,7 +334,7 @@ class CaseTransition(models.Model):
         return f"{self.case_id}: {self.from_state} → {self.to_state}"
 
 
-class Event(TimeStampedModel):
+class Event(TimeStampedModel, Removable):
     """A dated, placed happening in a case, with ACLED-compatible columns."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -367,7 +404,7 @@ class Event(TimeStampedModel):
         return f"{self.event_date} {self.get_sub_event_type_display()}"
 
 
-class Victim(TimeStampedModel):
+class Victim(TimeStampedModel, Removable):
     """A dead or injured person in an event. Personal data: owning institution's analysts only."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -481,7 +518,7 @@ class CaseActor(TimeStampedModel):
         return f"{self.actor} ({self.get_role_display()})"
 
 
-class NewsItem(TimeStampedModel):
+class NewsItem(TimeStampedModel, Removable):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     outlet = models.CharField(_("medio"), max_length=150)
     title = models.CharField(_("titular"), max_length=300)
@@ -524,7 +561,7 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     return f"evidence/{instance.case.uuid}/{instance.uuid}{suffix}"
 
 
-class Evidence(TimeStampedModel):
+class Evidence(TimeStampedModel, Removable):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")

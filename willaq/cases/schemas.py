@@ -32,7 +32,10 @@ from willaq.cases.choices import (
     PcmClassification,
     Phase,
     ProtestForm,
+    Sex,
     SubEventType,
+    VictimGroup,
+    VictimOutcome,
 )
 from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Event, Victim
 
@@ -205,6 +208,12 @@ class TransitionIn(InputSchema):
     transition: TransitionName
     reason: str = ""
     phase: Phase = Field(Phase.EARLY, description="Fase al pasar a activo.")
+    dialogue_mechanism: DialogueMechanism | None = Field(
+        None, description="Obligatorio al pasar a activo en la fase de diálogo."
+    )
+    institution_role: InstitutionRole | None = Field(
+        None, description="Obligatorio al pasar a activo en la fase de diálogo."
+    )
 
 
 class PhaseIn(InputSchema):
@@ -237,6 +246,18 @@ class EventIn(InputSchema):
     institution: str | None = Field(
         None, max_length=60, description="Institución a la que pertenece el evento (slug)."
     )
+
+
+class VictimIn(InputSchema):
+    """A dead or injured person: outcome and group have no default, they must be chosen."""
+
+    outcome: VictimOutcome
+    group: VictimGroup
+    full_name: str = Field("", max_length=200)
+    document_number: str = Field("", max_length=20)
+    age: int | None = Field(None, ge=0, le=120)
+    sex: Sex = Sex.UNKNOWN
+    notes: str = ""
 
 
 class ActorIn(InputSchema):
@@ -375,6 +396,17 @@ class CasePermissionsOut(Schema):
     transitions: list[str]
 
 
+class TransitionOut(Schema):
+    """One state change of the case, with the reason given (reasons are not confidential)."""
+
+    kind: str
+    from_state: str
+    to_state: str
+    reason: str
+    occurred_at: dt.datetime
+    by: str | None = Field(None, description="Quien hizo el cambio (nombre o correo).")
+
+
 class CaseOut(Schema):
     uuid: UUID
     code: str | None
@@ -410,6 +442,9 @@ class CaseOut(Schema):
     approved_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    transitions: list[TransitionOut] = Field(
+        ..., description="Cambios de estado, del más antiguo al más reciente, con su motivo."
+    )
     permissions: CasePermissionsOut
 
 

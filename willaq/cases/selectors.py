@@ -32,7 +32,15 @@ from willaq.accounts.models import Institution
 from willaq.cases import search
 from willaq.cases.access import visible_cases
 from willaq.cases.choices import CaseState, CategoryKind, Phase
-from willaq.cases.models import Case, CaseActor, CasePlace, Category, Event, NewsItem
+from willaq.cases.models import (
+    Case,
+    CaseActor,
+    CasePlace,
+    CaseTransition,
+    Category,
+    Event,
+    NewsItem,
+)
 from willaq.territory.models import Ubigeo
 
 PAGE_SIZE = 25
@@ -346,6 +354,21 @@ def case_events_page(case: Case, number: Any = 1) -> Page:  # type: ignore[type-
         .order_by("-event_date", "-id")
     )
     return Paginator(events, EVENTS_PAGE_SIZE).get_page(number)
+
+
+def case_transitions(case: Case) -> list[CaseTransition]:
+    """The case's state changes, oldest first, with who made them."""
+    return list(case.transitions.select_related("by").order_by("occurred_at", "id"))
+
+
+def current_transition(case: Case) -> CaseTransition | None:
+    """The change that put the case in its present state (its reason explains the state)."""
+    return (
+        case.transitions.filter(to_state=case.state)
+        .select_related("by")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
 
 
 def case_news(case: Case) -> list[NewsItem]:

@@ -30,11 +30,17 @@ from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
 from willaq.cases.access import (
+    CREATOR_ROLES,
+    Record,
+    can_add_events,
     can_add_records,
     can_approve_case,
     can_edit_actor_link,
     can_edit_case,
     can_edit_event,
+    can_edit_record,
+    can_restore_record,
+    record_institution_id,
     usable_categories,
     visible_actors,
 )
@@ -49,8 +55,10 @@ from willaq.cases.choices import (
     InstitutionRole,
     Phase,
     TransitionKind,
+    VictimGroup,
     VictimOutcome,
 )
+from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import (
     Actor,
     Case,
@@ -64,6 +72,7 @@ from willaq.cases.models import (
     NewsItem,
     Victim,
 )
+from willaq.cases.tasks import notify_transition
 from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
 from willaq.territory.selectors import locate_point
@@ -391,7 +400,7 @@ def create_case(
 
     ``at`` back-dates the creation (history and transition), for imports and the demo data.
     """
-    if not has_role(user, institution.pk, EDITOR_ROLES):
+    if not has_role(user, institution.pk, CREATOR_ROLES):
         raise PermissionDenied(_("No puede registrar casos para esta institución."))
     case = Case(institution=institution, state=CaseState.DRAFT, created_by=user, is_demo=is_demo)
     sectors = _apply_case_data(case, data, institution)
@@ -471,9 +480,19 @@ def transition_case(
     name: str,
     reason: str = "",
     phase: str = Phase.EARLY,
+    dialogue_mechanism: str = "",
+    institution_role: str = "",
     at: dt.datetime | None = None,
+    base_url: str = "",
 ) -> Case:
-    """Apply the named workflow transition, or refuse it with a message."""
+    """Apply the named workflow transition, or refuse it with a message.
+
+    A proposal is e-mailed to the institution's coordinators, a return or an approval to the
+    case's author (through Celery, after the commit; ``base_url`` makes the links absolute).
+    A back-dated transition (``at``: imports, demo data) notifies nobody.
+
+    A transition into the active state sets its phase; into the dialogue phase it needs the
+    mechanism and the institution's role (``validate_phase``, as ``change_phase``)."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError({"transition": _("Cambio de estado desconocido.")})
@@ -498,16 +517,22 @@ def transition_case(
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
     when = at or timezone.now()
-    before = {"state": case.state, "phase": case.phase, "code": case.code}
+    before = {
+        "state": case.state,
+        "phase": case.phase,
+        "code": case.code,
+        "dialogue_mechanism": case.dialogue_mechanism,
+        "institution_role": case.institution_role,
+    }
     from_state = case.state
     case.state = transition.target
     if transition.target == CaseState.ACTIVE:
-        if phase not in Phase.values:
-            raise ValidationError({"phase": _("Fase desconocida.")})
+        validate_phase(phase, dialogue_mechanism, institution_role)
         case.phase = phase
+        case.dialogue_mechanism = dialogue_mechanism
+        case.institution_role = institution_role
     else:
         case.phase = ""
-    if case.phase != Phase.DIALOGUE:
         case.dialogue_mechanism = ""
         case.institution_role = ""
     if transition.kind == TransitionKind.APPROVED and not case.code:
@@ -520,7 +545,7 @@ def transition_case(
     case._history_user = user  # type: ignore[attr-defined]
     case._history_date = when  # type: ignore[attr-defined]
     case.save()
-    CaseTransition.objects.create(
+    made = CaseTransition.objects.create(
         case=case,
         kind=transition.kind,
         from_state=from_state,
@@ -529,15 +554,50 @@ def transition_case(
         occurred_at=when,
         by=user,
     )
+    if at is None and transition.kind in NOTIFIED_KINDS:
+        transaction.on_commit(lambda: notify_transition.delay(made.pk, base_url))
     record(
         AuditEvent.CASE_TRANSITION,
         case,
         acting_user=user,
         institution=case.institution,
-        diff=model_diff(before, {"state": case.state, "phase": case.phase, "code": case.code})
+        diff=model_diff(
+            before,
+            {
+                "state": case.state,
+                "phase": case.phase,
+                "code": case.code,
+                "dialogue_mechanism": case.dialogue_mechanism,
+                "institution_role": case.institution_role,
+            },
+        )
         | ({"reason": reason.strip()} if reason.strip() else {}),
     )
     return case
+
+
+def validate_phase(phase: str, dialogue_mechanism: str, institution_role: str) -> None:
+    """The one rule for an active case's phase, on every path (approval, reactivation, phase
+    change): the dialogue phase needs the mechanism and the institution's role; any other phase
+    takes neither."""
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Fase desconocida.")})
+    if phase == Phase.DIALOGUE:
+        errors = {}
+        if dialogue_mechanism not in DialogueMechanism.values:
+            errors["dialogue_mechanism"] = _("Indique el mecanismo de diálogo.")
+        if institution_role not in InstitutionRole.values:
+            errors["institution_role"] = _("Indique el rol de la institución en el diálogo.")
+        if errors:
+            raise ValidationError(errors)
+    elif dialogue_mechanism or institution_role:
+        raise ValidationError(
+            {
+                "dialogue_mechanism": _(
+                    "El mecanismo y el rol solo se registran en la fase de diálogo."
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -561,24 +621,7 @@ def change_phase(
                 % {"state": CaseState(case.state).label}
             }
         )
-    if phase not in Phase.values:
-        raise ValidationError({"phase": _("Fase desconocida.")})
-    if phase == Phase.DIALOGUE:
-        errors = {}
-        if dialogue_mechanism not in DialogueMechanism.values:
-            errors["dialogue_mechanism"] = _("Indique el mecanismo de diálogo.")
-        if institution_role not in InstitutionRole.values:
-            errors["institution_role"] = _("Indique el rol de la institución en el diálogo.")
-        if errors:
-            raise ValidationError(errors)
-    elif dialogue_mechanism or institution_role:
-        raise ValidationError(
-            {
-                "dialogue_mechanism": _(
-                    "El mecanismo y el rol solo se registran en la fase de diálogo."
-                )
-            }
-        )
+    validate_phase(phase, dialogue_mechanism, institution_role)
     before = {
         "phase": case.phase,
         "dialogue_mechanism": case.dialogue_mechanism,
@@ -614,15 +657,24 @@ def acting_institution(
 ) -> Institution:
     """The institution a new record of ``case`` belongs to: the one given, else the case's own
     when the user edits for it, else the first institution where the user is an editor."""
-    if not can_add_records(user, case):
+    return _acting_institution(user, case, institution, events=False)
+
+
+def _acting_institution(
+    user: AnyUser, case: Case, institution: Institution | None, *, events: bool
+) -> Institution:
+    """``acting_institution``; for events a reporter acts for their institution too."""
+    allowed = can_add_events(user, case) if events else can_add_records(user, case)
+    if not allowed:
         raise PermissionDenied(_("No puede añadir registros a este caso."))
+    roles = CREATOR_ROLES if events else EDITOR_ROLES
     if institution is not None:
-        if not has_role(user, institution.pk, EDITOR_ROLES):
+        if not has_role(user, institution.pk, roles):
             raise PermissionDenied(_("No es analista de esa institución."))
         return institution
-    if has_role(user, case.institution_id, EDITOR_ROLES):
+    if has_role(user, case.institution_id, CREATOR_ROLES):
         return case.institution
-    ids = sorted(i for i in institution_ids(user) if has_role(user, i, EDITOR_ROLES))
+    ids = sorted(i for i in institution_ids(user) if has_role(user, i, roles))
     return Institution.objects.get(pk=ids[0])
 
 
@@ -696,7 +748,7 @@ def record_event(
     institution: Institution | None = None,
     is_demo: bool = False,
 ) -> Event:
-    owner = acting_institution(user, case, institution)
+    owner = _acting_institution(user, case, institution, events=True)
     event = Event(case=case, institution=owner, created_by=user, is_demo=is_demo)
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])
@@ -734,13 +786,44 @@ def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
 
 
 def _recount_victims(event: Event) -> None:
-    counts = event.victims.aggregate(
+    """Set the event's counters from its present victims with one UPDATE: no save, so no event
+    history row per victim (each victim's own history row records the change)."""
+    counts = Victim.objects.filter(event_id=event.pk).aggregate(
         dead=Count("pk", filter=Q(outcome=VictimOutcome.DEAD)),
         injured=Count("pk", filter=Q(outcome=VictimOutcome.INJURED)),
     )
+    Event.all_objects.filter(pk=event.pk).update(
+        fatalities=counts["dead"], injured=counts["injured"], updated_at=timezone.now()
+    )
     event.fatalities = counts["dead"]
     event.injured = counts["injured"]
-    event.save(update_fields=["fatalities", "injured", "updated_at"])
+
+
+VICTIM_FIELDS: tuple[str, ...] = (
+    "outcome",
+    "group",
+    "full_name",
+    "document_number",
+    "age",
+    "sex",
+    "notes",
+)
+
+
+def _apply_victim_data(victim: Victim, data: dict[str, Any]) -> None:
+    """Set a victim's fields; outcome and group must be chosen, never assumed (an untouched
+    form must not record a death)."""
+    for field in VICTIM_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    errors: dict[str, str] = {}
+    if victim.outcome not in VictimOutcome.values:
+        errors["outcome"] = _("Elija el resultado: fallecido o herido.")
+    if victim.group not in VictimGroup.values or (victim.pk is None and "group" not in data):
+        errors["group"] = _("Elija el grupo de la víctima.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -750,10 +833,7 @@ def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
             _("Solo los analistas de la institución del evento registran víctimas.")
         )
     victim = Victim(event=event)
-    for field in ("outcome", "group", "full_name", "document_number", "age", "sex", "notes"):
-        if field in data:
-            value = data[field]
-            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    _apply_victim_data(victim, data)
     victim.full_clean(exclude=["event"])
     victim._history_user = user  # type: ignore[attr-defined]
     victim.save()
@@ -1109,3 +1189,181 @@ def add_evidence(
         diff={"case": str(case.uuid), "title": evidence.title, "size": evidence.size_bytes},
     )
     return evidence
+
+
+# The registry starts with the 1980s: an earlier date is a typing mistake (1925 for 2025).
+EARLIEST_DATE = dt.date(1980, 1, 1)
+
+
+def _validate_record_date(field: str, value: dt.date | None) -> None:
+    """A record's date: not before 1980, not in the future."""
+    if value is None:
+        return
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("La fecha no puede ser anterior a %(year)s.") % {"year": EARLIEST_DATE.year}}
+        )
+    if value > timezone.localdate():
+        raise ValidationError({field: _("La fecha no puede estar en el futuro.")})
+
+
+# --- correcting records: edit, remove (soft), restore ----------------------------------------
+
+
+@transaction.atomic
+def update_victim(*, user: User, victim: Victim, data: dict[str, Any]) -> Victim:
+    """Correct a victim; the audit names the changed fields, never the personal data."""
+    if not can_edit_record(user, victim):
+        raise PermissionDenied(
+            _("Solo los analistas de la institución del evento corrigen víctimas.")
+        )
+    victim = Victim.objects.select_for_update().select_related("event").get(pk=victim.pk)
+    before = {f: getattr(victim, f) for f in VICTIM_FIELDS}
+    _apply_victim_data(victim, data)
+    victim.full_clean(exclude=["event"])
+    after = {f: getattr(victim, f) for f in VICTIM_FIELDS}
+    changed = sorted(model_diff(before, after))
+    if not changed:
+        return victim
+    victim._history_user = user  # type: ignore[attr-defined]
+    victim.save()
+    _recount_victims(victim.event)
+    record(
+        AuditEvent.VICTIM_CHANGED,
+        victim.event,
+        acting_user=user,
+        institution=victim.event.institution,
+        diff={"victim": str(victim.uuid), "fields": changed, "outcome": victim.outcome},
+    )
+    return victim
+
+
+NEWS_FIELDS: tuple[str, ...] = ("outlet", "title", "published_on", "url")
+
+
+@transaction.atomic
+def update_news(*, user: User, item: NewsItem, data: dict[str, Any]) -> NewsItem:
+    if not can_edit_record(user, item):
+        raise PermissionDenied(_("Solo la institución que registró la noticia puede modificarla."))
+    item = NewsItem.objects.select_for_update().get(pk=item.pk)
+    before = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
+    for field in NEWS_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(item, field, value.strip() if isinstance(value, str) else value)
+    if "region_code" in data:
+        item.region = None
+        if data["region_code"]:
+            item.region = Ubigeo.objects.filter(code=data["region_code"]).first()
+            if item.region is None:
+                raise ValidationError({"region_code": _("Ubigeo desconocido.")})
+    _validate_record_date("published_on", item.published_on)
+    item.full_clean(exclude=["institution", "region", "cases"])
+    after = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
+    diff = model_diff(before, after)
+    if diff:
+        item._history_user = user  # type: ignore[attr-defined]
+        item.save()
+        record(
+            AuditEvent.NEWS_CHANGED, item, acting_user=user, institution=item.institution, diff=diff
+        )
+    return item
+
+
+EVIDENCE_FIELDS: tuple[str, ...] = ("title", "kind", "keywords", "is_confidential")
+
+
+@transaction.atomic
+def update_evidence(*, user: User, evidence: Evidence, data: dict[str, Any]) -> Evidence:
+    """Correct an evidence's description (its file is never replaced: attach a new one)."""
+    if not can_edit_record(user, evidence):
+        raise PermissionDenied(_("Solo la institución que adjuntó la evidencia puede modificarla."))
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    before = {f: getattr(evidence, f) for f in EVIDENCE_FIELDS}
+    for field in EVIDENCE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(evidence, field, value.strip() if isinstance(value, str) else value)
+    if evidence.kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("Tipo de evidencia desconocido.")})
+    if not evidence.title:
+        raise ValidationError({"title": _("Indique un título.")})
+    evidence.full_clean(exclude=["case", "institution", "file"])
+    diff = model_diff(before, {f: getattr(evidence, f) for f in EVIDENCE_FIELDS})
+    if diff:
+        evidence._history_user = user  # type: ignore[attr-defined]
+        evidence.save()
+        record(
+            AuditEvent.EVIDENCE_CHANGED,
+            evidence,
+            acting_user=user,
+            institution=evidence.institution,
+            diff=diff,
+        )
+    return evidence
+
+
+_REMOVAL_EVENTS: dict[type[Any], tuple[AuditEvent, AuditEvent]] = {
+    Event: (AuditEvent.EVENT_REMOVED, AuditEvent.EVENT_RESTORED),
+    Victim: (AuditEvent.VICTIM_REMOVED, AuditEvent.VICTIM_RESTORED),
+    NewsItem: (AuditEvent.NEWS_REMOVED, AuditEvent.NEWS_RESTORED),
+    Evidence: (AuditEvent.EVIDENCE_REMOVED, AuditEvent.EVIDENCE_RESTORED),
+}
+
+
+def _audit_target(item: Record) -> models.Model:
+    # A victim is audited on its event, so the audit trail names no person.
+    return item.event if isinstance(item, Victim) else item
+
+
+@transaction.atomic
+def remove_record(*, user: User, item: Record, reason: str) -> None:
+    """Soft-remove an event, victim, news item or evidence: hidden everywhere (pages, API,
+    counts), kept with its history, its file on disk, restorable by a coordinator. Removing an
+    event takes its victims out of every count; removing a victim recounts its event."""
+    if not can_edit_record(user, item):
+        raise PermissionDenied(_("Solo la institución que lo registró puede eliminarlo."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el motivo de la eliminación.")})
+    if item.is_removed:
+        raise ValidationError({"reason": _("Ya estaba eliminado.")})
+    item.removed_at = timezone.now()
+    item.removed_by = user
+    item.removal_reason = reason.strip()
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        _recount_victims(item.event)
+    removed_event, _restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        removed_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "reason": item.removal_reason},
+    )
+
+
+@transaction.atomic
+def restore_record(*, user: User, item: Record) -> None:
+    """Bring a removed record back (its institution's coordinators)."""
+    if not can_restore_record(user, item):
+        raise PermissionDenied(_("Solo un coordinador de la institución puede restaurarlo."))
+    if not item.is_removed:
+        raise ValidationError({"reason": _("No está eliminado.")})
+    reason = item.removal_reason
+    item.removed_at = None
+    item.removed_by = None
+    item.removal_reason = ""
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        _recount_victims(item.event)
+    _removed_event, restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        restored_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "removal_reason": reason},
+    )

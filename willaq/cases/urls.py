@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("casos/", views.case_list, name="list"),
     path("casos/nuevo/", views.case_create, name="create"),
+    path("casos/por-aprobar/", views.approval_queue, name="queue"),
     path("casos/<uuid:case_uuid>/", views.case_detail, name="detail"),
     path("casos/<uuid:case_uuid>/editar/", views.case_edit, name="edit"),
     path("casos/<uuid:case_uuid>/estado/", views.case_transition, name="transition"),
@@ -53,5 +54,22 @@ urlpatterns = [
         "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/quitar/",
         views_records.actor_unlink,
         name="actor_unlink",
+    ),
+    path("victimas/<uuid:victim_uuid>/editar/", views_records.victim_edit, name="victim_edit"),
+    path("noticias/<uuid:news_uuid>/editar/", views_records.news_edit, name="news_edit"),
+    path(
+        "evidencias/<uuid:evidence_uuid>/editar/",
+        views_records.evidence_edit,
+        name="evidence_edit",
+    ),
+    path(
+        "<slug:kind>/<uuid:record_uuid>/eliminar/",
+        views_records.record_remove,
+        name="record_remove",
+    ),
+    path(
+        "<slug:kind>/<uuid:record_uuid>/restaurar/",
+        views_records.record_restore,
+        name="record_restore",
     ),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,25 +17,39 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from willaq.accounts.access import APPROVER_ROLES, EDITOR_ROLES, has_role, institutions_with_role
+from willaq.accounts.access import APPROVER_ROLES, has_role
 from willaq.accounts.models import User
 from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
+    can_add_events,
     can_add_records,
+    can_approve_any,
+    can_create_case,
     can_edit_actor_link,
     can_edit_event,
+    can_edit_record,
     can_view_evidence,
+    cases_awaiting_approval,
     get_case_for_edit,
     get_case_for_user,
     hidden_case_fields,
+    record_kind,
     redact_event,
+    removed_records,
     sees_event_sources,
     sees_victim_identity,
     visible_actors,
     visible_evidence,
 )
-from willaq.cases.choices import CONFIDENTIAL_CAPABLE_FIELDS, SUB_EVENT_PARENT, CaseState, Phase
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    SUB_EVENT_PARENT,
+    CaseState,
+    DialogueMechanism,
+    InstitutionRole,
+    Phase,
+)
 from willaq.cases.forms import (
     ActorLinkForm,
     CaseFilterForm,
@@ -85,7 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cases/dashboard.html",
         {
             "board": selectors.dashboard(user),
-            "can_create": institutions_with_role(user, EDITOR_ROLES).exists(),
+            "can_create": can_create_case(user),
         },
     )
 
@@ -141,6 +156,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+@require_GET
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """Proposed cases waiting for one of the user's institutions' coordinators, oldest first."""
+    user = _user(request)
+    if not can_approve_any(user):
+        raise PermissionDenied(_("Solo los coordinadores aprueban casos."))
+    cases = list(
+        cases_awaiting_approval(user)
+        .select_related("institution", "typology", "created_by")
+        .annotate(proposed_at=Max("transitions__occurred_at"))
+        .order_by("proposed_at", "pk")
+    )
+    return render(request, "cases/queue.html", {"cases": cases})
 
 
 # --- one case ----------------------------------------------------------------------------------
@@ -288,21 +319,29 @@ def _detail_context(
         and transition_form.errors
         and not any(t.form is not None for t in transitions)
     )
+    news = selectors.case_news(case)
+    evidence = list(visible_evidence(user, case).select_related("institution"))
     return {
         "case": case,
         "access": access,
+        "editable_news": {n.pk for n in news if can_edit_record(user, n)},
+        "editable_evidence": {e.pk for e in evidence if can_edit_record(user, e)},
+        "removed": [(record_kind(r), r) for r in removed_records(user, case)],
         "facts": _facts(case, hidden_case_fields(user, case)),
         "places": selectors.case_places(case),
         "actor_groups": _actor_groups(user, case),
         "events": events,
         "events_page": events_page,
-        "news": selectors.case_news(case),
-        "evidence": list(visible_evidence(user, case).select_related("institution")),
+        "news": news,
+        "evidence": evidence,
         "history": case_history(case, user),
+        "current_transition": selectors.current_transition(case),
         "transitions": transitions,
         "transition_form": transition_form if stray_transition_errors else None,
         "phase_form": phase_form,
         "phase_choices": Phase.choices,
+        "mechanism_choices": DialogueMechanism.choices,
+        "role_choices": InstitutionRole.choices,
     }
 
 
@@ -317,7 +356,7 @@ def case_detail(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @require_http_methods(GET_POST)
 def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not institutions_with_role(user, EDITOR_ROLES).exists():
+    if not can_create_case(user):
         raise PermissionDenied(_("No es analista de ninguna institución."))
     form = CaseForm(request.POST if request.method == "POST" else None, user=user)
     if form.is_bound and form.is_valid():
@@ -369,6 +408,9 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 reason=form.cleaned_data["reason"] or "",
                 phase=form.cleaned_data["phase"] or Phase.EARLY,
+                dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
+                institution_role=form.cleaned_data["institution_role"],
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
@@ -437,7 +479,9 @@ def _record_page(
 @require_http_methods(GET_POST)
 def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     user = _user(request)
-    case = _case_for_records(user, case_uuid)
+    case = get_case_for_user(user, case_uuid)
+    if not can_add_events(user, case):
+        raise PermissionDenied(_("No puede añadir registros a este caso."))
     form = EventForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

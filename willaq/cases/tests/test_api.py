@@ -619,7 +619,12 @@ def test_event_sources_and_victims_only_for_the_owner(
     services.record_victim(
         user=analyst,
         event=event,
-        data={"outcome": VictimOutcome.INJURED, "full_name": "Juana Quispe", "age": 34},
+        data={
+            "outcome": VictimOutcome.INJURED,
+            "group": "civilian",
+            "full_name": "Juana Quispe",
+            "age": 34,
+        },
     )
     mine = owner.get(f"{API}/cases/{registered_case.uuid}/events").json()["items"][0]
     assert mine["sources"] == "Radio local"

@@ -180,6 +180,11 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "event_uuid": [str(world["event"].uuid), stranger, "x"],
         "actor_uuid": [str(world["actor"].uuid), stranger, "x"],
         "code": ["020000", "150132", "999999", "x"],
+        "victim_uuid": [stranger, "x"],
+        "news_uuid": [stranger, "x"],
+        "evidence_uuid": [stranger, "x"],
+        "kind": ["eventos", "x"],
+        "record_uuid": [str(world["event"].uuid), stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

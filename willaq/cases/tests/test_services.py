@@ -102,12 +102,14 @@ def test_error_messages_are_spanish(analyst, owner_institution):
     assert "anterior a la fecha de inicio" in excinfo.value.message_dict["end_date"][0]
 
 
-def test_reporter_and_outsider_cannot_create_for_the_institution(owner_institution, outsider):
-    reporter = member(owner_institution, Role.REPORTER)
-    for user in (reporter, outsider):
-        with pytest.raises(PermissionDenied):
-            make_draft(user, owner_institution)
+def test_outsider_cannot_create_for_the_institution_but_its_reporter_can(
+    owner_institution, outsider
+):
+    with pytest.raises(PermissionDenied):
+        make_draft(outsider, owner_institution)
     assert not Case.objects.exists()
+    make_draft(member(owner_institution, Role.REPORTER), owner_institution)
+    assert Case.objects.count() == 1
 
 
 def test_full_lifecycle_with_code_assignment(analyst, coordinator, owner_institution):
@@ -388,17 +390,25 @@ def test_outsider_adds_own_event_to_registered_case_but_not_to_draft(
 def test_victims_update_event_counts(analyst, owner_institution, outsider):
     event = EventFactory(case=_case_in(CaseState.ACTIVE, owner_institution))
     services.record_victim(
-        user=analyst, event=event, data={"outcome": "dead", "full_name": "Persona A"}
+        user=analyst,
+        event=event,
+        data={"outcome": "dead", "group": "civilian", "full_name": "Persona A"},
     )
-    services.record_victim(user=analyst, event=event, data={"outcome": "injured"})
-    services.record_victim(user=analyst, event=event, data={"outcome": "injured"})
+    services.record_victim(
+        user=analyst, event=event, data={"outcome": "injured", "group": "police"}
+    )
+    services.record_victim(
+        user=analyst, event=event, data={"outcome": "injured", "group": "police"}
+    )
     event.refresh_from_db()
     assert (event.fatalities, event.injured) == (1, 2)
     logs = AuditLog.objects.filter(event_type=AuditEvent.VICTIM_RECORDED)
     assert logs.count() == 3
     assert "Persona A" not in str(list(logs.values_list("diff", flat=True)))
     with pytest.raises(PermissionDenied):
-        services.record_victim(user=outsider, event=event, data={"outcome": "dead"})
+        services.record_victim(
+            user=outsider, event=event, data={"outcome": "dead", "group": "civilian"}
+        )
 
 
 def test_actor_link_and_roles(analyst, owner_institution):

@@ -340,7 +340,12 @@ def confidential_case(analyst: User, owner_institution: Institution) -> Case:
     services.record_victim(
         user=analyst,
         event=event,
-        data={"outcome": VictimOutcome.INJURED, "full_name": "Juana Mamani", "age": 34},
+        data={
+            "outcome": VictimOutcome.INJURED,
+            "group": "civilian",
+            "full_name": "Juana Mamani",
+            "age": 34,
+        },
     )
     return case
 
@@ -407,6 +412,7 @@ def test_detail_shows_history_and_transition_buttons(
     response = coordinator_client.get(detail_url(case))
     html = response.content.decode()
     assert "Caso modificado" in html
+    assert f"Propuesto para aprobación por {analyst}" in html
     assert "Caso con historia nueva" in html
     names = [t.name for t in response.context["transitions"]]
     assert names == ["return", "approve", "approve_pre_conflict"]

@@ -186,9 +186,13 @@ def test_create_for_an_institution_where_i_am_not_editor_is_refused(
     assert not Case.objects.exists()
 
 
-def test_reporter_cannot_open_the_create_form(owner_institution: Institution) -> None:
+def test_reporter_opens_the_create_form_but_a_member_without_a_role_to_create_does_not(
+    owner_institution: Institution,
+) -> None:
     client = Client()
     client.force_login(member(owner_institution, Role.REPORTER))
+    assert client.get(CREATE).status_code == 200
+    client.force_login(member(owner_institution, Role.FACILITATOR))
     assert client.get(CREATE).status_code == 403
 
 
