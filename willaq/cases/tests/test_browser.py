@@ -18,7 +18,13 @@ from playwright.sync_api import sync_playwright
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
-from willaq.testing.factories import CaseFactory, EventFactory, InstitutionFactory, member
+from willaq.testing.factories import (
+    ActorFactory,
+    CaseFactory,
+    EventFactory,
+    InstitutionFactory,
+    member,
+)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -216,3 +222,30 @@ def test_phone_list_and_case_page(browser_page, live_server):
     assert nav.is_visible()
     assert not page.locator("summary.menu-button").is_visible()
     assert _no_horizontal_scroll(page)
+
+
+def test_analyst_finds_an_actor_by_typing_and_links_it(browser_page, live_server):
+    """The link form never lists the registry: typing part of a name (without accents) asks the
+    server (HTMX, under the Content-Security-Policy) for the actors the user may see."""
+    call_command("load_territory", verbosity=0)
+    call_command("load_categories", verbosity=0)
+    institution = InstitutionFactory(slug="defensoria", name="Defensoría del Pueblo", acronym="DP")
+    analyst = member(institution, Role.ANALYST, email="ana@dp.gob.pe")
+    case = CaseFactory(institution=institution, state=CaseState.ACTIVE)
+    actor = ActorFactory(institution=institution, name="Comunidad Campesina de Ñahuimpuquio")
+    ActorFactory(institution=institution, name="Frente de Defensa de Huaraz")
+    page = browser_page
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    _log_in(page, live_server, analyst.email)
+    page.goto(live_server.url + reverse("cases:actor_link", kwargs={"case_uuid": case.uuid}))
+    assert page.locator(".actor-results input[type=radio]").count() == 0
+    page.fill("input[name=actor_q]", "nahuim")
+    page.wait_for_selector(".actor-results input[type=radio]")
+    assert page.locator(".actor-results input[type=radio]").count() == 1
+    page.check(f".actor-results input[value='{actor.uuid}']")
+    page.select_option("select[name=role]", "primary")
+    page.click("form.record-form button[type=submit]")
+    page.wait_for_selector("#actores")
+    assert case.case_actors.get().actor == actor
+    assert errors == []
