@@ -3,7 +3,7 @@ their mistakes, through the pages, as they would in a day's work. Every step is 
 (the same forms a person submits); the history tells the whole story at the end."""
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -14,7 +14,7 @@ from willaq.accounts.models import Institution, Role, User
 from willaq.cases import services
 from willaq.cases.choices import CaseState
 from willaq.cases.history import case_history
-from willaq.cases.models import Case, Event, Victim
+from willaq.cases.models import Event, Victim
 from willaq.cases.services import PlaceInput
 from willaq.testing.factories import member
 
@@ -131,7 +131,7 @@ def test_reporter_analyst_and_coordinator_do_their_job_and_fix_their_mistakes(
     assert Event.objects.filter(case=case).count() == 2
 
     # The history tells the story, each step on its own line with its reason.
-    history = case_history(cast(Case, case), analyst)
+    history = case_history(case, analyst)
     lines = [entry.what for entry in history]
     assert sum(line.startswith("Propuesto para aprobación") for line in lines) == 2
     assert sum(line.startswith("Devuelto a borrador") and reason in line for line in lines) == 1
