@@ -1291,3 +1291,42 @@ def restore_record(*, user: User, item: Record) -> None:
         institution=Institution.objects.get(pk=record_institution_id(item)),
         diff={"uuid": str(item.uuid), "removal_reason": reason},
     )
+
+
+# --- erasing a victim's identity (lawful request) --------------------------------------------
+
+# The personal fields of a victim; outcome and group stay (they are the counts, not a person).
+VICTIM_PERSONAL_FIELDS: dict[str, Any] = {
+    "full_name": "",
+    "document_number": "",
+    "age": None,
+    "sex": "",
+    "notes": "",
+}
+
+
+@transaction.atomic
+def erase_victim_identity(*, user: User, victim: Victim, reason: str) -> int:
+    """Blank a victim's personal data in the row *and in every historical row*, on a lawful
+    request (e.g. the person's or family's request under Peru's personal data law). Only a
+    coordinator of the event's institution may do it. The outcome and group stay, so counts do
+    not change. The audit names the victim's uuid, the reason and how many rows were blanked,
+    never the data erased. Returns the number of historical rows blanked."""
+    if not can_restore_record(user, victim):
+        raise PermissionDenied(
+            _("Solo un coordinador de la institución del evento puede borrar la identidad.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el fundamento de la solicitud.")})
+    # UPDATEs, not saves: a save would write one more historical row holding the old values'
+    # neighbours, and erasing must leave no copy behind.
+    Victim.all_objects.filter(pk=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    blanked = Victim.history.filter(id=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    record(
+        AuditEvent.VICTIM_IDENTITY_ERASED,
+        victim.event,
+        acting_user=user,
+        institution=victim.event.institution,
+        diff={"victim": str(victim.uuid), "reason": reason.strip(), "history_rows": blanked},
+    )
+    return blanked
