@@ -68,6 +68,15 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def far_point_field() -> forms.BooleanField:
+    """The confirmation a point far from its place needs (services.check_point)."""
+    return forms.BooleanField(
+        label=_("Confirmo que el punto es correcto aunque esté lejos del lugar indicado"),
+        required=False,
+        help_text=_("Solo se pide cuando el punto está a más de 50 km del lugar y fuera de él."),
+    )
+
+
 def apply_service_errors(
     form: forms.Form, error: ValidationError, field_map: Mapping[str, str] | None = None
 ) -> None:
@@ -281,6 +290,7 @@ class CaseForm(PlaceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    confirm_far_point = far_point_field()
 
     # Groups for the template, in order (places are rendered between "when and where" and the rest).
     SECTIONS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
@@ -302,7 +312,7 @@ class CaseForm(PlaceForm):
                 "next_steps",
             ),
         ),
-        (_("Punto en el mapa (opcional)"), ("latitude", "longitude")),
+        (_("Punto en el mapa (opcional)"), ("latitude", "longitude", "confirm_far_point")),
         (_("Confidencialidad"), ("confidential_fields",)),
     )
 
@@ -400,6 +410,7 @@ class CaseForm(PlaceForm):
 
     def case_data(self) -> dict[str, Any]:
         data = {f: self.cleaned_data.get(f) for f in CASE_DATA_FIELDS}
+        data["confirm_far_point"] = bool(self.cleaned_data.get("confirm_far_point"))
         data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
         data["sectors"] = list(self.cleaned_data.get("sectors") or [])
         return data
@@ -601,6 +612,7 @@ class EventForm(PlaceForm):
         help_text=_("Confidencial: solo su institución lo ve."),
     )
     notes = forms.CharField(label=model_label(Event, "notes"), required=False, widget=_textarea())
+    confirm_far_point = far_point_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

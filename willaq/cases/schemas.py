@@ -165,6 +165,12 @@ class PlaceIn(InputSchema):
     principal: bool = False
 
 
+FAR_POINT_DOC = (
+    "Confirma un punto a más de 50 km de su lugar y fuera de él (si no, 422 en "
+    "`confirm_far_point`). Un punto fuera del Perú se rechaza siempre."
+)
+
+
 class CaseFieldsIn(InputSchema):
     """Fields shared by creation and update (all optional here; creation requires some)."""
 
@@ -187,6 +193,7 @@ class CaseFieldsIn(InputSchema):
         None, description="Campos que otras instituciones no verán."
     )
     sectors: list[str] | None = Field(None, description="Códigos de sectores del Estado.")
+    confirm_far_point: bool = Field(False, description=FAR_POINT_DOC)
 
 
 class CaseCreateIn(CaseFieldsIn):
@@ -246,6 +253,7 @@ class EventIn(InputSchema):
     institution: str | None = Field(
         None, max_length=60, description="Institución a la que pertenece el evento (slug)."
     )
+    confirm_far_point: bool = Field(False, description=FAR_POINT_DOC)
 
 
 class VictimIn(InputSchema):

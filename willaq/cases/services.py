@@ -5,6 +5,7 @@ active language, so forms and the API report them the same way.
 """
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,7 +75,7 @@ from willaq.cases.models import (
 )
 from willaq.cases.tasks import notify_transition
 from willaq.core.text import fold
-from willaq.territory.models import Ubigeo
+from willaq.territory.models import Level, Ubigeo
 from willaq.territory.selectors import locate_point
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
@@ -264,6 +265,86 @@ def resolve_category(
     return category
 
 
+# The registry starts with the 1980s: an earlier date is a typing mistake (1925 for 2025).
+EARLIEST_DATE = dt.date(1980, 1, 1)
+
+
+def _validate_record_date(field: str, value: dt.date | None) -> None:
+    """A record's date: not before 1980, not in the future."""
+    if value is None:
+        return
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("La fecha no puede ser anterior a %(year)s.") % {"year": EARLIEST_DATE.year}}
+        )
+    if value > timezone.localdate():
+        raise ValidationError({field: _("La fecha no puede estar en el futuro.")})
+
+
+# A point more than this far from its place's capital, and outside the place, must be confirmed.
+FAR_POINT_KM = 50.0
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def _within(unit: Ubigeo, place: Ubigeo) -> bool:
+    """Whether ``unit`` is ``place`` or lies inside it (same code prefix for its level)."""
+    digits = {Level.DEPARTMENT: 2, Level.PROVINCE: 4}.get(Level(place.level), 6)
+    return unit.code[:digits] == place.code[:digits]
+
+
+def check_point(
+    latitude: float, longitude: float, place: Ubigeo | None, *, confirmed: bool
+) -> Ubigeo:
+    """The district (or department) holding a point, after two checks:
+
+    - a point outside Peru is refused (``locate_point`` knows the boundaries);
+    - a point outside its place *and* more than ``FAR_POINT_KM`` from the place's capital is
+      probably a typing mistake (a swapped sign, a wrong digit): it is refused with a warning
+      unless the user confirms it (``confirm_far_point``). A point inside a large district far
+      from its capital is not warned about.
+    """
+    located = locate_point(latitude, longitude)
+    if located is None:
+        raise ValidationError(
+            {"latitude": _("El punto indicado está fuera del territorio peruano.")}
+        )
+    if (
+        place is not None
+        and not confirmed
+        and place.latitude is not None
+        and place.longitude is not None
+        and not _within(located, place)
+    ):
+        km = _distance_km(latitude, longitude, place.latitude, place.longitude)
+        if km > FAR_POINT_KM:
+            raise ValidationError(
+                {
+                    "confirm_far_point": _(
+                        "El punto está a %(km)s km de %(place)s y fuera de ese lugar. Revise "
+                        "las coordenadas o confirme que son correctas."
+                    )
+                    % {"km": round(km), "place": place.name}
+                }
+            )
+    return located
+
+
+def _validate_dates(errors: dict[str, list[str]], **dates: dt.date | None) -> None:
+    for field, value in dates.items():
+        try:
+            _validate_record_date(field, value)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+
+
 def _validate_case(case: Case) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
@@ -271,6 +352,11 @@ def _validate_case(case: Case) -> None:
         errors.setdefault("start_date", []).append(
             _("La fecha de inicio no puede estar en el futuro.")
         )
+    _validate_dates(
+        errors,
+        start_date=case.start_date if case.start_date and case.start_date <= today else None,
+        end_date=case.end_date,
+    )
     if case.end_date and case.start_date and case.end_date < case.start_date:
         errors.setdefault("end_date", []).append(
             _("La fecha de fin no puede ser anterior a la fecha de inicio.")
@@ -299,6 +385,25 @@ def _validate_case(case: Case) -> None:
         errors.setdefault("name", []).append(_("Indique el nombre del caso."))
     if errors:
         raise ValidationError(errors)
+
+
+def _check_case_point(
+    case: Case, places: list[tuple[Ubigeo, bool]] | None, data: dict[str, Any]
+) -> None:
+    """A case's point must be in Peru, and near its principal place unless confirmed."""
+    if case.latitude is None or case.longitude is None:
+        return
+    if places is not None:
+        principal = next((u for u, is_principal in places if is_principal), None)
+    else:
+        found = case.places.filter(is_principal=True).select_related("ubigeo").first()
+        principal = found.ubigeo if found else None
+    check_point(
+        case.latitude,
+        case.longitude,
+        principal,
+        confirmed=bool(data.get("confirm_far_point")),
+    )
 
 
 def _resolve_places(places: Iterable[PlaceInput]) -> list[tuple[Ubigeo, bool]]:
@@ -408,6 +513,7 @@ def create_case(
         raise ValidationError({"start_date": _("Indique la fecha de inicio.")})
     _validate_case(case)
     resolved = _resolve_places(places)
+    _check_case_point(case, resolved, data)
     case._history_user = user  # type: ignore[attr-defined]
     if at is not None:
         case._history_date = at  # type: ignore[attr-defined]
@@ -450,6 +556,8 @@ def update_case(
     sectors = _apply_case_data(case, data, case.institution)
     _validate_case(case)
     resolved = _resolve_places(places) if places is not None else None
+    if resolved is not None or "latitude" in data or "longitude" in data:
+        _check_case_point(case, resolved, data)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
     case._history_user = user  # type: ignore[attr-defined]
     case.save()
@@ -702,6 +810,7 @@ EVENT_FIELDS: tuple[str, ...] = (
 
 
 def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
+    placed_before = (event.latitude, event.longitude, event.ubigeo_id)
     for field in EVENT_FIELDS:
         if field in data:
             value = data[field]
@@ -715,15 +824,26 @@ def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
         event.ubigeo = ubigeo
     elif not event.ubigeo_id and event.latitude is not None and event.longitude is not None:
         # A field report with only a GPS point: the district is the one whose boundary holds it.
-        located = locate_point(event.latitude, event.longitude)
-        if located is None:
-            raise ValidationError(
-                {"latitude": _("El punto indicado está fuera del territorio peruano.")}
-            )
-        event.ubigeo = located
+        event.ubigeo = check_point(event.latitude, event.longitude, None, confirmed=True)
+    if (
+        event.latitude is not None
+        and event.longitude is not None
+        and (event.latitude, event.longitude, event.ubigeo_id) != placed_before
+    ):
+        # A point typed or changed: in Peru, and near its place unless confirmed.
+        check_point(
+            event.latitude,
+            event.longitude,
+            event.ubigeo if event.ubigeo_id else None,
+            confirmed=bool(data.get("confirm_far_point")),
+        )
     errors: dict[str, str] = {}
     if event.event_date and event.event_date > timezone.localdate():
         errors["event_date"] = _("La fecha del evento no puede estar en el futuro.")
+    elif event.event_date and event.event_date < EARLIEST_DATE:
+        errors["event_date"] = _("La fecha no puede ser anterior a %(year)s.") % {
+            "year": EARLIEST_DATE.year
+        }
     if event.sub_event_type and SUB_EVENT_PARENT.get(event.sub_event_type) != event.event_type:
         errors["sub_event_type"] = _("El subtipo no corresponde al tipo de evento.")
     if (event.latitude is None) != (event.longitude is None):
@@ -1099,8 +1219,7 @@ def add_news(*, user: User, case: Case, data: dict[str, Any], is_demo: bool = Fa
         item.region = Ubigeo.objects.filter(code=data["region_code"]).first()
         if item.region is None:
             raise ValidationError({"region_code": _("Ubigeo desconocido.")})
-    if item.published_on and item.published_on > timezone.localdate():
-        raise ValidationError({"published_on": _("La fecha no puede estar en el futuro.")})
+    _validate_record_date("published_on", item.published_on)
     item.full_clean(exclude=["institution", "region", "cases"])
     item._history_user = user  # type: ignore[attr-defined]
     item.save()
@@ -1189,22 +1308,6 @@ def add_evidence(
         diff={"case": str(case.uuid), "title": evidence.title, "size": evidence.size_bytes},
     )
     return evidence
-
-
-# The registry starts with the 1980s: an earlier date is a typing mistake (1925 for 2025).
-EARLIEST_DATE = dt.date(1980, 1, 1)
-
-
-def _validate_record_date(field: str, value: dt.date | None) -> None:
-    """A record's date: not before 1980, not in the future."""
-    if value is None:
-        return
-    if value < EARLIEST_DATE:
-        raise ValidationError(
-            {field: _("La fecha no puede ser anterior a %(year)s.") % {"year": EARLIEST_DATE.year}}
-        )
-    if value > timezone.localdate():
-        raise ValidationError({field: _("La fecha no puede estar en el futuro.")})
 
 
 # --- correcting records: edit, remove (soft), restore ----------------------------------------
@@ -1367,3 +1470,42 @@ def restore_record(*, user: User, item: Record) -> None:
         institution=Institution.objects.get(pk=record_institution_id(item)),
         diff={"uuid": str(item.uuid), "removal_reason": reason},
     )
+
+
+# --- erasing a victim's identity (lawful request) --------------------------------------------
+
+# The personal fields of a victim; outcome and group stay (they are the counts, not a person).
+VICTIM_PERSONAL_FIELDS: dict[str, Any] = {
+    "full_name": "",
+    "document_number": "",
+    "age": None,
+    "sex": "",
+    "notes": "",
+}
+
+
+@transaction.atomic
+def erase_victim_identity(*, user: User, victim: Victim, reason: str) -> int:
+    """Blank a victim's personal data in the row *and in every historical row*, on a lawful
+    request (e.g. the person's or family's request under Peru's personal data law). Only a
+    coordinator of the event's institution may do it. The outcome and group stay, so counts do
+    not change. The audit names the victim's uuid, the reason and how many rows were blanked,
+    never the data erased. Returns the number of historical rows blanked."""
+    if not can_restore_record(user, victim):
+        raise PermissionDenied(
+            _("Solo un coordinador de la institución del evento puede borrar la identidad.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el fundamento de la solicitud.")})
+    # UPDATEs, not saves: a save would write one more historical row holding the old values'
+    # neighbours, and erasing must leave no copy behind.
+    Victim.all_objects.filter(pk=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    blanked = Victim.history.filter(id=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    record(
+        AuditEvent.VICTIM_IDENTITY_ERASED,
+        victim.event,
+        acting_user=user,
+        institution=victim.event.institution,
+        diff={"victim": str(victim.uuid), "reason": reason.strip(), "history_rows": blanked},
+    )
+    return blanked

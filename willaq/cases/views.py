@@ -394,6 +394,35 @@ def case_edit(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
+class _NotConfirmed(Exception):
+    """Raised to undo a validated transition the user has not confirmed yet."""
+
+
+def _transition_confirmation(
+    request: HttpRequest, case: Case, form: TransitionForm
+) -> HttpResponse:
+    """The confirmation step of a state change: what will happen, and a button to do it."""
+    name = form.cleaned_data["name"]
+    transition = services.TRANSITIONS[name]
+    return render(
+        request,
+        "cases/transition_confirm.html",
+        {
+            "case": case,
+            "name": name,
+            "label": services.transition_label(name),
+            "target": CaseState(transition.target).label,
+            "approves": transition.needs_approver and name != "return",
+            "ends": transition.target in (CaseState.RESOLVED, CaseState.WITHDRAWN),
+            "destructive": name in ("return", "withdraw"),
+            "data": {
+                key: form.cleaned_data.get(key) or ""
+                for key in ("name", "reason", "phase", "dialogue_mechanism", "institution_role")
+            },
+        },
+    )
+
+
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
@@ -401,20 +430,29 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     case = get_case_for_edit(user, case_uuid)
     form = TransitionForm(request.POST)
     if form.is_valid():
+        confirmed = request.POST.get("confirmed") == "1"
         try:
-            case = services.transition_case(
-                user=user,
-                case=case,
-                name=form.cleaned_data["name"],
-                reason=form.cleaned_data["reason"] or "",
-                phase=form.cleaned_data["phase"] or Phase.EARLY,
-                dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
-                institution_role=form.cleaned_data["institution_role"],
-                base_url=request.build_absolute_uri("/"),
-            )
+            # Validated in full by the service, then undone until the user confirms: the
+            # confirmation step only appears for a change that would succeed.
+            with transaction.atomic():
+                changed = services.transition_case(
+                    user=user,
+                    case=case,
+                    name=form.cleaned_data["name"],
+                    reason=form.cleaned_data["reason"] or "",
+                    phase=form.cleaned_data["phase"] or Phase.EARLY,
+                    dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
+                    institution_role=form.cleaned_data["institution_role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+                if not confirmed:
+                    raise _NotConfirmed
+        except _NotConfirmed:
+            return _transition_confirmation(request, case, form)
         except ValidationError as exc:
             apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
         else:
+            case = changed
             if case.code and form.cleaned_data["name"].startswith("approve"):
                 text = _("Caso aprobado con el código %(code)s.") % {"code": case.code}
             else:

@@ -83,6 +83,7 @@ def test_page_approval_into_dialogue_asks_for_mechanism_and_role(
             "phase": "dialogue",
             "dialogue_mechanism": "mediated",
             "institution_role": "mediator",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302

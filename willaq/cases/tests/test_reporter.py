@@ -64,7 +64,8 @@ def test_reporter_proposes_a_case_through_the_pages(
     )
     assert services.allowed_transitions(reporter, case) == ["submit"]
     response = reporter_client.post(
-        reverse("cases:transition", kwargs={"case_uuid": case.uuid}), {"name": "submit"}
+        reverse("cases:transition", kwargs={"case_uuid": case.uuid}),
+        {"name": "submit", "confirmed": "1"},
     )
     assert response.status_code == 302
     case.refresh_from_db()

@@ -66,19 +66,29 @@ def test_reporter_analyst_and_coordinator_do_their_job_and_fix_their_mistakes(
     detail = reverse("cases:detail", kwargs={"case_uuid": case.uuid})
     transition = reverse("cases:transition", kwargs={"case_uuid": case.uuid})
     with django_capture_on_commit_callbacks(execute=True):
-        assert rosa.post(transition, {"name": "submit"}).status_code == 302
+        # The first press shows a confirmation step; nothing changes until it is confirmed.
+        assert rosa.post(transition, {"name": "submit"}).status_code == 200
+        case.refresh_from_db()
+        assert case.state == CaseState.DRAFT
+        assert rosa.post(transition, {"name": "submit", "confirmed": "1"}).status_code == 302
         # The coordinator finds it in the queue and returns it with a reason.
         queue = carlos.get(reverse("cases:queue")).content.decode()
         assert "Paro en Huaraz" in queue
         reason = "Falta precisar el lugar exacto del bloqueo."
-        assert carlos.post(transition, {"name": "return", "reason": reason}).status_code == 302
+        assert (
+            carlos.post(
+                transition, {"name": "return", "reason": reason, "confirmed": "1"}
+            ).status_code
+            == 302
+        )
         # The reporter reads why, corrects the case and proposes it again.
         assert reason in rosa.get(detail).content.decode()
         services.update_case(
             user=reporter, case=case, data={"description": "Bloqueo en el puente."}
         )
-        assert rosa.post(transition, {"name": "submit"}).status_code == 302
-        assert carlos.post(transition, {"name": "approve", "phase": "early"}).status_code == 302
+        assert rosa.post(transition, {"name": "submit", "confirmed": "1"}).status_code == 302
+        approve = {"name": "approve", "phase": "early", "confirmed": "1"}
+        assert carlos.post(transition, approve).status_code == 302
         case.refresh_from_db()
         assert case.state == CaseState.ACTIVE
         assert case.code

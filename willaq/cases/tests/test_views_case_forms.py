@@ -250,8 +250,17 @@ def test_coordinator_approves_and_a_code_is_assigned(
     analyst: User, coordinator_client: Client, draft: Case
 ) -> None:
     services.transition_case(user=analyst, case=draft, name="submit")
-    response = coordinator_client.post(
+    step = coordinator_client.post(
         transition_url(draft), {"name": "approve", "phase": Phase.ESCALATION}
+    )
+    # First a confirmation step: nothing changes until the user confirms.
+    assert step.status_code == 200
+    assert 'class="btn-warning"' in step.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == CaseState.PROPOSED
+    assert draft.code is None
+    response = coordinator_client.post(
+        transition_url(draft), {"name": "approve", "phase": Phase.ESCALATION, "confirmed": "1"}
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -295,7 +304,8 @@ def test_transition_needing_a_reason_shows_the_error_next_to_it(
     case.refresh_from_db()
     assert case.state == CaseState.ACTIVE
     response = analyst_client.post(
-        transition_url(case), {"name": "resolve", "reason": "Acta de acuerdos firmada."}
+        transition_url(case),
+        {"name": "resolve", "reason": "Acta de acuerdos firmada.", "confirmed": "1"},
     )
     assert response.status_code == 302
     case.refresh_from_db()
