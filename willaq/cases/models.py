@@ -228,8 +228,12 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["state", "phase"], name="case_state_phase"),
             models.Index(fields=["institution", "state"], name="case_institution_state"),
-            # The case list's default sort (newest start first) and its start-date filters.
-            models.Index(fields=["-start_date", "-id"], name="case_start_date"),
+            # The case list's default sort (newest start first) and its start-date filters. The
+            # access rule's columns (state, institution) are in the key, so the ids of a deep
+            # page and the bounded count are read from the index alone (BoundedPaginator).
+            models.Index(
+                fields=["-start_date", "-id", "state", "institution"], name="case_start_date"
+            ),
             # The case list sorted by name (the code has its unique index).
             models.Index(fields=["name", "id"], name="case_name"),
             # The dashboard's counts by state, phase and typology, read from the index alone

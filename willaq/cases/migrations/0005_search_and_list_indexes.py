@@ -74,7 +74,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(fields=["-start_date", "-id"], name="case_start_date"),
+            index=models.Index(
+                fields=["-start_date", "-id", "state", "institution"], name="case_start_date"
+            ),
         ),
         migrations.AddIndex(
             model_name="case",
