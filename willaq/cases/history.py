@@ -334,11 +334,24 @@ def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[Histo
     return [e for e in case_entries if id(e) not in absorbed] + merged
 
 
-def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
-    """The case's whole recorded history, newest first, as this user may read it.
+def _recent(history: Any, limit: int | None) -> Any:
+    """The historical rows of the objects changed most recently (all rows of each, so their
+    diffs stay right): at most ``limit`` objects of one part."""
+    if limit is None:
+        return history
+    ids = set(history.order_by("-history_date", "-history_id").values_list("id", flat=True)[:limit])
+    return history.filter(id__in=ids)
+
+
+def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[HistoryEntry]:
+    """The case's recorded history, newest first, as this user may read it.
 
     What is hidden is decided by the access module's redaction rule, applied to each historical
-    row with the confidentiality that was in force when that row was written."""
+    row with the confidentiality that was in force when that row was written.
+
+    With ``limit``, only the most recent entries: each part (places, events, victims…) reads
+    the rows of its ``limit`` most recently changed objects, so a case with thousands of events
+    costs what a small one does (the case page); without it, everything (the history page)."""
     entries = _diff_entries(
         list(case.history.select_related("history_user").order_by("history_date", "history_id")),
         created=_("Caso creado"),
@@ -376,14 +389,14 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
     place_fmt, event_fmt = _Formatter(CasePlace), _Formatter(Event)
     victim_fmt, actor_fmt = _Formatter(Victim), _Formatter(CaseActor)
     entries += _part_entries(
-        CasePlace.history.filter(case_id=case.pk),
+        _recent(CasePlace.history.filter(case_id=case.pk), limit),
         (_("Lugar añadido"), _("Lugar modificado"), _("Lugar quitado")),
         place_fmt,
         lambda _rec: no_fields,
         lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
     )
     entries += _part_entries(
-        Event.history.filter(case_id=case.pk),
+        _recent(Event.history.filter(case_id=case.pk), limit),
         (_("Evento registrado"), _("Evento modificado"), _("Evento eliminado")),
         event_fmt,
         event_hidden,
@@ -393,29 +406,29 @@ def case_history(case: Case, user: AnyUser) -> list[HistoryEntry]:
         ),
     )
     entries += _part_entries(
-        Victim.history.filter(event_id__in=list(event_owner)),
+        _recent(Victim.history.filter(event_id__in=list(event_owner)), limit),
         (_("Víctima registrada"), _("Víctima modificada"), _("Víctima eliminada")),
         victim_fmt,
         victim_hidden,
         lambda r: victim_fmt.value("outcome", r.outcome),
     )
     entries += _part_entries(
-        CaseActor.history.filter(case_id=case.pk).select_related("actor"),
+        _recent(CaseActor.history.filter(case_id=case.pk), limit).select_related("actor"),
         (_("Actor vinculado"), _("Actor del caso modificado"), _("Actor desvinculado")),
         actor_fmt,
         lambda _rec: no_fields,
         lambda r: f"{r.actor} ({actor_fmt.value('role', r.role)})",
     )
     entries += _part_entries(
-        Evidence.history.filter(case_id=case.pk),
+        _recent(Evidence.history.filter(case_id=case.pk), limit),
         (_("Evidencia adjuntada"), _("Evidencia modificada"), _("Evidencia eliminada")),
         _Formatter(Evidence),
         evidence_hidden,
         lambda r: r.title,
     )
-    entries = without_removal_fields(entries) + removal_entries(case, user)
+    entries = without_removal_fields(entries) + removal_entries(case, user, limit)
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return entries if limit is None else entries[:limit]
 
 
 def without_removal_fields(entries: list[HistoryEntry]) -> list[HistoryEntry]:
@@ -437,7 +450,7 @@ def without_removal_fields(entries: list[HistoryEntry]) -> list[HistoryEntry]:
     return result
 
 
-def removal_entries(case: Case, user: AnyUser) -> list[HistoryEntry]:
+def removal_entries(case: Case, user: AnyUser, limit: int | None = None) -> list[HistoryEntry]:
     """A line per removal ("Evento eliminado por Ana: <motivo>") and per restoration of the
     case's events, victims, news and evidence. Reasons are not confidential; another
     institution's confidential evidence is left out, as everywhere."""
@@ -476,7 +489,8 @@ def removal_entries(case: Case, user: AnyUser) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     for history, removed_text, restored_text, describe in parts:
         previous: dict[int, Any] = {}
-        for rec in history.select_related("history_user").order_by("history_date", "history_id"):
+        rows = _recent(history, limit).select_related("history_user")
+        for rec in rows.order_by("history_date", "history_id"):
             was_removed = previous.get(rec.id) is not None
             previous[rec.id] = rec.removed_at
             if rec.history_type != "~" or was_removed == (rec.removed_at is not None):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("casos/por-aprobar/", views.approval_queue, name="queue"),
     path("casos/<uuid:case_uuid>/", views.case_detail, name="detail"),
     path("casos/<uuid:case_uuid>/editar/", views.case_edit, name="edit"),
+    path("casos/<uuid:case_uuid>/historial/", views.case_history_page, name="history"),
     path("casos/<uuid:case_uuid>/estado/", views.case_transition, name="transition"),
     path("casos/<uuid:case_uuid>/fase/", views.case_phase, name="phase"),
     path("casos/<uuid:case_uuid>/eventos/nuevo/", views.event_create, name="event_create"),

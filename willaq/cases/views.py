@@ -8,6 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -321,6 +322,7 @@ def _detail_context(
     )
     news = selectors.case_news(case)
     evidence = list(visible_evidence(user, case).select_related("institution"))
+    history = case_history(case, user, limit=HISTORY_ON_PAGE + 1)
     return {
         "case": case,
         "access": access,
@@ -334,7 +336,8 @@ def _detail_context(
         "events_page": events_page,
         "news": news,
         "evidence": evidence,
-        "history": case_history(case, user),
+        "history": history[:HISTORY_ON_PAGE],
+        "history_more": len(history) > HISTORY_ON_PAGE,
         "current_transition": selectors.current_transition(case),
         "transitions": transitions,
         "transition_form": transition_form if stray_transition_errors else None,
@@ -350,6 +353,22 @@ def _detail_context(
 def case_detail(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     case = get_case_for_user(_user(request), case_uuid)
     return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+# The case page shows the most recent changes; the history page shows them all, by pages.
+HISTORY_ON_PAGE = 30
+HISTORY_PAGE_SIZE = 100
+
+
+@login_required
+@require_GET
+def case_history_page(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    page = Paginator(case_history(case, user), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "cases/history.html", {"case": case, "page": page})
 
 
 @login_required

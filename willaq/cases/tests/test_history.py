@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 
 from willaq.cases import services
 from willaq.cases.choices import CaseState
@@ -16,6 +18,8 @@ from willaq.cases.history import (
     places_as_of,
 )
 from willaq.cases.services import PlaceInput
+from willaq.cases.views import HISTORY_ON_PAGE
+from willaq.testing.factories import CaseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +164,25 @@ def test_case_history_hides_confidential_values_from_other_institutions(story, o
     changes = [c for e in case_history(a, outsider) for c in e.changes]
     assert ("demandas y síntesis del problema", "Confidencial", "Confidencial") in changes
     assert "Secreto" not in str(changes)
+
+
+def test_case_page_shows_the_latest_changes_and_the_history_page_all(
+    analyst, owner_institution, django_assert_max_num_queries
+):
+    """A case with many events: the case page reads only the most recent changes (the same
+    first entries as the whole history), and the history page pages them all."""
+    case = CaseFactory(institution=owner_institution)
+    for day in range(1, 41):
+        EventFactory(case=case, event_date=dt.date(2025, 1, 1) + dt.timedelta(days=day))
+    full = case_history(case, analyst)
+    assert sum(e.what.startswith("Evento registrado") for e in full) == 40
+    recent = case_history(case, analyst, limit=HISTORY_ON_PAGE)
+    assert [(e.when, e.what) for e in recent] == [(e.when, e.what) for e in full[:HISTORY_ON_PAGE]]
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(reverse("cases:detail", kwargs={"case_uuid": case.uuid})).content.decode()
+    assert page.count("<strong>Evento registrado") == HISTORY_ON_PAGE
+    history_url = reverse("cases:history", kwargs={"case_uuid": case.uuid})
+    assert history_url in page
+    whole = client.get(history_url).content.decode()
+    assert whole.count("<strong>Evento registrado") == 40

@@ -350,6 +350,7 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         reverse("cases:list"),
         reverse("cases:list") + "?q=SECRETO",
         reverse("cases:detail", kwargs={"case_uuid": case.uuid}),
+        reverse("cases:history", kwargs={"case_uuid": case.uuid}),
     ):
         response = browser.get(url)
         assert response.status_code == 200, url
