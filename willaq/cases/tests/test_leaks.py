@@ -10,6 +10,7 @@ import re
 from typing import Any, cast
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -219,7 +220,7 @@ def test_link_form_neither_offers_nor_accepts_an_actor_known_only_from_a_foreign
     assert "Actor desconocido." in posted.content.decode()
     assert not CaseActor.objects.filter(case=registered).exists()
     # The service refuses it too, whatever surface calls it.
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.link_actor(user=outsider, case=registered, actor=hidden, role=ActorRole.PRIMARY)
 
 
@@ -370,11 +371,11 @@ def test_duplicate_actor_is_refused_and_a_similar_one_needs_confirmation(
 ) -> None:
     ActorFactory(institution=owner_institution, name="Frente de Defensa de Tía María")
     data = {"name": "FRENTE DE DEFENSA DE TIA MARIA", "kind": "organisation"}
-    with pytest.raises(services.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.create_actor(user=analyst, institution=owner_institution, data=data)
     assert "Ya existe el actor" in str(refused.value)
     similar = {"name": "Frente Defensa de Tia Maria", "kind": "organisation"}
-    with pytest.raises(services.ValidationError) as asked:
+    with pytest.raises(ValidationError) as asked:
         services.create_actor(
             user=analyst, institution=owner_institution, data=similar, allow_similar=False
         )
@@ -394,7 +395,7 @@ def test_coordinator_merges_a_duplicate_and_its_links_move(
     CaseActorFactory(case=both, actor=keep)
     CaseActorFactory(case=both, actor=dup)
     CaseActorFactory(case=only_dup, actor=dup)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.merge_actors(user=analyst, source=dup, target=keep)
     client = Client()
     client.force_login(coordinator)

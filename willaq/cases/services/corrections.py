@@ -1,0 +1,117 @@
+"""Removing records (soft), restoring them, erasing a victim's identity."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from willaq.accounts.models import Institution, User
+from willaq.audit.models import AuditEvent
+from willaq.audit.services import record
+from willaq.cases.access import Record, can_edit_record, can_restore_record, record_institution_id
+from willaq.cases.models import Event, Evidence, NewsItem, Victim
+from willaq.cases.services.records import recount_victims
+
+_REMOVAL_EVENTS: dict[type[Any], tuple[AuditEvent, AuditEvent]] = {
+    Event: (AuditEvent.EVENT_REMOVED, AuditEvent.EVENT_RESTORED),
+    Victim: (AuditEvent.VICTIM_REMOVED, AuditEvent.VICTIM_RESTORED),
+    NewsItem: (AuditEvent.NEWS_REMOVED, AuditEvent.NEWS_RESTORED),
+    Evidence: (AuditEvent.EVIDENCE_REMOVED, AuditEvent.EVIDENCE_RESTORED),
+}
+
+
+def _audit_target(item: Record) -> models.Model:
+    # A victim is audited on its event, so the audit trail names no person.
+    return item.event if isinstance(item, Victim) else item
+
+
+@transaction.atomic
+def remove_record(*, user: User, item: Record, reason: str) -> None:
+    """Soft-remove an event, victim, news item or evidence: hidden everywhere (pages, API,
+    counts), kept with its history, its file on disk, restorable by a coordinator. Removing an
+    event takes its victims out of every count; removing a victim recounts its event."""
+    if not can_edit_record(user, item):
+        raise PermissionDenied(_("Solo la institución que lo registró puede eliminarlo."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el motivo de la eliminación.")})
+    if item.is_removed:
+        raise ValidationError({"reason": _("Ya estaba eliminado.")})
+    item.removed_at = timezone.now()
+    item.removed_by = user
+    item.removal_reason = reason.strip()
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        recount_victims(item.event)
+    removed_event, _restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        removed_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "reason": item.removal_reason},
+    )
+
+
+@transaction.atomic
+def restore_record(*, user: User, item: Record) -> None:
+    """Bring a removed record back (its institution's coordinators)."""
+    if not can_restore_record(user, item):
+        raise PermissionDenied(_("Solo un coordinador de la institución puede restaurarlo."))
+    if not item.is_removed:
+        raise ValidationError({"reason": _("No está eliminado.")})
+    reason = item.removal_reason
+    item.removed_at = None
+    item.removed_by = None
+    item.removal_reason = ""
+    item._history_user = user  # type: ignore[union-attr]
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        recount_victims(item.event)
+    _removed_event, restored_event = _REMOVAL_EVENTS[type(item)]
+    record(
+        restored_event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid), "removal_reason": reason},
+    )
+
+
+# The personal fields of a victim; outcome and group stay (they are the counts, not a person).
+VICTIM_PERSONAL_FIELDS: dict[str, Any] = {
+    "full_name": "",
+    "document_number": "",
+    "age": None,
+    "sex": "",
+    "notes": "",
+}
+
+
+@transaction.atomic
+def erase_victim_identity(*, user: User, victim: Victim, reason: str) -> int:
+    """Blank a victim's personal data in the row *and in every historical row*, on a lawful
+    request (e.g. the person's or family's request under Peru's personal data law). Only a
+    coordinator of the event's institution may do it. The outcome and group stay, so counts do
+    not change. The audit names the victim's uuid, the reason and how many rows were blanked,
+    never the data erased. Returns the number of historical rows blanked."""
+    if not can_restore_record(user, victim):
+        raise PermissionDenied(
+            _("Solo un coordinador de la institución del evento puede borrar la identidad.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el fundamento de la solicitud.")})
+    # UPDATEs, not saves: a save would write one more historical row holding the old values'
+    # neighbours, and erasing must leave no copy behind.
+    Victim.all_objects.filter(pk=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    blanked = Victim.history.filter(id=victim.pk).update(**VICTIM_PERSONAL_FIELDS)
+    record(
+        AuditEvent.VICTIM_IDENTITY_ERASED,
+        victim.event,
+        acting_user=user,
+        institution=victim.event.institution,
+        diff={"victim": str(victim.uuid), "reason": reason.strip(), "history_rows": blanked},
+    )
+    return blanked
