@@ -1,6 +1,9 @@
 from django.urls import path
 
-from willaq.cases import views, views_actors, views_categories, views_records
+from willaq.cases.views import actors as views_actors
+from willaq.cases.views import cases as views
+from willaq.cases.views import categories as views_categories
+from willaq.cases.views import records as views_records
 
 app_name = "cases"
 urlpatterns = [

@@ -18,7 +18,7 @@ from willaq.cases.history import (
     places_as_of,
 )
 from willaq.cases.services import PlaceInput
-from willaq.cases.views import HISTORY_ON_PAGE
+from willaq.cases.views.cases import HISTORY_ON_PAGE
 from willaq.testing.factories import CaseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db

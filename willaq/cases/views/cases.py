@@ -24,7 +24,6 @@ from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
     can_add_events,
-    can_add_records,
     can_approve_any,
     can_create_case,
     can_edit_actor_link,
@@ -66,28 +65,14 @@ from willaq.cases.forms import (
 )
 from willaq.cases.history import case_history
 from willaq.cases.models import Case, Event, Evidence, Victim
-
-GET_POST = ["GET", "POST"]
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind login_required)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def _is_htmx_partial(request: HttpRequest) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _case_url(case: Case, anchor: str = "") -> str:
-    url = reverse("cases:detail", kwargs={"case_uuid": case.uuid})
-    return f"{url}#{anchor}" if anchor else url
-
+from willaq.cases.views.common import (
+    GET_POST,
+    case_for_records,
+    case_url,
+    is_htmx_partial,
+    record_page,
+    signed_in_user,
+)
 
 # --- dashboard and list ------------------------------------------------------------------------
 
@@ -95,7 +80,7 @@ def _case_url(case: Case, anchor: str = "") -> str:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "cases/dashboard.html",
@@ -135,7 +120,7 @@ def _columns(sort: str) -> list[Column]:
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = CaseFilterForm(request.GET)
     form.is_valid()  # invalid values are simply dropped from the filters
     filters = selectors.CaseFilters.from_data(form.cleaned_data)
@@ -143,7 +128,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         selectors.filter_cases(user, filters), selectors.PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
-    partial = _is_htmx_partial(request)
+    partial = is_htmx_partial(request)
     context = {
         "form": form,
         "page": page,
@@ -163,7 +148,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:
     """Proposed cases waiting for one of the user's institutions' coordinators, oldest first."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_approve_any(user):
         raise PermissionDenied(_("Solo los coordinadores aprueban casos."))
     cases = list(
@@ -293,7 +278,7 @@ def _detail_context(
     transition_form: TransitionForm | None = None,
     phase_form: PhaseForm | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     access = CaseAccess.for_user(user, case)
     events_page = selectors.case_events_page(case, request.GET.get("eventos"))
     events = [
@@ -351,7 +336,7 @@ def _detail_context(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    case = get_case_for_user(_user(request), case_uuid)
+    case = get_case_for_user(signed_in_user(request), case_uuid)
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
@@ -363,7 +348,7 @@ HISTORY_PAGE_SIZE = 100
 @login_required
 @require_GET
 def case_history_page(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, case_uuid)
     page = Paginator(case_history(case, user), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("pagina")
@@ -374,7 +359,7 @@ def case_history_page(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_create_case(user):
         raise PermissionDenied(_("No es analista de ninguna institución."))
     form = CaseForm(request.POST if request.method == "POST" else None, user=user)
@@ -392,14 +377,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Caso «%(name)s» registrado como borrador.") % {"name": case.name}
             )
-            return redirect(_case_url(case))
+            return redirect(case_url(case))
     return render(request, "cases/case_form.html", {"form": form, "case": None})
 
 
 @login_required
 @require_http_methods(GET_POST)
 def case_edit(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_edit(user, case_uuid)
     form = CaseForm(request.POST if request.method == "POST" else None, user=user, case=case)
     if form.is_bound and form.is_valid():
@@ -409,7 +394,7 @@ def case_edit(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc, CaseForm.SERVICE_FIELDS)
         else:
             messages.success(request, _("Cambios guardados."))
-            return redirect(_case_url(case))
+            return redirect(case_url(case))
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
@@ -445,7 +430,7 @@ def _transition_confirmation(
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_edit(user, case_uuid)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -477,7 +462,7 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             else:
                 text = _("El caso ahora está «%(state)s».") % {"state": case.get_state_display()}
             messages.success(request, text)
-            return redirect(_case_url(case))
+            return redirect(case_url(case))
     messages.error(request, _("No se pudo cambiar el estado del caso."))
     case.refresh_from_db()
     return render(
@@ -491,7 +476,7 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_edit(user, case_uuid)
     form = PhaseForm(request.POST)
     if form.is_valid():
@@ -507,7 +492,7 @@ def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Fase actualizada."))
-            return redirect(_case_url(case, "fase"))
+            return redirect(case_url(case, "fase"))
     messages.error(request, _("No se pudo cambiar la fase del caso."))
     case.refresh_from_db()
     return render(
@@ -518,24 +503,10 @@ def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 # --- records added to a case -------------------------------------------------------------------
 
 
-def _case_for_records(user: User, case_uuid: UUID) -> Case:
-    case = get_case_for_user(user, case_uuid)
-    if not can_add_records(user, case):
-        raise PermissionDenied(_("No puede añadir registros a este caso."))
-    return case
-
-
-def _record_page(
-    request: HttpRequest, case: Case, form: Any, title: str, **extra: Any
-) -> HttpResponse:
-    context = {"case": case, "form": form, "title": title, **extra}
-    return render(request, "cases/record_form.html", context)
-
-
 @login_required
 @require_http_methods(GET_POST)
 def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for_user(user, case_uuid)
     if not can_add_events(user, case):
         raise PermissionDenied(_("No puede añadir registros a este caso."))
@@ -549,8 +520,8 @@ def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             messages.success(
                 request, _("Evento registrado. Puede añadir sus víctimas desde la línea de tiempo.")
             )
-            return redirect(_case_url(case, f"evento-{event.uuid}"))
-    return _record_page(
+            return redirect(case_url(case, f"evento-{event.uuid}"))
+    return record_page(
         request,
         case,
         form,
@@ -562,7 +533,7 @@ def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     event = Event.objects.select_related("case").filter(uuid=event_uuid).first()
     if event is None:
         raise Http404("event")
@@ -579,8 +550,8 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Víctima registrada."))
-            return redirect(_case_url(case, f"evento-{event.uuid}"))
-    return _record_page(
+            return redirect(case_url(case, f"evento-{event.uuid}"))
+    return record_page(
         request,
         case,
         form,
@@ -593,8 +564,8 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
-    case = _case_for_records(user, case_uuid)
+    user = signed_in_user(request)
+    case = case_for_records(user, case_uuid)
     form = ActorLinkForm(
         request.POST if request.method == "POST" else None,
         actors=visible_actors(user),
@@ -628,15 +599,15 @@ def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 apply_service_errors(form, exc)
         else:
             messages.success(request, _("Actor «%(name)s» vinculado al caso.") % {"name": actor})
-            return redirect(_case_url(case, "actores"))
-    return _record_page(request, case, form, _("Vincular actor"))
+            return redirect(case_url(case, "actores"))
+    return record_page(request, case, form, _("Vincular actor"))
 
 
 @login_required
 @require_http_methods(GET_POST)
 def news_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
-    case = _case_for_records(user, case_uuid)
+    user = signed_in_user(request)
+    case = case_for_records(user, case_uuid)
     form = NewsForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
@@ -645,15 +616,15 @@ def news_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Noticia añadida."))
-            return redirect(_case_url(case, "noticias"))
-    return _record_page(request, case, form, _("Añadir noticia"))
+            return redirect(case_url(case, "noticias"))
+    return record_page(request, case, form, _("Añadir noticia"))
 
 
 @login_required
 @require_http_methods(GET_POST)
 def evidence_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
-    user = _user(request)
-    case = _case_for_records(user, case_uuid)
+    user = signed_in_user(request)
+    case = case_for_records(user, case_uuid)
     posted = request.method == "POST"
     form = EvidenceForm(request.POST if posted else None, request.FILES if posted else None)
     if form.is_bound and form.is_valid():
@@ -671,15 +642,15 @@ def evidence_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Evidencia adjuntada."))
-            return redirect(_case_url(case, "evidencias"))
-    return _record_page(request, case, form, _("Adjuntar evidencia"), multipart=True)
+            return redirect(case_url(case, "evidencias"))
+    return record_page(request, case, form, _("Adjuntar evidencia"), multipart=True)
 
 
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, evidence_uuid: UUID) -> FileResponse:
     """The file, after the access rule; its existence is not revealed to others."""
-    user = _user(request)
+    user = signed_in_user(request)
     evidence = (
         Evidence.objects.select_related("case", "case__institution")
         .filter(uuid=evidence_uuid)

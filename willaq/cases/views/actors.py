@@ -24,7 +24,7 @@ from willaq.cases.access import (
     visible_actors,
 )
 from willaq.cases.forms import ActorLinkFields, ActorMergeForm, apply_service_errors
-from willaq.cases.views import GET_POST, _case_url, _user
+from willaq.cases.views.common import GET_POST, case_url, signed_in_user
 from willaq.core.text import fold
 
 SEARCH_LIMIT = 20
@@ -34,7 +34,7 @@ SEARCH_LIMIT = 20
 @require_GET
 def actor_search(request: HttpRequest) -> HttpResponse:
     """HTMX: up to 20 actors the user may see whose folded name contains the query."""
-    user = _user(request)
+    user = signed_in_user(request)
     field = request.GET.get("field", "actor")
     if field not in ("actor", "into"):
         field = "actor"
@@ -60,7 +60,7 @@ def actor_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(GET_POST)
 def actor_link_edit(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> HttpResponse:
     """Change the role, position and intensity of a link (only its own institution)."""
-    user = _user(request)
+    user = signed_in_user(request)
     link = get_actor_link_for_user(user, case_uuid, actor_uuid)
     if not can_edit_actor_link(user, link):
         raise PermissionDenied(
@@ -83,7 +83,7 @@ def actor_link_edit(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> 
             messages.success(
                 request, _("Vínculo de «%(name)s» actualizado.") % {"name": link.actor.name}
             )
-            return redirect(_case_url(link.case, "actores"))
+            return redirect(case_url(link.case, "actores"))
     return render(
         request,
         "cases/record_form.html",
@@ -99,7 +99,7 @@ def actor_link_edit(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> 
 @require_http_methods(GET_POST)
 def actor_merge(request: HttpRequest, actor_uuid: UUID) -> HttpResponse:
     """A coordinator merges a duplicate actor of their institution into another actor."""
-    user = _user(request)
+    user = signed_in_user(request)
     actor = get_actor_for_user(user, actor_uuid)
     if not has_role(user, actor.institution_id, APPROVER_ROLES):
         raise PermissionDenied(

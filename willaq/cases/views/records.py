@@ -39,7 +39,7 @@ from willaq.cases.forms import (
     apply_service_errors,
 )
 from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
-from willaq.cases.views import GET_POST, _case_url, _record_page, _user
+from willaq.cases.views.common import GET_POST, case_url, record_page, signed_in_user
 
 
 def _event_initial(event: Event) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def _point_from_place(event: Event) -> bool:
 @login_required
 @require_http_methods(GET_POST)
 def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     event = (
         Event.objects.select_related("case", "ubigeo", "institution")
         .filter(uuid=event_uuid)
@@ -94,8 +94,8 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc, EventForm.SERVICE_FIELDS)
         else:
             messages.success(request, _("Evento actualizado."))
-            return redirect(_case_url(case, f"evento-{event.uuid}"))
-    return _record_page(
+            return redirect(case_url(case, f"evento-{event.uuid}"))
+    return record_page(
         request,
         case,
         form,
@@ -109,14 +109,14 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
 @require_POST
 def actor_unlink(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> HttpResponse:
     """Take an actor off the case (the actor itself stays in the registry)."""
-    user = _user(request)
+    user = signed_in_user(request)
     link = get_actor_link_for_user(user, case_uuid, actor_uuid)
     case = link.case
     services.unlink_actor(user=user, link=link)
     messages.success(
         request, _("Actor «%(name)s» desvinculado del caso.") % {"name": link.actor.name}
     )
-    return redirect(_case_url(case, "actores"))
+    return redirect(case_url(case, "actores"))
 
 
 # --- correcting victims, news and evidence; removing and restoring records -------------------
@@ -158,7 +158,7 @@ def _record_for_edit(user: User, kind: str, record_uuid: UUID) -> tuple[Record, 
 @login_required
 @require_http_methods(GET_POST)
 def victim_edit(request: HttpRequest, victim_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     victim, case = _record_for_edit(user, "victimas", victim_uuid)
     assert isinstance(victim, Victim)
     initial = {name: getattr(victim, name) for name in services.VICTIM_FIELDS}
@@ -170,8 +170,8 @@ def victim_edit(request: HttpRequest, victim_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Víctima actualizada."))
-            return redirect(_case_url(case, record_anchor(victim)))
-    return _record_page(
+            return redirect(case_url(case, record_anchor(victim)))
+    return record_page(
         request,
         case,
         form,
@@ -184,7 +184,7 @@ def victim_edit(request: HttpRequest, victim_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def news_edit(request: HttpRequest, news_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item, case = _record_for_edit(user, "noticias", news_uuid)
     assert isinstance(item, NewsItem)
     initial = {name: getattr(item, name) for name in services.NEWS_FIELDS}
@@ -197,8 +197,8 @@ def news_edit(request: HttpRequest, news_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Noticia actualizada."))
-            return redirect(_case_url(case, "noticias"))
-    return _record_page(
+            return redirect(case_url(case, "noticias"))
+    return record_page(
         request,
         case,
         form,
@@ -210,7 +210,7 @@ def news_edit(request: HttpRequest, news_uuid: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(GET_POST)
 def evidence_edit(request: HttpRequest, evidence_uuid: UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     evidence, case = _record_for_edit(user, "evidencias", evidence_uuid)
     assert isinstance(evidence, Evidence)
     initial = {name: getattr(evidence, name) for name in services.EVIDENCE_FIELDS}
@@ -222,8 +222,8 @@ def evidence_edit(request: HttpRequest, evidence_uuid: UUID) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Evidencia actualizada."))
-            return redirect(_case_url(case, "evidencias"))
-    return _record_page(
+            return redirect(case_url(case, "evidencias"))
+    return record_page(
         request,
         case,
         form,
@@ -237,7 +237,7 @@ def evidence_edit(request: HttpRequest, evidence_uuid: UUID) -> HttpResponse:
 def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpResponse:
     """The confirmation step of a removal: what will be removed, a required reason, and a
     button that looks destructive. GET shows it; POST removes."""
-    user = _user(request)
+    user = signed_in_user(request)
     record, case = _record_for_edit(user, kind, record_uuid)
     form = RemoveForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -251,7 +251,7 @@ def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRes
                 _("%(record)s: eliminado. Un coordinador puede restaurarlo.")
                 % {"record": record_label(record)},
             )
-            return redirect(_case_url(case, record_anchor(record)))
+            return redirect(case_url(case, record_anchor(record)))
     return render(
         request,
         "cases/record_remove.html",
@@ -261,7 +261,7 @@ def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRes
             "label": record_label(record),
             "is_event": isinstance(record, Event),
             "victims": record.victims.count() if isinstance(record, Event) else 0,
-            "cancel_url": _case_url(case, record_anchor(record)),
+            "cancel_url": case_url(case, record_anchor(record)),
         },
         status=400 if form.is_bound else 200,
     )
@@ -271,10 +271,10 @@ def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRes
 @require_POST
 def record_restore(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpResponse:
     """Bring back a removed record (the "Eliminados" list of the case page, coordinators)."""
-    user = _user(request)
+    user = signed_in_user(request)
     record, case = get_record_for_user(user, kind, record_uuid, removed=True)
     if not can_restore_record(user, record):
         raise PermissionDenied(_("Solo un coordinador de la institución puede restaurarlo."))
     services.restore_record(user=user, item=record)
     messages.success(request, _("%(record)s: restaurado.") % {"record": record_label(record)})
-    return redirect(_case_url(case, record_anchor(record)))
+    return redirect(case_url(case, record_anchor(record)))
