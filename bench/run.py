@@ -302,19 +302,20 @@ def record(results: list[Result], cases: int, events: int) -> None:
         cwd=ROOT,
         check=False,
     ).stdout.strip()
+    today = dt.datetime.now(dt.UTC)
     lines = [
-        f"## {dt.date.today():%Y-%m-%d} · commit {commit} · {cases:,} casos, {events:,} eventos",
+        f"## {today:%Y-%m-%d} · commit {commit} · {cases:,} casos, {events:,} eventos",
         "",
         f"Máquina: {machine()}.",
         "",
         "| página / operación | p50 ms | p95 ms | SQL p50 | SQL p95 | p95/SQL | consultas | |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for r in results:
-        lines.append(
-            f"| {r.label} | {r.p50:.1f} | {r.p95:.1f} | {r.sql_p50:.1f} | {r.sql_p95:.1f} "
-            f"| {r.ratio:.1f}× | {r.queries} | {r.verdict} |"
-        )
+    lines.extend(
+        f"| {r.label} | {r.p50:.1f} | {r.p95:.1f} | {r.sql_p50:.1f} | {r.sql_p95:.1f} "
+        f"| {r.ratio:.1f}× | {r.queries} | {r.verdict} |"
+        for r in results
+    )
     path = ROOT / "bench" / "RESULTS-latest.md"  # kept out of git: see .gitignore
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Tabla escrita en {path.relative_to(ROOT)} (cópiela en bench/RESULTS.md).")

@@ -282,8 +282,7 @@ class Command(BaseCommand):
             )
         ]
         # Every other table that points at cases (news, evidence, sectors and their history).
-        for model in (Case.sectors.through, Case.history.model):
-            tables.append(model._meta.db_table)
+        tables.extend(m._meta.db_table for m in (Case.sectors.through, Case.history.model))
         for rel in Case._meta.related_objects:
             table = rel.related_model._meta.db_table
             if table not in tables:
