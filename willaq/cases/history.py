@@ -334,6 +334,12 @@ def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[Histo
     return [e for e in case_entries if id(e) not in absorbed] + merged
 
 
+def _case_event_ids(case: Case) -> Any:
+    """The ids of every event of the case, removed ones too, as a subquery (a case may have
+    thousands: the database joins them instead of receiving them as parameters)."""
+    return Event.all_objects.filter(case_id=case.pk).values("pk")
+
+
 def _recent(history: Any, limit: int | None) -> Any:
     """The historical rows of the objects changed most recently (all rows of each, so their
     diffs stay right): at most ``limit`` objects of one part."""
@@ -361,12 +367,14 @@ def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[Hi
         hidden_at=lambda rec: access.hidden_case_fields(user, case, rec.confidential_fields),
     )
     entries = with_transitions(entries, case)
-    # Removed records keep their history, masked by the same rules. Each event's owner and
-    # author come from its own historical rows (the event may be removed since).
+    # Removed records keep their history, masked by the same rules. The owner and author of
+    # the events whose victims are shown come from the events' own historical rows (an event
+    # may be removed since).
+    victim_rows = _recent(Victim.history.filter(event_id__in=_case_event_ids(case)), limit)
     event_owner = {
         event_id: (institution_id, author_id)
         for event_id, institution_id, author_id in Event.history.filter(
-            case_id=case.pk
+            id__in=victim_rows.values("event_id")
         ).values_list("id", "institution_id", "created_by_id")
     }
     no_fields: frozenset[str] = frozenset()
@@ -406,7 +414,7 @@ def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[Hi
         ),
     )
     entries += _part_entries(
-        _recent(Victim.history.filter(event_id__in=list(event_owner)), limit),
+        victim_rows,
         (_("Víctima registrada"), _("Víctima modificada"), _("Víctima eliminada")),
         victim_fmt,
         victim_hidden,
@@ -454,7 +462,6 @@ def removal_entries(case: Case, user: AnyUser, limit: int | None = None) -> list
     """A line per removal ("Evento eliminado por Ana: <motivo>") and per restoration of the
     case's events, victims, news and evidence. Reasons are not confidential; another
     institution's confidential evidence is left out, as everywhere."""
-    event_ids = list(Event.all_objects.filter(case=case).values_list("pk", flat=True))
     news_ids = list(NewsItem.all_objects.filter(cases=case).values_list("pk", flat=True))
     shown_evidence = list(
         access.visible_evidence(user, case, include_removed=True).values_list("pk", flat=True)
@@ -468,7 +475,7 @@ def removal_entries(case: Case, user: AnyUser, limit: int | None = None) -> list
             lambda r: f"{r.event_date} · {event_fmt.value('sub_event_type', r.sub_event_type)}",
         ),
         (
-            Victim.history.filter(event_id__in=event_ids),
+            Victim.history.filter(event_id__in=_case_event_ids(case)),
             _("Víctima eliminada por %(user)s"),
             _("Víctima restaurada por %(user)s"),
             lambda r: victim_fmt.value("outcome", r.outcome),

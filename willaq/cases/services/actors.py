@@ -15,6 +15,7 @@ from willaq.audit.services import model_diff, record
 from willaq.cases.access import can_edit_actor_link, visible_actors
 from willaq.cases.choices import ActorRole
 from willaq.cases.models import Actor, Case, CaseActor
+from willaq.cases.services.checks import stamp
 from willaq.cases.services.records import acting_institution
 from willaq.core.text import fold
 
@@ -91,7 +92,7 @@ def create_actor(
                 },
                 code="similar",
             )
-    actor._history_user = user  # type: ignore[attr-defined]
+    stamp(actor, user)
     actor.save()
     record(AuditEvent.ACTOR_CREATED, actor, acting_user=user, institution=institution)
     return actor
@@ -116,7 +117,7 @@ def merge_actors(*, user: User, source: Actor, target: Actor) -> Actor:
     moved = dropped = 0
     target_cases = set(target.case_links.values_list("case_id", flat=True))
     for link in CaseActor.objects.select_for_update().filter(actor=source):
-        link._history_user = user  # type: ignore[attr-defined]
+        stamp(link, user)
         if link.case_id in target_cases:
             link.delete()
             dropped += 1
@@ -125,7 +126,7 @@ def merge_actors(*, user: User, source: Actor, target: Actor) -> Actor:
             link.save(update_fields=["actor", "updated_at"])
             moved += 1
     source.merged_into = target
-    source._history_user = user  # type: ignore[attr-defined]
+    stamp(source, user)
     source.save(update_fields=["merged_into", "updated_at"])
     record(
         AuditEvent.ACTORS_MERGED,
@@ -190,7 +191,7 @@ def link_actor(
         intensity=intensity,
     )
     link.full_clean(exclude=["case", "actor", "institution"], validate_constraints=False)
-    link._history_user = user  # type: ignore[attr-defined]
+    stamp(link, user)
     link.save()
     record(
         AuditEvent.CASE_ACTOR_LINKED,
@@ -227,7 +228,7 @@ def update_actor_link(
     if not diff:
         return link
     link.full_clean(exclude=["case", "actor", "institution"], validate_constraints=False)
-    link._history_user = user  # type: ignore[attr-defined]
+    stamp(link, user)
     link.save()
     record(
         AuditEvent.CASE_ACTOR_CHANGED,
@@ -246,7 +247,7 @@ def unlink_actor(*, user: User, link: CaseActor) -> None:
         raise PermissionDenied(
             _("Solo la institución que vinculó a este actor puede quitarlo del caso.")
         )
-    link._history_user = user  # type: ignore[attr-defined]
+    stamp(link, user)
     record(
         AuditEvent.CASE_ACTOR_UNLINKED,
         link.case,

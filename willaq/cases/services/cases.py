@@ -23,7 +23,7 @@ from willaq.cases.choices import (
     TransitionKind,
 )
 from willaq.cases.models import Case, CasePlace, CaseTransition, Category
-from willaq.cases.services.checks import check_point, resolve_category, validate_dates
+from willaq.cases.services.checks import check_point, resolve_category, stamp, typed, validate_dates
 from willaq.territory.models import Ubigeo
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
@@ -172,14 +172,12 @@ def _write_places(
     wanted = {u.pk: principal for u, principal in places}
 
     def save(place: CasePlace) -> None:
-        place._history_user = user  # type: ignore[attr-defined]
-        if at is not None:
-            place._history_date = at  # type: ignore[attr-defined]
+        stamp(place, user, at)
         place.save()
 
     for ubigeo_id, place in existing.items():
         if ubigeo_id not in wanted:
-            place._history_user = user  # type: ignore[attr-defined]
+            stamp(place, user)
             place.delete()
     # Clear the old principal first so the one-principal constraint holds at every step.
     for ubigeo_id, place in existing.items():
@@ -197,10 +195,17 @@ def _write_places(
 
 def _apply_case_data(case: Case, data: dict[str, Any], institution: Institution) -> list[Category]:
     """Set plain fields from ``data``; return the sectors to write (None means unchanged)."""
+    wrong: dict[str, list[str]] = {}
     for field in CASE_DATA_FIELDS:
         if field not in data:
             continue
         value = data[field]
+        if field not in ("typology", "subtype", "confidential_fields"):
+            try:
+                value = typed(Case, field, value)
+            except ValidationError as exc:
+                wrong.update(exc.message_dict)
+                continue
         if field == "typology":
             value = resolve_category(CategoryKind.TYPOLOGY, value, institution)
             if value is None:
@@ -212,8 +217,13 @@ def _apply_case_data(case: Case, data: dict[str, Any], institution: Institution)
         elif value is None and field in _TEXT_FIELDS:
             value = ""  # an empty form field or a JSON null clears the text
         if field == "confidential_fields":
+            if not isinstance(value, list | tuple | set) and value is not None:
+                wrong["confidential_fields"] = [_("Indique una lista de campos.")]
+                continue
             value = sorted(set(value or []))
         setattr(case, field, value)
+    if wrong:
+        raise ValidationError(wrong)
     sectors = [
         s
         for s in (
@@ -247,9 +257,7 @@ def create_case(
     _validate_case(case)
     resolved = _resolve_places(places)
     _check_case_point(case, resolved, data)
-    case._history_user = user  # type: ignore[attr-defined]
-    if at is not None:
-        case._history_date = at  # type: ignore[attr-defined]
+    stamp(case, user, at)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
     case.save()
     if "sectors" in data:
@@ -292,7 +300,7 @@ def update_case(
     if resolved is not None or "latitude" in data or "longitude" in data:
         _check_case_point(case, resolved, data)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
-    case._history_user = user  # type: ignore[attr-defined]
+    stamp(case, user)
     case.save()
     if "sectors" in data:
         case.sectors.set(sectors)

@@ -2,13 +2,15 @@
 
 import datetime as dt
 import math
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from willaq.accounts.models import Institution
+from willaq.accounts.models import Institution, User
 from willaq.cases.access import usable_categories
 from willaq.cases.choices import CategoryKind
 from willaq.cases.models import Category
@@ -122,3 +124,28 @@ def validate_dates(errors: dict[str, list[str]], **dates: dt.date | None) -> Non
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
+
+
+def stamp(obj: models.Model, user: User | None, at: dt.datetime | None = None) -> None:
+    """Mark the next save of ``obj`` in its history: who made it and, for a back-dated change
+    (imports, the demo), when it happened. Every service stamps through here."""
+    obj._history_user = user  # type: ignore[attr-defined]
+    if at is not None:
+        obj._history_date = at  # type: ignore[attr-defined]
+
+
+def typed(model: type[models.Model], field: str, value: Any) -> Any:
+    """``value`` converted to the type of ``model.field`` (a date from "2025-01-31", a number
+    from "12.5"), or a ValidationError naming the field: a caller passing the wrong type gets
+    the same message as a form, never a TypeError deep in a service."""
+    if value is None or value == "":
+        return value
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, models.Field):
+        return value
+    try:
+        return model_field.to_python(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({field: _("Valor no válido.")}) from exc

@@ -12,6 +12,7 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.cases.access import Record, can_edit_record, can_restore_record, record_institution_id
 from willaq.cases.models import Event, Evidence, NewsItem, Victim
+from willaq.cases.services.checks import stamp
 from willaq.cases.services.records import recount_victims
 
 _REMOVAL_EVENTS: dict[type[Any], tuple[AuditEvent, AuditEvent]] = {
@@ -41,7 +42,7 @@ def remove_record(*, user: User, item: Record, reason: str) -> None:
     item.removed_at = timezone.now()
     item.removed_by = user
     item.removal_reason = reason.strip()
-    item._history_user = user  # type: ignore[union-attr]
+    stamp(item, user)
     item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     if isinstance(item, Victim):
         recount_victims(item.event)
@@ -66,7 +67,7 @@ def restore_record(*, user: User, item: Record) -> None:
     item.removed_at = None
     item.removed_by = None
     item.removal_reason = ""
-    item._history_user = user  # type: ignore[union-attr]
+    stamp(item, user)
     item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     if isinstance(item, Victim):
         recount_victims(item.event)

@@ -23,7 +23,13 @@ from willaq.cases.access import (
 )
 from willaq.cases.choices import SUB_EVENT_PARENT, EvidenceKind, VictimGroup, VictimOutcome
 from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
-from willaq.cases.services.checks import EARLIEST_DATE, check_point, validate_record_date
+from willaq.cases.services.checks import (
+    EARLIEST_DATE,
+    check_point,
+    stamp,
+    typed,
+    validate_record_date,
+)
 from willaq.territory.models import Ubigeo
 
 EVIDENCE_CONTENT_TYPES: dict[str, str] = {
@@ -101,12 +107,27 @@ EVENT_FIELDS: tuple[str, ...] = (
 )
 
 
+def _set_typed(obj: Event | Victim, fields: tuple[str, ...], data: dict[str, Any]) -> None:
+    """Set the given fields from ``data``, each converted to its column's type (strings trimmed);
+    every wrong value is reported at once, keyed by field."""
+    wrong: dict[str, list[str]] = {}
+    for field in fields:
+        if field not in data:
+            continue
+        value = data[field]
+        try:
+            value = typed(type(obj), field, value.strip() if isinstance(value, str) else value)
+        except ValidationError as exc:
+            wrong.update(exc.message_dict)
+            continue
+        setattr(obj, field, value)
+    if wrong:
+        raise ValidationError(wrong)
+
+
 def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
     placed_before = (event.latitude, event.longitude, event.ubigeo_id)
-    for field in EVENT_FIELDS:
-        if field in data:
-            value = data[field]
-            setattr(event, field, value.strip() if isinstance(value, str) else value)
+    _set_typed(event, EVENT_FIELDS, data)
     if data.get("ubigeo_code"):
         ubigeo = Ubigeo.objects.filter(code=str(data["ubigeo_code"]).strip()).first()
         if ubigeo is None:
@@ -164,7 +185,7 @@ def record_event(
     event = Event(case=case, institution=owner, created_by=user, is_demo=is_demo)
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])
-    event._history_user = user  # type: ignore[attr-defined]
+    stamp(event, user)
     event.save()
     record(
         AuditEvent.EVENT_CREATED,
@@ -184,7 +205,7 @@ def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
     before = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])
-    event._history_user = user  # type: ignore[attr-defined]
+    stamp(event, user)
     event.save()
     after = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
     record(
@@ -225,10 +246,7 @@ VICTIM_FIELDS: tuple[str, ...] = (
 def _apply_victim_data(victim: Victim, data: dict[str, Any]) -> None:
     """Set a victim's fields; outcome and group must be chosen, never assumed (an untouched
     form must not record a death)."""
-    for field in VICTIM_FIELDS:
-        if field in data:
-            value = data[field]
-            setattr(victim, field, value.strip() if isinstance(value, str) else value)
+    _set_typed(victim, VICTIM_FIELDS, data)
     errors: dict[str, str] = {}
     if victim.outcome not in VictimOutcome.values:
         errors["outcome"] = _("Elija el resultado: fallecido o herido.")
@@ -247,7 +265,7 @@ def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
     victim = Victim(event=event)
     _apply_victim_data(victim, data)
     victim.full_clean(exclude=["event"])
-    victim._history_user = user  # type: ignore[attr-defined]
+    stamp(victim, user)
     victim.save()
     recount_victims(event)
     # The audit trail names no victim: personal data stays in the protected table only.
@@ -275,7 +293,7 @@ def add_news(*, user: User, case: Case, data: dict[str, Any], is_demo: bool = Fa
             raise ValidationError({"region_code": _("Ubigeo desconocido.")})
     validate_record_date("published_on", item.published_on)
     item.full_clean(exclude=["institution", "region", "cases"])
-    item._history_user = user  # type: ignore[attr-defined]
+    stamp(item, user)
     item.save()
     item.cases.add(case)
     record(
@@ -352,7 +370,7 @@ def add_evidence(
         uploaded_by=user,
     )
     evidence.file = upload
-    evidence._history_user = user  # type: ignore[attr-defined]
+    stamp(evidence, user)
     evidence.save()
     record(
         AuditEvent.EVIDENCE_ADDED,
@@ -379,7 +397,7 @@ def update_victim(*, user: User, victim: Victim, data: dict[str, Any]) -> Victim
     changed = sorted(model_diff(before, after))
     if not changed:
         return victim
-    victim._history_user = user  # type: ignore[attr-defined]
+    stamp(victim, user)
     victim.save()
     recount_victims(victim.event)
     record(
@@ -416,7 +434,7 @@ def update_news(*, user: User, item: NewsItem, data: dict[str, Any]) -> NewsItem
     after = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
     diff = model_diff(before, after)
     if diff:
-        item._history_user = user  # type: ignore[attr-defined]
+        stamp(item, user)
         item.save()
         record(
             AuditEvent.NEWS_CHANGED, item, acting_user=user, institution=item.institution, diff=diff
@@ -445,7 +463,7 @@ def update_evidence(*, user: User, evidence: Evidence, data: dict[str, Any]) -> 
     evidence.full_clean(exclude=["case", "institution", "file"])
     diff = model_diff(before, {f: getattr(evidence, f) for f in EVIDENCE_FIELDS})
     if diff:
-        evidence._history_user = user  # type: ignore[attr-defined]
+        stamp(evidence, user)
         evidence.save()
         record(
             AuditEvent.EVIDENCE_CHANGED,

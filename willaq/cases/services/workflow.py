@@ -22,6 +22,7 @@ from willaq.cases.choices import (
 )
 from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import Case, CaseCodeSequence, CaseTransition
+from willaq.cases.services.checks import stamp
 from willaq.cases.tasks import notify_transition
 
 
@@ -181,8 +182,7 @@ def transition_case(
         case.end_date = timezone.localtime(when).date()
     if transition.target == CaseState.ACTIVE and case.end_date:
         case.end_date = None
-    case._history_user = user  # type: ignore[attr-defined]
-    case._history_date = when  # type: ignore[attr-defined]
+    stamp(case, user, when)
     case.save()
     made = CaseTransition.objects.create(
         case=case,
@@ -274,9 +274,7 @@ def change_phase(
         "dialogue_mechanism": case.dialogue_mechanism,
         "institution_role": case.institution_role,
     }
-    case._history_user = user  # type: ignore[attr-defined]
-    if at is not None:
-        case._history_date = at  # type: ignore[attr-defined]
+    stamp(case, user, at)
     case.save()
     record(
         AuditEvent.CASE_PHASE_CHANGED,
