@@ -132,3 +132,21 @@ class CaseActorFactory(DjangoModelFactory[CaseActor]):
     actor = factory.SubFactory(ActorFactory)
     institution = factory.SelfAttribute("case.institution")
     role = ActorRole.PRIMARY
+
+
+def event_form_data(**extra: str) -> dict[str, str]:
+    """What a person posts in the event form: a peaceful protest in Huaraz (020101), the place
+    chosen department → province → district."""
+    return {
+        "event_date": "2025-04-02",
+        "date_precision": "1",
+        "event_type": "Protests",
+        "sub_event_type": "Peaceful protest",
+        "actor1": "Protesters (Peru)",
+        "inter1": "6",
+        "place_department": "020000",
+        "place_province": "020100",
+        "place_district": "020101",
+        "geo_precision": "2",
+        **extra,
+    }

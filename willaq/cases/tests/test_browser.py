@@ -5,19 +5,16 @@ Skipped only when Chromium is missing on a developer machine; CI sets WILLAQ_REQ
 (and installs Chromium), where a missing browser fails the run instead.
 """
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
+from willaq.testing.browser import chromium_page
 from willaq.testing.factories import (
     ActorFactory,
     CaseFactory,
@@ -26,42 +23,13 @@ from willaq.testing.factories import (
     member,
 )
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    if CHROMIUM is None:
-        if os.environ.get("WILLAQ_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required (WILLAQ_REQUIRE_BROWSER=1) but was not found")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (not by the server thread) are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="es-PE", viewport={"width": 412, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with chromium_page(monkeypatch) as page:
         yield page
-        context.close()
-        browser.close()
-        # Playwright runs the test in a greenlet with its own context, hence its own database
-        # connection: close it, or PostgreSQL cannot drop the test database at the end.
-        connections.close_all()
 
 
 def test_analyst_logs_in_and_creates_a_case(browser_page, live_server):

@@ -15,7 +15,7 @@ from willaq.cases import services
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case, Event
 from willaq.cases.services import PlaceInput
-from willaq.testing.factories import CaseFactory
+from willaq.testing.factories import CaseFactory, event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -136,20 +136,9 @@ def test_dates_before_1980_and_future_end_dates_are_refused(
 
 def test_event_form_and_api_ask_to_confirm_a_far_point(analyst_client: Client, case: Case) -> None:
     url = reverse("cases:event_create", kwargs={"case_uuid": case.uuid})
-    post = {
-        "event_date": "2025-04-02",
-        "date_precision": "1",
-        "event_type": "Protests",
-        "sub_event_type": "Peaceful protest",
-        "actor1": "Protesters (Peru)",
-        "inter1": "6",
-        "place_department": "020000",
-        "place_province": "020100",
-        "place_district": "020101",
-        "geo_precision": "1",
-        "latitude": str(LIMA_CENTRE[0]),
-        "longitude": str(LIMA_CENTRE[1]),
-    }
+    post = event_form_data(
+        geo_precision="1", latitude=str(LIMA_CENTRE[0]), longitude=str(LIMA_CENTRE[1])
+    )
     response = analyst_client.post(url, post)
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["confirm_far_point"]

@@ -16,7 +16,7 @@ from willaq.cases.access import can_add_records, can_edit_event, sees_victim_ide
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case, Event
 from willaq.cases.services import PlaceInput
-from willaq.testing.factories import CaseFactory, EventFactory, member
+from willaq.testing.factories import CaseFactory, EventFactory, event_form_data, member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +31,6 @@ def reporter_client(reporter: User) -> Client:
     client = Client()
     client.force_login(reporter)
     return client
-
-
-def _event_post() -> dict[str, str]:
-    return {
-        "event_date": "2025-04-02",
-        "date_precision": "1",
-        "event_type": "Protests",
-        "sub_event_type": "Peaceful protest",
-        "actor1": "Protesters (Peru)",
-        "inter1": "6",
-        "place_department": "020000",
-        "place_province": "020100",
-        "place_district": "020101",
-        "geo_precision": "2",
-    }
 
 
 def test_reporter_proposes_a_case_through_the_pages(
@@ -83,7 +68,7 @@ def test_reporter_adds_an_event_with_victims_to_another_institutions_case(
 ) -> None:
     case = CaseFactory(institution=other_institution, state=CaseState.ACTIVE)
     response = reporter_client.post(
-        reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), _event_post()
+        reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), event_form_data()
     )
     assert response.status_code == 302
     event = Event.objects.get(case=case)

@@ -16,7 +16,7 @@ from willaq.cases.choices import CaseState
 from willaq.cases.history import case_history
 from willaq.cases.models import Event, Victim
 from willaq.cases.services import PlaceInput
-from willaq.testing.factories import member
+from willaq.testing.factories import event_form_data, member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +25,6 @@ def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def _event_post(**extra: str) -> dict[str, str]:
-    return {
-        "event_date": "2025-04-02",
-        "date_precision": "1",
-        "event_type": "Protests",
-        "sub_event_type": "Peaceful protest",
-        "actor1": "Protesters (Peru)",
-        "inter1": "6",
-        "place_department": "020000",
-        "place_province": "020100",
-        "place_district": "020101",
-        "geo_precision": "2",
-        **extra,
-    }
 
 
 def test_reporter_analyst_and_coordinator_do_their_job_and_fix_their_mistakes(
@@ -100,7 +84,7 @@ def test_reporter_analyst_and_coordinator_do_their_job_and_fix_their_mistakes(
     # The analyst records an event and, by mistake, a death instead of an injury.
     assert (
         ana.post(
-            reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), _event_post()
+            reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), event_form_data()
         ).status_code
         == 302
     )
@@ -118,7 +102,7 @@ def test_reporter_analyst_and_coordinator_do_their_job_and_fix_their_mistakes(
     # A duplicate event is removed, with a confirmation step and a reason.
     assert (
         ana.post(
-            reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), _event_post()
+            reverse("cases:event_create", kwargs={"case_uuid": case.uuid}), event_form_data()
         ).status_code
         == 302
     )

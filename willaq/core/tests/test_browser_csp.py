@@ -6,20 +6,16 @@ selects) are exercised, and none may be refused. Skipped when Chromium is missin
 WILLAQ_REQUIRE_BROWSER=1 (CI).
 """
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import ConsoleMessage, sync_playwright
+from playwright.sync_api import ConsoleMessage
 
 from willaq.accounts.models import ApiToken, Role
+from willaq.testing.browser import chromium_page
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,20 +30,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if CHROMIUM is None:
-        if os.environ.get("WILLAQ_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required (WILLAQ_REQUIRE_BROWSER=1) but was not found")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        context = browser.new_context(locale="es-PE", viewport={"width": 412, "height": 900})
-        context.add_init_script(LISTEN)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with chromium_page(monkeypatch, init_script=LISTEN) as page:
         errors: list[str] = []
         page.console_errors = errors
 
@@ -57,9 +40,6 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
         page.on("console", remember)
         yield page
-        context.close()
-        browser.close()
-        connections.close_all()
 
 
 def violations(page: Any) -> list[str]:
