@@ -28,6 +28,28 @@ def _audit_target(item: Record) -> models.Model:
     return item.event if isinstance(item, Victim) else item
 
 
+def _mark(item: Record, user: User, *, removed: bool, reason: str) -> None:
+    """Set or clear the removal columns (one save, one history row) and recount a victim's
+    event, whose counts follow its present victims."""
+    item.removed_at = timezone.now() if removed else None
+    item.removed_by = user if removed else None
+    item.removal_reason = reason
+    stamp(item, user)
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    if isinstance(item, Victim):
+        recount_victims(item.event)
+
+
+def _audit(item: Record, user: User, event: AuditEvent, diff: dict[str, Any]) -> None:
+    record(
+        event,
+        _audit_target(item),
+        acting_user=user,
+        institution=Institution.objects.get(pk=record_institution_id(item)),
+        diff={"uuid": str(item.uuid)} | diff,
+    )
+
+
 @transaction.atomic
 def remove_record(*, user: User, item: Record, reason: str) -> None:
     """Soft-remove an event, victim, news item or evidence: hidden everywhere (pages, API,
@@ -39,21 +61,9 @@ def remove_record(*, user: User, item: Record, reason: str) -> None:
         raise ValidationError({"reason": _("Indique el motivo de la eliminación.")})
     if item.is_removed:
         raise ValidationError({"reason": _("Ya estaba eliminado.")})
-    item.removed_at = timezone.now()
-    item.removed_by = user
-    item.removal_reason = reason.strip()
-    stamp(item, user)
-    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-    if isinstance(item, Victim):
-        recount_victims(item.event)
     removed_event, _restored_event = _REMOVAL_EVENTS[type(item)]
-    record(
-        removed_event,
-        _audit_target(item),
-        acting_user=user,
-        institution=Institution.objects.get(pk=record_institution_id(item)),
-        diff={"uuid": str(item.uuid), "reason": item.removal_reason},
-    )
+    _mark(item, user, removed=True, reason=reason.strip())
+    _audit(item, user, removed_event, {"reason": item.removal_reason})
 
 
 @transaction.atomic
@@ -64,21 +74,9 @@ def restore_record(*, user: User, item: Record) -> None:
     if not item.is_removed:
         raise ValidationError({"reason": _("No está eliminado.")})
     reason = item.removal_reason
-    item.removed_at = None
-    item.removed_by = None
-    item.removal_reason = ""
-    stamp(item, user)
-    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-    if isinstance(item, Victim):
-        recount_victims(item.event)
     _removed_event, restored_event = _REMOVAL_EVENTS[type(item)]
-    record(
-        restored_event,
-        _audit_target(item),
-        acting_user=user,
-        institution=Institution.objects.get(pk=record_institution_id(item)),
-        diff={"uuid": str(item.uuid), "removal_reason": reason},
-    )
+    _mark(item, user, removed=False, reason="")
+    _audit(item, user, restored_event, {"removal_reason": reason})
 
 
 # The personal fields of a victim; outcome and group stay (they are the counts, not a person).
