@@ -23,7 +23,14 @@ from willaq.cases.choices import (
     TransitionKind,
 )
 from willaq.cases.models import Case, CasePlace, CaseTransition, Category
-from willaq.cases.services.checks import check_point, resolve_category, stamp, typed, validate_dates
+from willaq.cases.services.checks import (
+    check_point,
+    columns,
+    resolve_category,
+    stamp,
+    typed,
+    validate_dates,
+)
 from willaq.territory.models import Ubigeo
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
@@ -294,14 +301,16 @@ def update_case(
         raise PermissionDenied(_("No puede modificar este caso."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     before = _case_snapshot(case)
+    unchanged = columns(case)
     sectors = _apply_case_data(case, data, case.institution)
     _validate_case(case)
     resolved = _resolve_places(places) if places is not None else None
     if resolved is not None or "latitude" in data or "longitude" in data:
         _check_case_point(case, resolved, data)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
-    stamp(case, user)
-    case.save()
+    if columns(case) != unchanged:
+        stamp(case, user)
+        case.save()
     if "sectors" in data:
         case.sectors.set(sectors)
     if resolved is not None:

@@ -149,3 +149,9 @@ def typed(model: type[models.Model], field: str, value: Any) -> Any:
         raise ValidationError({field: exc.messages}) from exc
     except (TypeError, ValueError) as exc:
         raise ValidationError({field: _("Valor no válido.")}) from exc
+
+
+def columns(obj: models.Model) -> dict[str, Any]:
+    """The values of a row's columns, to tell whether a change changed anything (a save that
+    changes nothing is skipped: it would add an empty history row)."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}

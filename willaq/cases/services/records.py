@@ -26,6 +26,7 @@ from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
 from willaq.cases.services.checks import (
     EARLIEST_DATE,
     check_point,
+    columns,
     stamp,
     typed,
     validate_record_date,
@@ -203,8 +204,11 @@ def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
         raise PermissionDenied(_("No puede modificar este evento."))
     event = Event.objects.select_for_update().get(pk=event.pk)
     before = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
+    unchanged = columns(event)
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])
+    if columns(event) == unchanged:
+        return event
     stamp(event, user)
     event.save()
     after = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}

@@ -83,3 +83,16 @@ def test_event_and_victim_fields_are_typed(analyst: User, owner_institution: Ins
             data={"outcome": "injured", "group": "civilian", "age": "treinta"},
         )
     assert set(victim_refused.value.message_dict) == {"age"}
+
+
+def test_a_save_that_changes_nothing_adds_no_history(
+    analyst: User, owner_institution: Institution
+) -> None:
+    case = _create(analyst, owner_institution, start_date="2025-01-31", description="Texto")
+    rows = case.history.count()
+    services.update_case(
+        user=analyst, case=case, data={"description": "Texto", "start_date": "2025-01-31"}
+    )
+    assert case.history.count() == rows
+    services.update_case(user=analyst, case=case, data={"description": "Otro texto"})
+    assert case.history.count() == rows + 1
