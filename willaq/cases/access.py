@@ -12,7 +12,7 @@
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -332,11 +332,6 @@ def get_case_for_edit(user: AnyUser, case_uuid: UUID | str) -> Case:
     return case
 
 
-def redact_case_value(user: AnyUser, case: Case, field: str, value: Any) -> Any:
-    """The value of a case field as this user may see it (None when confidential)."""
-    return None if field in hidden_case_fields(user, case) else value
-
-
 # --- the one redaction rule: which fields of a record this user may not read -----------------
 # Pages, API schemas, the history and the admin all ask these functions. The history passes the
 # confidential fields *in force when a value was written*, so making a field public later does
@@ -393,10 +388,6 @@ def redacted(obj: _M, hidden: Iterable[str]) -> _M:
     return clone
 
 
-def redact_case(user: AnyUser, case: Case) -> Case:
-    return redacted(case, hidden_case_fields(user, case))
-
-
 def redact_event(user: AnyUser, event: Event) -> Event:
     return redacted(event, hidden_event_fields(user, event.institution_id))
 
@@ -419,10 +410,6 @@ def get_actor_for_user(user: AnyUser, actor_uuid: UUID | str) -> Actor:
         return visible_actors(user).get(uuid=actor_uuid)
     except (Actor.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("actor") from exc
-
-
-def visible_events(user: AnyUser) -> QuerySet[Event]:
-    return Event.objects.filter(case__in=visible_cases(user))
 
 
 def get_actor_link_for_user(

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
-from willaq.cases.access import Record, can_edit_record, can_restore_record, record_institution_id
+from willaq.cases.access import (
+    VICTIM_PRIVATE_FIELDS,
+    Record,
+    can_edit_record,
+    can_restore_record,
+    record_institution_id,
+)
 from willaq.cases.models import Event, Evidence, NewsItem, Victim
 from willaq.cases.services.checks import stamp
 from willaq.cases.services.records import recount_victims
@@ -79,13 +85,10 @@ def restore_record(*, user: User, item: Record) -> None:
     _audit(item, user, restored_event, {"removal_reason": reason})
 
 
-# The personal fields of a victim; outcome and group stay (they are the counts, not a person).
+# A victim's personal data (the access module's private fields) blanked: "" for text, None for
+# the age. Outcome and group stay (they are the counts, not a person).
 VICTIM_PERSONAL_FIELDS: dict[str, Any] = {
-    "full_name": "",
-    "document_number": "",
-    "age": None,
-    "sex": "",
-    "notes": "",
+    name: None if Victim._meta.get_field(name).null else "" for name in VICTIM_PRIVATE_FIELDS
 }
 
 
