@@ -29,10 +29,11 @@ from willaq.cases.access import (
     can_edit_actor_link,
     can_edit_event,
     can_edit_record,
-    can_view_evidence,
     cases_awaiting_approval,
     get_case_for_edit,
     get_case_for_user,
+    get_event_for_user,
+    get_record_for_user,
     hidden_case_fields,
     record_kind,
     redact_event,
@@ -534,10 +535,8 @@ def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 @require_http_methods(GET_POST)
 def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
-    event = Event.objects.select_related("case").filter(uuid=event_uuid).first()
-    if event is None:
-        raise Http404("event")
-    case = get_case_for_user(user, event.case.uuid)
+    event = get_event_for_user(user, event_uuid)
+    case = event.case
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución del evento registran víctimas.")
@@ -651,13 +650,8 @@ def evidence_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
 def evidence_download(request: HttpRequest, evidence_uuid: UUID) -> FileResponse:
     """The file, after the access rule; its existence is not revealed to others."""
     user = signed_in_user(request)
-    evidence = (
-        Evidence.objects.select_related("case", "case__institution")
-        .filter(uuid=evidence_uuid)
-        .first()
-    )
-    if evidence is None or not can_view_evidence(user, evidence):
-        raise Http404("evidence")
+    evidence, _case = get_record_for_user(user, "evidencias", evidence_uuid)
+    assert isinstance(evidence, Evidence)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from willaq.cases.access import (
     can_edit_record,
     can_restore_record,
     get_actor_link_for_user,
-    get_case_for_user,
+    get_event_for_user,
     get_record_for_user,
 )
 from willaq.cases.choices import SUB_EVENT_PARENT
@@ -64,14 +64,8 @@ def _point_from_place(event: Event) -> bool:
 @require_http_methods(GET_POST)
 def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
-    event = (
-        Event.objects.select_related("case", "ubigeo", "institution")
-        .filter(uuid=event_uuid)
-        .first()
-    )
-    if event is None:
-        raise Http404("event")
-    case = get_case_for_user(user, event.case.uuid)
+    event = get_event_for_user(user, event_uuid)
+    case = event.case
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución que registró el evento pueden modificarlo.")
