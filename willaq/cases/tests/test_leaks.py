@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from willaq.accounts.models import ApiToken, Institution, User, hash_token
+from willaq.accounts.models import ApiToken, Institution, Role, User, hash_token
 from willaq.cases import services
 from willaq.cases.access import EVENT_PRIVATE_FIELDS, VICTIM_PRIVATE_FIELDS
 from willaq.cases.choices import (
@@ -27,7 +27,13 @@ from willaq.cases.choices import (
 )
 from willaq.cases.history import case_history
 from willaq.cases.models import Actor, Case, CaseActor, Event
-from willaq.testing.factories import ActorFactory, CaseActorFactory, CaseFactory, EventFactory
+from willaq.testing.factories import (
+    ActorFactory,
+    CaseActorFactory,
+    CaseFactory,
+    EventFactory,
+    member,
+)
 
 API = "/api/v1"
 JSON = "application/json"
@@ -410,3 +416,26 @@ def test_coordinator_merges_a_duplicate_and_its_links_move(
     assert dup.merged_into == keep
     listed = _token_client(analyst).get(f"{API}/actors").json()
     assert [a["name"] for a in listed["items"]].count("Comunidad 1") == 0
+
+
+def test_another_institution_neither_reads_nor_merges_an_actor_it_may_not_see(
+    owner_institution: Institution, other_institution: Institution, outsider: User
+) -> None:
+    draft = CaseFactory(institution=owner_institution, state=CaseState.DRAFT)
+    hidden = cast(Actor, ActorFactory(institution=owner_institution, name="Informante Oculto"))
+    CaseActorFactory(case=draft, actor=hidden)
+    assert _token_client(outsider).get(f"{API}/actors/{hidden.uuid}").status_code == 404
+    listed = _token_client(outsider).get(f"{API}/actors", {"q": "informante"}).json()
+    assert listed["count"] == 0
+    coordinator = member(other_institution, Role.COORDINATOR, email="coord@onds.gob.pe")
+    client = Client()
+    client.force_login(coordinator)
+    merge = reverse("cases:actor_merge", kwargs={"actor_uuid": hidden.uuid})
+    assert client.get(merge).status_code == 404
+    # A visible actor of another institution: readable, but only its own coordinators merge it.
+    CaseActorFactory(case=CaseFactory(institution=owner_institution), actor=hidden)
+    assert client.get(merge).status_code == 403
+    own = ActorFactory(institution=other_institution)
+    assert client.post(merge, {"into": str(own.uuid)}).status_code == 403
+    hidden.refresh_from_db()
+    assert hidden.merged_into is None
