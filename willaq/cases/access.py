@@ -349,6 +349,17 @@ def hidden_case_fields(
     return frozenset(fields or ())
 
 
+def readable_case_field(user: AnyUser, field: str, confidential_text: str) -> Q:
+    """``hidden_case_fields`` as a database condition, for searches over many cases: the
+    cases where this user may read ``field`` (not confidential there, or the user is inside).
+    ``confidential_text`` names an alias of ``confidential_fields`` cast to text."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    readable = ~Q(**{f"{confidential_text}__contains": f'"{field}"'})
+    own = institution_ids(user)
+    return readable | Q(institution_id__in=own) if own else readable
+
+
 def inside_institution(user: AnyUser, institution_id: int) -> bool:
     """A member of the institution (or a superuser): reads what the institution keeps private."""
     return user.is_authenticated and (user.is_superuser or is_member(user, institution_id))

@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from willaq.accounts.access import AnyUser, institution_ids
+from willaq.accounts.access import AnyUser
+from willaq.cases.access import readable_case_field
 from willaq.cases.models import Case, CaseActor, CasePlace
 from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
@@ -36,18 +37,18 @@ def matching(user: AnyUser, cases: QuerySet[Case], query: str) -> QuerySet[Case]
     needle = fold(query)
     if not needle:
         return cases
-    own = [] if user.is_superuser else list(institution_ids(user))
-    # The case's code and name, and each text field the user may read: one query on cases,
-    # where each condition has its trigram index (a BitmapOr on PostgreSQL).
-    aliases: dict[str, Any] = {"_code": folded("code"), "_name": folded("name")}
+    # The case's code and name, and each text field the user may read (the access module's
+    # redaction rule as a condition): one query on cases, where each condition has its trigram
+    # index (a BitmapOr on PostgreSQL).
+    aliases: dict[str, Any] = {
+        "_code": folded("code"),
+        "_name": folded("name"),
+        "_secret": Cast("confidential_fields", TextField()),
+    }
     direct = Q(_code__contains=needle) | Q(_name__contains=needle)
-    if not user.is_superuser:
-        aliases["_secret"] = Cast("confidential_fields", TextField())
     for name in TEXT_FIELDS:
         aliases[f"_{name}"] = folded(name)
-        readable = Q() if user.is_superuser else ~Q(_secret__contains=f'"{name}"')
-        if own:
-            readable |= Q(institution_id__in=own)
+        readable = readable_case_field(user, name, "_secret")
         direct |= Q(**{f"_{name}__contains": needle}) & readable
     by_text = Case.objects.alias(**aliases).filter(direct).order_by().values("id")
     # Places: a unit whose name matches counts with every unit inside it (a department's name
