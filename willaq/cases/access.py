@@ -222,7 +222,7 @@ def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
         )
     except (ValueError, TypeError, ValidationError) as exc:
         raise Http404("event") from exc
-    if event is None or not can_view_case(user, event.case):
+    if event is None or event.case is None or not can_view_case(user, event.case):
         raise Http404("event")
     return event
 

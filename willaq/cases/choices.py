@@ -12,6 +12,8 @@ class CaseState(models.TextChoices):
     LATENT = "latent", _("Latente")
     RESOLVED = "resolved", _("Resuelto")
     WITHDRAWN = "withdrawn", _("Retirado")
+    # Absorbed into another case (``Case.merged_into``): counted once, under the other case.
+    MERGED = "merged", _("Fusionado")
 
 
 # States that belong to the shared registry (a coordinator approved them, they have a code).
@@ -21,7 +23,32 @@ REGISTERED_STATES = (
     CaseState.LATENT,
     CaseState.RESOLVED,
     CaseState.WITHDRAWN,
+    CaseState.MERGED,
 )
+
+
+class CaseScope(models.TextChoices):
+    """How far a case reaches (domain.md §2). The monthly report counts single-department
+    cases (local) apart from multi-region ones (the other three)."""
+
+    LOCAL = "local", _("Local (un departamento)")
+    REGIONAL = "regional", _("Regional (varios departamentos)")
+    MULTIREGIONAL = "multiregional", _("Multirregional")
+    NATIONAL = "national", _("Nacional")
+
+
+# Scopes whose places may be left empty ("Nacional", "Multirregional" name no department).
+PLACELESS_SCOPES = (CaseScope.MULTIREGIONAL, CaseScope.NATIONAL)
+
+
+class StartDatePrecision(models.TextChoices):
+    """How much of a case's start date is known. With ``before`` the date is a bound: the case
+    started on or before it (it was already in the first report that lists it)."""
+
+    DAY = "day", _("Día exacto")
+    MONTH = "month", _("Solo el mes")
+    YEAR = "year", _("Solo el año")
+    BEFORE = "before", _("Desconocida, anterior a la fecha")
 
 
 class Phase(models.TextChoices):
@@ -77,6 +104,7 @@ class TransitionKind(models.TextChoices):
     WITHDRAWN_REACTIVATED = "withdrawn_reactivated", _("Retirado pasa a activo")
     RESOLVED = "resolved", _("Resuelto")
     WITHDRAWN = "withdrawn", _("Retirado")
+    MERGED = "merged", _("Fusionado en otro caso")
 
 
 class ActorRole(models.TextChoices):
@@ -176,6 +204,10 @@ SUB_EVENT_PARENT: dict[str, str] = {
     SubEventType.GRENADE: EventType.EXPLOSIONS,
     SubEventType.SHELLING: EventType.EXPLOSIONS,
 }
+
+
+# Event types whose events may carry a protest form (collective protest actions).
+PROTEST_EVENT_TYPES = (EventType.PROTESTS, EventType.RIOTS)
 
 
 class ProtestForm(models.TextChoices):

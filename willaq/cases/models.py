@@ -8,14 +8,17 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from willaq.accounts.models import Institution
 from willaq.cases.choices import (
+    PROTEST_EVENT_TYPES,
     ActorKind,
     ActorRole,
     ActorTypeCode,
+    CaseScope,
     CaseState,
     CategoryKind,
     CompetentAuthority,
@@ -30,14 +33,15 @@ from willaq.cases.choices import (
     Phase,
     ProtestForm,
     Sex,
+    StartDatePrecision,
     SubEventType,
     TransitionKind,
     VictimGroup,
     VictimOutcome,
 )
-from willaq.core.models import TimeStampedModel
+from willaq.core.models import RecordedHistory, TimeStampedModel
 from willaq.core.text import fold
-from willaq.territory.models import Ubigeo
+from willaq.territory.models import Grouping, Ubigeo
 
 _R = TypeVar("_R", bound=models.Model)
 
@@ -154,7 +158,28 @@ class Case(TimeStampedModel):
         verbose_name=_("institución que registra"),
     )
     start_date = models.DateField(_("fecha de inicio"))
+    start_date_precision = models.CharField(
+        _("precisión de la fecha de inicio"),
+        max_length=10,
+        choices=StartDatePrecision.choices,
+        default=StartDatePrecision.DAY,
+    )
     end_date = models.DateField(_("fecha de fin"), null=True, blank=True)
+    scope = models.CharField(
+        _("ámbito"), max_length=20, choices=CaseScope.choices, default=CaseScope.LOCAL
+    )
+    # Set when the case was absorbed into another (state "merged").
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+        verbose_name=_("fusionado en"),
+    )
+    # An import that had to guess (a name derived from the description, no place) says so here.
+    needs_review = models.BooleanField(_("por revisar"), default=False)
+    review_note = models.TextField(_("qué revisar"), blank=True)
     state = models.CharField(
         _("estado"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT
     )
@@ -219,7 +244,7 @@ class Case(TimeStampedModel):
     )
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
 
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = HistoricalRecords(m2m_fields=[sectors], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("caso")
@@ -260,6 +285,10 @@ class Case(TimeStampedModel):
                 | Q(phase=Phase.DIALOGUE),
                 name="case_mechanism_only_in_dialogue",
             ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(state=CaseState.MERGED),
+                name="case_merged_into_only_when_merged",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -277,6 +306,30 @@ class Case(TimeStampedModel):
         return None
 
 
+class CaseExternalId(models.Model):
+    """A case's identifier in another system (the ombudsman's own case id, a ministry's
+    matrix): how a case is matched across imports. Unique per source."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="external_ids")
+    source = models.SlugField(_("sistema de origen"), max_length=40)
+    external_id = models.CharField(_("identificador"), max_length=100)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+
+    history = HistoricalRecords(bases=[RecordedHistory])
+
+    class Meta:
+        verbose_name = _("identificador externo")
+        verbose_name_plural = _("identificadores externos")
+        ordering = ["source", "external_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="caseexternalid_unique")
+        ]
+        indexes = [models.Index(fields=["external_id"], name="caseexternalid_value")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
 class CaseCodeSequence(models.Model):
     """Last number given per year; locked with SELECT ... FOR UPDATE while a code is assigned."""
 
@@ -292,9 +345,19 @@ class CasePlace(models.Model):
     ubigeo = models.ForeignKey(
         Ubigeo, on_delete=models.PROTECT, related_name="case_places", verbose_name=_("ubigeo")
     )
+    # A named grouping ("Lima Provincias") the place stands for; ``ubigeo`` is then the
+    # grouping's anchor unit (the smallest unit holding all of it).
+    grouping = models.ForeignKey(
+        Grouping,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_places",
+        verbose_name=_("agrupación"),
+    )
     is_principal = models.BooleanField(_("principal"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("lugar del caso")
@@ -308,7 +371,7 @@ class CasePlace(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.ubigeo)
+        return self.grouping.name if self.grouping is not None else str(self.ubigeo)
 
 
 class CaseTransition(models.Model):
@@ -320,6 +383,8 @@ class CaseTransition(models.Model):
     to_state = models.CharField(max_length=20, choices=CaseState.choices)
     reason = models.TextField(_("motivo"), blank=True)
     occurred_at = models.DateTimeField(_("fecha"), db_index=True)
+    # When the change was written into Willaq (``occurred_at`` is when it happened).
+    recorded_at = models.DateTimeField(_("registrado el"), default=timezone.now, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -342,11 +407,17 @@ class Event(TimeStampedModel, Removable):
     """A dated, placed happening in a case, with ACLED-compatible columns."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # An event may be recorded for a place without a case (a protest no case covers yet): it
+    # still counts in the month's protest actions.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="events", verbose_name=_("institución")
     )
     event_date = models.DateField(_("fecha del evento"))
+    # The last day of a multi-day action (a strike of a week); empty for a one-day event.
+    end_date = models.DateField(_("fecha de fin"), null=True, blank=True)
     date_precision = models.PositiveSmallIntegerField(
         _("precisión de la fecha"), choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -391,7 +462,7 @@ class Event(TimeStampedModel, Removable):
     )
     is_demo = models.BooleanField(default=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("evento")
@@ -402,6 +473,16 @@ class Event(TimeStampedModel, Removable):
             models.Index(fields=["case", "-event_date", "-id"], name="event_case_date"),
             # The dashboard's latest events across the registry.
             models.Index(fields=["-event_date", "-id"], name="event_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("event_date")),
+                name="event_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(protest_form="") | Q(event_type__in=PROTEST_EVENT_TYPES),
+                name="event_protest_form_only_on_protests",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -423,7 +504,7 @@ class Victim(TimeStampedModel, Removable):
     sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices, blank=True)
     notes = models.TextField(_("notas"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("víctima")
@@ -464,7 +545,7 @@ class Actor(TimeStampedModel):
     )
     is_demo = models.BooleanField(default=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("actor")
@@ -504,7 +585,7 @@ class CaseActor(TimeStampedModel):
         _("intensidad (1–5)"), null=True, blank=True, help_text=_("1 baja, 5 muy alta")
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("actor del caso")
@@ -549,7 +630,9 @@ class NewsItem(TimeStampedModel, Removable):
     )
     is_demo = models.BooleanField(default=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[cases])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=[cases], bases=[RecordedHistory]
+    )
 
     class Meta:
         verbose_name = _("noticia")
@@ -586,7 +669,7 @@ class Evidence(TimeStampedModel, Removable):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
     class Meta:
         verbose_name = _("evidencia")

@@ -469,7 +469,7 @@ class VictimOut(Schema):
 
 class EventOut(Schema):
     uuid: UUID
-    case: UUID
+    case: UUID | None = Field(None, description="Vacío si el evento no pertenece a un caso.")
     institution: str
     event_date: dt.date
     date_precision: int
@@ -500,8 +500,8 @@ class EventOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_case(obj: Event) -> UUID:
-        return obj.case.uuid
+    def resolve_case(obj: Event) -> UUID | None:
+        return obj.case.uuid if obj.case is not None else None
 
     @staticmethod
     def resolve_institution(obj: Event) -> str:

@@ -84,3 +84,46 @@ class Ubigeo(models.Model):
             parts.append(node.name)
             node = node.parent
         return ", ".join(parts)
+
+
+class Grouping(models.Model):
+    """A named territorial grouping that registries use as a place although it is no single
+    ubigeo unit: "Lima Metropolitana" (the province of Lima) and "Lima Provincias" (the
+    department of Lima without it). Shipped as data (data/territory/groupings.toml).
+
+    ``anchor`` is the smallest unit holding the whole grouping (a case placed in the grouping
+    is placed at its anchor for maps and department counts); ``member_codes`` are the units it
+    is made of, so a finer place can be told inside or outside it."""
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+    search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    anchor = models.ForeignKey(
+        Ubigeo, on_delete=models.PROTECT, related_name="groupings", verbose_name=_("unidad base")
+    )
+    member_codes = models.JSONField(_("unidades que la forman"), default=list)
+
+    class Meta:
+        verbose_name = _("agrupación territorial")
+        verbose_name_plural = _("agrupaciones territoriales")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def contains(self, unit: Ubigeo) -> bool:
+        """Whether ``unit`` lies inside the grouping (a member or inside one)."""
+        return any(unit.code.startswith(unit_prefix(code)) for code in self.member_codes)
+
+
+def unit_prefix(code: str) -> str:
+    """The digits a unit's code shares with every unit inside it ("1501" for "150100")."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code

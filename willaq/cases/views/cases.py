@@ -537,6 +537,8 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     event = get_event_for_user(user, event_uuid)
     case = event.case
+    if case is None:  # a caseless event has no case page
+        raise Http404("event")
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución del evento registran víctimas.")

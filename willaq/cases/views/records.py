@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,6 +66,8 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     event = get_event_for_user(user, event_uuid)
     case = event.case
+    if case is None:  # a caseless event has no case page
+        raise Http404("event")
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución que registró el evento pueden modificarlo.")

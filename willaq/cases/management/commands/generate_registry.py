@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from willaq.accounts.models import Institution, Membership, Role, User
 from willaq.cases.choices import (
+    PROTEST_EVENT_TYPES,
     SUB_EVENT_PARENT,
     ActorKind,
     ActorRole,
@@ -137,6 +138,9 @@ class TableWriter:
         return None
 
     def add(self, **values: Any) -> None:
+        if "history_date" in values:
+            # A generated change is recorded when it takes effect.
+            values.setdefault("recorded_at", values["history_date"])
         row = []
         for name, default, adapt in zip(self.names, self.defaults, self.adapters, strict=True):
             value = values.get(name, default)
@@ -494,6 +498,7 @@ class _Generator:
                         )
                         else "Motivo sintético.",
                         occurred_at=when,
+                        recorded_at=when,
                         by_id=user,
                     )
             case_w.add(**data)
@@ -757,7 +762,9 @@ class _Generator:
                     "event_date": event_date,
                     "event_type": event_type,
                     "sub_event_type": sub_event,
-                    "protest_form": rng.choice(ProtestForm.values),
+                    "protest_form": rng.choice(ProtestForm.values)
+                    if event_type in PROTEST_EVENT_TYPES
+                    else "",
                     "actor1": rng.choice(SUBJECTS),
                     "inter1": rng.choice(ActorTypeCode.values),
                     "ubigeo_id": rng.choice(case["places"]),

@@ -5,6 +5,7 @@ a second run writes nothing. Units missing from the files are left alone (cases 
 """
 
 import csv
+import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from willaq.core.text import fold
-from willaq.territory.models import Level, Ubigeo
+from willaq.territory.models import Grouping, Level, Ubigeo
 from willaq.territory.names import DEPARTMENT_NAMES, accent_dictionary, readable_name
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "data" / "territory" / "ubigeo"
+GROUPINGS_FILE = Path(settings.BASE_DIR) / "data" / "territory" / "groupings.toml"
 
 # (level, file, column holding the unit's own name), parents before children.
 SOURCES = (
@@ -149,7 +151,26 @@ def load_units(units: list[UnitRow], skipped: list[dict[str, str]]) -> LoadResul
         Ubigeo.objects.bulk_update(to_update, [*COPIED_FIELDS, "parent_id"], batch_size=500)
         result.created[level] = len(to_create)
         result.updated[level] = len(to_update)
+    load_groupings(GROUPINGS_FILE)
     return result
+
+
+def load_groupings(path: Path) -> int:
+    """Create or update the named groupings ("Lima Provincias"); returns how many there are."""
+    with path.open("rb") as handle:
+        specs = tomllib.load(handle)["grouping"]
+    anchors = {u.code: u for u in Ubigeo.objects.filter(code__in=[g["anchor"] for g in specs])}
+    for spec in specs:
+        anchor = anchors.get(spec["anchor"])
+        if anchor is None:
+            raise CommandError(f"La agrupación {spec['code']} no tiene su unidad {spec['anchor']}.")
+        grouping = Grouping.objects.filter(code=spec["code"]).first() or Grouping(code=spec["code"])
+        wanted = {"name": spec["name"], "anchor_id": anchor.pk, "member_codes": spec["members"]}
+        if grouping.pk is None or any(getattr(grouping, k) != v for k, v in wanted.items()):
+            for key, value in wanted.items():
+                setattr(grouping, key, value)
+            grouping.save()
+    return len(specs)
 
 
 class Command(BaseCommand):
