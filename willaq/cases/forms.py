@@ -409,7 +409,7 @@ class CaseForm(PlaceForm):
         return cleaned
 
     def case_data(self) -> dict[str, Any]:
-        data = {f: self.cleaned_data.get(f) for f in CASE_DATA_FIELDS}
+        data = {f: self.cleaned_data.get(f) for f in CASE_DATA_FIELDS if f in self.fields}
         data["confirm_far_point"] = bool(self.cleaned_data.get("confirm_far_point"))
         data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
         data["sectors"] = list(self.cleaned_data.get("sectors") or [])

@@ -18,11 +18,13 @@ from willaq.audit.services import model_diff, record
 from willaq.cases.access import CREATOR_ROLES, can_edit_case
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
+    PLACELESS_SCOPES,
+    CaseScope,
     CaseState,
     CategoryKind,
     TransitionKind,
 )
-from willaq.cases.models import Case, CasePlace, CaseTransition, Category
+from willaq.cases.models import Case, CaseExternalId, CasePlace, CaseTransition, Category
 from willaq.cases.services.checks import (
     check_point,
     columns,
@@ -31,14 +33,16 @@ from willaq.cases.services.checks import (
     typed,
     validate_dates,
 )
-from willaq.territory.models import Ubigeo
+from willaq.territory.models import Grouping, Ubigeo
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
 CASE_DATA_FIELDS: tuple[str, ...] = (
     "name",
     "description",
     "start_date",
+    "start_date_precision",
     "end_date",
+    "scope",
     "typology",
     "subtype",
     "competent_authority",
@@ -54,6 +58,8 @@ CASE_DATA_FIELDS: tuple[str, ...] = (
     "latitude",
     "longitude",
     "confidential_fields",
+    "needs_review",
+    "review_note",
 )
 
 
@@ -67,8 +73,16 @@ _TEXT_FIELDS = frozenset(
 
 @dataclass(frozen=True)
 class PlaceInput:
-    ubigeo_code: str
+    """A place of a case: an ubigeo code, or a named grouping's code ("lima-provincias"), which
+    places the case at the grouping's anchor unit."""
+
+    ubigeo_code: str = ""
     is_principal: bool = False
+    grouping_code: str = ""
+
+
+# A place as the services hold it: the unit, whether principal, the grouping it stands for.
+ResolvedPlace = tuple[Ubigeo, bool, Grouping | None]
 
 
 def _case_snapshot(case: Case) -> dict[str, Any]:
@@ -81,8 +95,11 @@ def _case_snapshot(case: Case) -> dict[str, Any]:
     data["institution_role"] = case.institution_role
     if case.pk:
         data["places"] = sorted(
-            f"{p.ubigeo.code}{'*' if p.is_principal else ''}"
-            for p in case.places.select_related("ubigeo")
+            f"{p.grouping.code if p.grouping else p.ubigeo.code}{'*' if p.is_principal else ''}"
+            for p in case.places.select_related("ubigeo", "grouping")
+        )
+        data["external_ids"] = sorted(
+            f"{e.source}:{e.external_id}" for e in case.external_ids.all()
         )
         data["sectors"] = sorted(case.sectors.values_list("code", flat=True))
     return data
@@ -130,14 +147,12 @@ def _validate_case(case: Case) -> None:
         raise ValidationError(errors)
 
 
-def _check_case_point(
-    case: Case, places: list[tuple[Ubigeo, bool]] | None, data: dict[str, Any]
-) -> None:
+def _check_case_point(case: Case, places: list[ResolvedPlace] | None, data: dict[str, Any]) -> None:
     """A case's point must be in Peru, and near its principal place unless confirmed."""
     if case.latitude is None or case.longitude is None:
         return
     if places is not None:
-        principal = next((u for u, is_principal in places if is_principal), None)
+        principal = next((u for u, is_principal, _grouping in places if is_principal), None)
     else:
         found = case.places.filter(is_principal=True).select_related("ubigeo").first()
         principal = found.ubigeo if found else None
@@ -149,34 +164,76 @@ def _check_case_point(
     )
 
 
-def _resolve_places(places: Iterable[PlaceInput]) -> list[tuple[Ubigeo, bool]]:
+def _resolve_places(places: Iterable[PlaceInput]) -> list[ResolvedPlace]:
+    """The places as units (a grouping stands at its anchor). ``_fit_scope`` then checks them
+    against the scope: a local case lies in one department, a regional one in several; a
+    national or multi-regional case (or one an import flagged for review) may name none."""
     items = list(places)
     if not items:
-        raise ValidationError({"places": _("Indique al menos un lugar (ubigeo).")})
-    codes = [p.ubigeo_code.strip() for p in items]
+        return []
+    groupings = {
+        g.code: g
+        for g in Grouping.objects.select_related("anchor").filter(
+            code__in=[p.grouping_code for p in items if p.grouping_code]
+        )
+    }
+    codes = [p.ubigeo_code.strip() for p in items if not p.grouping_code]
     found = {u.code: u for u in Ubigeo.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
+    unknown += [
+        p.grouping_code for p in items if p.grouping_code and p.grouping_code not in groupings
+    ]
     if unknown:
         raise ValidationError(
             {"places": _("Ubigeo desconocido: %(codes)s.") % {"codes": ", ".join(unknown)}}
         )
-    if len(set(codes)) != len(codes):
+    result: list[ResolvedPlace] = []
+    for p in items:
+        if p.grouping_code:
+            named = groupings[p.grouping_code]
+            result.append((named.anchor, p.is_principal, named))
+        else:
+            result.append((found[p.ubigeo_code.strip()], p.is_principal, None))
+    if len({u.code for u, _principal, _grouping in result}) != len(result):
         raise ValidationError({"places": _("Un lugar está repetido.")})
-    principals = [p for p in items if p.is_principal]
-    if len(principals) > 1:
+    if sum(1 for _unit, principal, _grouping in result if principal) > 1:
         raise ValidationError({"places": _("Solo un lugar puede ser el principal.")})
-    result = [(found[c], p.is_principal) for c, p in zip(codes, items, strict=True)]
-    if not principals:
-        first_ubigeo, _principal = result[0]
-        result[0] = (first_ubigeo, True)
+    if not any(principal for _unit, principal, _grouping in result):
+        unit, _principal, grouping = result[0]
+        result[0] = (unit, True, grouping)
     return result
 
 
+def _fit_scope(case: Case, places: list[ResolvedPlace], explicit: bool) -> None:
+    """Check the places against the case's scope. When the scope was not given (a form or a
+    client that does not know it), a local or regional case takes the one its places show."""
+    scope = case.scope
+    if not places and scope not in PLACELESS_SCOPES and not case.needs_review:
+        raise ValidationError({"places": _("Indique al menos un lugar (ubigeo).")})
+    departments = {u.department_code for u, _principal, _grouping in places}
+    if not explicit and scope in (CaseScope.LOCAL, CaseScope.REGIONAL) and departments:
+        case.scope = scope = CaseScope.REGIONAL if len(departments) > 1 else CaseScope.LOCAL
+    if scope == CaseScope.LOCAL and len(departments) > 1:
+        raise ValidationError(
+            {
+                "scope": _(
+                    "Los lugares están en %(count)s departamentos: el ámbito es regional, no local."
+                )
+                % {"count": len(departments)}
+            }
+        )
+    if scope == CaseScope.REGIONAL and len(departments) < 2:
+        raise ValidationError(
+            {"scope": _("Un caso regional abarca varios departamentos: indique cada uno.")}
+        )
+
+
 def _write_places(
-    case: Case, places: list[tuple[Ubigeo, bool]], user: User, at: dt.datetime | None = None
+    case: Case, places: list[ResolvedPlace], user: User, at: dt.datetime | None = None
 ) -> None:
     existing = {p.ubigeo_id: p for p in case.places.all()}
-    wanted = {u.pk: principal for u, principal in places}
+    wanted = {u.pk: principal for u, principal, _grouping in places}
+    groupings = {u.pk: grouping for u, _principal, grouping in places}
 
     def save(place: CasePlace) -> None:
         stamp(place, user, at)
@@ -184,19 +241,20 @@ def _write_places(
 
     for ubigeo_id, place in existing.items():
         if ubigeo_id not in wanted:
-            stamp(place, user)
+            stamp(place, user, at)
             place.delete()
     # Clear the old principal first so the one-principal constraint holds at every step.
     for ubigeo_id, place in existing.items():
         if ubigeo_id in wanted and place.is_principal and not wanted[ubigeo_id]:
             place.is_principal = False
             save(place)
-    for ubigeo, principal in places:
+    for ubigeo, principal, grouping in places:
         current = existing.get(ubigeo.pk)
         if current is None:
-            save(CasePlace(case=case, ubigeo=ubigeo, is_principal=principal))
-        elif current.is_principal != principal:
+            save(CasePlace(case=case, ubigeo=ubigeo, is_principal=principal, grouping=grouping))
+        elif current.is_principal != principal or current.grouping != groupings[ubigeo.pk]:
             current.is_principal = principal
+            current.grouping = grouping
             save(current)
 
 
@@ -248,12 +306,14 @@ def create_case(
     institution: Institution,
     data: dict[str, Any],
     places: Iterable[PlaceInput],
+    external_ids: Iterable[tuple[str, str]] = (),
     is_demo: bool = False,
     at: dt.datetime | None = None,
 ) -> Case:
     """Create a draft case for ``institution``. The user must be one of its editors.
 
     ``at`` back-dates the creation (history and transition), for imports and the demo data.
+    ``external_ids`` are (source, id) pairs: the case's identifiers in other systems.
     """
     if not has_role(user, institution.pk, CREATOR_ROLES):
         raise PermissionDenied(_("No puede registrar casos para esta institución."))
@@ -263,6 +323,7 @@ def create_case(
         raise ValidationError({"start_date": _("Indique la fecha de inicio.")})
     _validate_case(case)
     resolved = _resolve_places(places)
+    _fit_scope(case, resolved, explicit="scope" in data)
     _check_case_point(case, resolved, data)
     stamp(case, user, at)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
@@ -270,6 +331,8 @@ def create_case(
     if "sectors" in data:
         case.sectors.set(sectors)
     _write_places(case, resolved, user, at)
+    for source, external_id in external_ids:
+        _add_external_id(case, source, external_id, user, at)
     CaseTransition.objects.create(
         case=case,
         kind=TransitionKind.CREATED,
@@ -295,8 +358,13 @@ def update_case(
     case: Case,
     data: dict[str, Any],
     places: Iterable[PlaceInput] | None = None,
+    external_ids: Iterable[tuple[str, str]] | None = None,
+    at: dt.datetime | None = None,
 ) -> Case:
-    """Change a case's data (not its state or phase). Records the field-by-field diff."""
+    """Change a case's data (not its state or phase). Records the field-by-field diff.
+
+    ``at`` is when the change took effect when it is recorded late (the history keeps both
+    dates); ``external_ids``, when given, are added to the case's (none is removed here)."""
     if not can_edit_case(user, case):
         raise PermissionDenied(_("No puede modificar este caso."))
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -305,19 +373,56 @@ def update_case(
     sectors = _apply_case_data(case, data, case.institution)
     _validate_case(case)
     resolved = _resolve_places(places) if places is not None else None
+    if resolved is not None:
+        _fit_scope(case, resolved, explicit="scope" in data)
     if resolved is not None or "latitude" in data or "longitude" in data:
         _check_case_point(case, resolved, data)
     case.full_clean(exclude=["typology", "subtype", "institution", "sectors"])
+    if resolved is None and "scope" in data:
+        current = [
+            PlaceInput(p.ubigeo.code, p.is_principal, p.grouping.code if p.grouping else "")
+            for p in case.places.select_related("ubigeo", "grouping")
+        ]
+        _fit_scope(case, _resolve_places(current), explicit=True)  # they must fit the new scope
     if columns(case) != unchanged:
-        stamp(case, user)
+        stamp(case, user, at)
         case.save()
     if "sectors" in data:
         case.sectors.set(sectors)
     if resolved is not None:
-        _write_places(case, resolved, user)
+        _write_places(case, resolved, user, at)
+    known = set(case.external_ids.values_list("source", "external_id"))
+    for source, external_id in external_ids or ():
+        if (source, external_id) not in known:
+            _add_external_id(case, source, external_id, user, at)
     diff = model_diff(before, _case_snapshot(case))
     if diff:
         record(
             AuditEvent.CASE_CHANGED, case, acting_user=user, institution=case.institution, diff=diff
         )
     return case
+
+
+def _add_external_id(
+    case: Case, source: str, external_id: str, user: User, at: dt.datetime | None
+) -> None:
+    source, external_id = source.strip(), external_id.strip()
+    if not source or not external_id:
+        raise ValidationError(
+            {"external_ids": _("Indique el sistema de origen y el identificador.")}
+        )
+    owner = CaseExternalId.objects.filter(source=source, external_id=external_id).first()
+    if owner is not None:
+        raise ValidationError(
+            {
+                "external_ids": _("El identificador %(source)s:%(id)s ya es del caso %(case)s.")
+                % {"source": source, "id": external_id, "case": owner.case}
+            }
+        )
+    item = CaseExternalId(case=case, source=source, external_id=external_id)
+    try:
+        item.full_clean(exclude=["case"])
+    except ValidationError as exc:
+        raise ValidationError({"external_ids": exc.messages}) from exc
+    stamp(item, user, at)
+    item.save()
