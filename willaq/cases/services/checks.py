@@ -129,22 +129,32 @@ def validate_dates(errors: dict[str, list[str]], **dates: dt.date | None) -> Non
 def effective_moment(day: dt.date | None) -> dt.datetime | None:
     """The moment a change recorded late took effect, from the day a form or the API gives:
     the start of that day in the installation's time zone; ``None`` (now) for no day or today,
-    so a change made today keeps its exact moment and its order with other changes."""
-    if day is None or day >= timezone.localdate():
+    so a change made today keeps its exact moment and its order with other changes. A day in
+    the future is refused."""
+    if day is None:
         return None
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    if day == today:
+        return None
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    check_effective(moment)
+    return moment
 
 
 def check_effective(at: dt.datetime | None, *, not_before: dt.datetime | None = None) -> None:
-    """An effective date: not before 1980, not in the future and, for a change of a record,
+    """An effective date: not in the future, not before 1980 and, for a change of a record,
     not before the record took effect (``not_before``): its history would run backwards."""
     if at is None:
         return
-    validate_record_date("effective_date", timezone.localdate(at))
     if at > timezone.now():
         raise ValidationError(
             {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
         )
+    validate_record_date("effective_date", timezone.localdate(at))
     if not_before is not None and at < not_before:
         raise ValidationError(
             {
