@@ -41,6 +41,7 @@ from willaq.cases.models import (
     Event,
     NewsItem,
 )
+from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
 
 PAGE_SIZE = 25
@@ -385,7 +386,7 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
     names |= dict(Ubigeo.objects.filter(code__in=department_counts).values_list("code", "name"))
     by_department = sorted(
         (CountRow(code, names.get(code, code), n) for code, n in department_counts.items()),
-        key=lambda row: (-row.count, row.label),
+        key=lambda row: (-row.count, fold(row.label)),  # Áncash among the A's
     )
     by_scope = [
         CountRow(scope.value, str(scope.label), scope_counts[scope.value])

@@ -500,3 +500,179 @@ def test_dashboard_latest_events_include_caseless_ones(caseless: Event, outsider
     html = _login(outsider).get(reverse("cases:dashboard")).content.decode()
     assert reverse("cases:event_detail", args=[caseless.uuid]) in html
     assert "Evento sin caso" in html
+
+
+# --- actors as of a date -----------------------------------------------------------------------
+
+
+def test_an_actor_recorded_today_about_last_year_is_in_the_case_as_of_last_year(
+    analyst: User, owner_institution: Institution
+) -> None:
+    from willaq.cases.history import actors_as_of, end_of_month
+    from willaq.testing.factories import ActorFactory
+
+    case = cast(Case, CaseFactory(institution=owner_institution))
+    other_case = cast(Case, CaseFactory(institution=owner_institution))
+    front = ActorFactory(institution=owner_institution, name="Frente de defensa")
+    company = ActorFactory(institution=owner_institution, name="Minera")
+    union = ActorFactory(institution=owner_institution, name="Sindicato")
+    last_year = timezone.localdate().year - 1
+    # Linked today, effective in March of last year.
+    services.link_actor(
+        user=analyst,
+        case=case,
+        actor=front,
+        role="primary",
+        at=services.effective_moment(dt.date(last_year, 3, 10)),
+    )
+    # Linked today, effective today.
+    services.link_actor(user=analyst, case=case, actor=company, role="secondary")
+    # Linked in February last year, gone since June last year.
+    link = services.link_actor(
+        user=analyst,
+        case=other_case,
+        actor=union,
+        role="tertiary",
+        at=services.effective_moment(dt.date(last_year, 2, 1)),
+    )
+    services.unlink_actor(
+        user=analyst, link=link, at=services.effective_moment(dt.date(last_year, 6, 1))
+    )
+
+    def names(when: dt.datetime) -> dict[int, list[str]]:
+        return {
+            case_id: [link.actor.name for link in links]
+            for case_id, links in actors_as_of(when).items()
+        }
+
+    assert names(end_of_month(last_year, 1)) == {}
+    assert names(end_of_month(last_year, 3)) == {
+        case.pk: ["Frente de defensa"],
+        other_case.pk: ["Sindicato"],
+    }
+    assert names(end_of_month(last_year, 6)) == {case.pk: ["Frente de defensa"]}
+    now = names(timezone.now())
+    assert sorted(now[case.pk]) == ["Frente de defensa", "Minera"]
+    assert len(now) == 1
+    assert list(actors_as_of(end_of_month(last_year, 3), case_ids=[other_case.pk])) == [
+        other_case.pk
+    ]
+    # A change of the link is effective-dated too, never before the link took effect.
+    with pytest.raises(ValidationError):
+        services.update_actor_link(
+            user=analyst,
+            link=case.case_actors.get(actor=front),
+            role="secondary",
+            at=services.effective_moment(dt.date(last_year, 1, 1)),
+        )
+    services.update_actor_link(
+        user=analyst,
+        link=case.case_actors.get(actor=front),
+        role="secondary",
+        at=services.effective_moment(dt.date(last_year, 9, 1)),
+    )
+    roles = {
+        str(link.actor.name): link.role
+        for link in actors_as_of(end_of_month(last_year, 8))[case.pk]
+    }
+    assert roles == {"Frente de defensa": "primary"}
+    roles = {
+        str(link.actor.name): link.role
+        for link in actors_as_of(end_of_month(last_year, 9))[case.pk]
+    }
+    assert roles == {"Frente de defensa": "secondary"}
+
+
+def test_api_and_page_take_an_effective_date_for_an_actor_link(
+    analyst: User, owner_institution: Institution
+) -> None:
+    from willaq.cases.history import actors_as_of, end_of_month
+    from willaq.testing.factories import ActorFactory
+
+    case = cast(Case, CaseFactory(institution=owner_institution))
+    actor = ActorFactory(institution=owner_institution)
+    body = {"actor": str(actor.uuid), "role": "primary", "effective_date": "2025-02-10"}
+    linked = _token_client(analyst).post(f"{API}/cases/{case.uuid}/actors", body, content_type=JSON)
+    assert linked.status_code == 201, linked.content
+    assert [link.actor_id for link in actors_as_of(end_of_month(2025, 2))[case.pk]] == [actor.pk]
+    assert actors_as_of(end_of_month(2025, 1)) == {}
+    other = ActorFactory(institution=owner_institution)
+    page = _login(analyst).post(
+        reverse("cases:actor_link", args=[case.uuid]),
+        {"actor": str(other.uuid), "role": "secondary", "effective_date": "2025-03-05"},
+    )
+    assert page.status_code == 302
+    assert len(actors_as_of(end_of_month(2025, 3))[case.pk]) == 2
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    third = ActorFactory(institution=owner_institution)
+    refused = _login(analyst).post(
+        reverse("cases:actor_link", args=[case.uuid]),
+        {"actor": str(third.uuid), "role": "secondary", "effective_date": future},
+    )
+    assert refused.status_code == 200
+    assert "La fecha efectiva no puede estar en el futuro." in refused.content.decode()
+    assert case.case_actors.count() == 2
+
+
+# --- the dashboard: single-department cases apart from multi-region ones -----------------------
+
+
+def _case_in(institution: Institution, scope: str, *places: str, grouping: str = "") -> Case:
+    from willaq.cases.models import CasePlace
+    from willaq.territory.models import Grouping, Ubigeo
+
+    case = cast(Case, CaseFactory(institution=institution, scope=scope, place="__none__"))
+    for i, code in enumerate(places):
+        CasePlace.objects.create(
+            case=case,
+            ubigeo=Ubigeo.objects.get(code=code),
+            is_principal=i == 0,
+            grouping=Grouping.objects.get(code=grouping) if grouping and i == 0 else None,
+        )
+    return case
+
+
+def test_dashboard_counts_single_department_cases_apart_from_multi_region_ones(
+    analyst: User, owner_institution: Institution, django_assert_num_queries: Any
+) -> None:
+    from willaq.cases import selectors
+
+    _case_in(owner_institution, "local", "020101")
+    _case_in(owner_institution, "local", "021801", "020100")
+    _case_in(owner_institution, "local", "150100", grouping="lima-metropolitana")
+    _case_in(owner_institution, "local", "150000", grouping="lima-provincias")
+    _case_in(owner_institution, "local", "150000", grouping="lima-provincias")
+    _case_in(owner_institution, "local", "150101")  # a district of Lima, not in a grouping
+    _case_in(owner_institution, "regional", "050000", "090000")
+    _case_in(owner_institution, "regional", "020000", "150000")
+    _case_in(owner_institution, "multiregional")
+    _case_in(owner_institution, "national")
+    # The user's memberships, the counts by state/phase/typology/scope, the typologies, the
+    # single-department counts, the department names, the latest events.
+    with django_assert_num_queries(6):
+        board = selectors.dashboard(analyst)
+    rows = [(row.key, row.label, row.count) for row in board.by_department]
+    assert rows == [
+        ("020000", "Áncash", 2),
+        ("lima-provincias", "Lima Provincias", 2),
+        ("150000", "Lima", 1),
+        ("lima-metropolitana", "Lima Metropolitana", 1),
+    ]
+    assert [(row.key, row.count) for row in board.by_scope] == [
+        ("regional", 2),
+        ("multiregional", 1),
+        ("national", 1),
+    ]
+    # Every case counts once, in one row.
+    assert sum(r.count for r in board.by_department + board.by_scope) == board.total == 10
+    # More cases, the same queries.
+    for _ in range(5):
+        _case_in(owner_institution, "local", "080101")
+        _case_in(owner_institution, "national")
+    analyst = User.objects.get(pk=analyst.pk)  # a fresh user: memberships not cached
+    with django_assert_num_queries(6):
+        board = selectors.dashboard(analyst)
+    assert board.total == 20
+    html = _login(analyst).get(reverse("cases:dashboard")).content.decode()
+    assert "Lima Provincias" in html
+    assert "Casos de varios departamentos" in html
