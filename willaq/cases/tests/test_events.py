@@ -676,3 +676,38 @@ def test_dashboard_counts_single_department_cases_apart_from_multi_region_ones(
     html = _login(analyst).get(reverse("cases:dashboard")).content.decode()
     assert "Lima Provincias" in html
     assert "Casos de varios departamentos" in html
+
+
+def test_the_recording_institution_removes_a_caseless_event_on_its_page(
+    caseless: Event, analyst: User
+) -> None:
+    client = _login(analyst)
+    url = reverse("cases:record_remove", args=["eventos", caseless.uuid])
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert reverse("cases:event_detail", args=[caseless.uuid]) in confirm.content.decode()
+    assert client.post(url, {"reason": ""}).status_code == 400
+    response = client.post(url, {"reason": "Registrado dos veces"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:event_list")
+    assert Event.objects.filter(pk=caseless.pk).count() == 0
+    assert Event.all_objects.filter(pk=caseless.pk).count() == 1
+    assert client.get(reverse("cases:event_detail", args=[caseless.uuid])).status_code == 404
+
+
+def test_a_victim_recorded_late_on_the_page_takes_the_effective_date(
+    caseless: Event, analyst: User
+) -> None:
+    client = _login(analyst)
+    url = reverse("cases:victim_create", args=[caseless.uuid])
+    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    refused = client.post(url, {"outcome": "dead", "group": "civilian", "effective_date": future})
+    assert refused.status_code == 200
+    assert "La fecha efectiva no puede estar en el futuro." in refused.content.decode()
+    assert caseless.victims.count() == 0
+    response = client.post(
+        url, {"outcome": "dead", "group": "civilian", "effective_date": "2025-05-04"}
+    )
+    assert response.status_code == 302
+    victim = caseless.victims.get()
+    assert timezone.localtime(victim.history.get().history_date).date() == dt.date(2025, 5, 4)
