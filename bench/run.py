@@ -191,7 +191,12 @@ def main() -> None:
     )
     client = Client()
     client.force_login(analyst)
-    per_case = Event.objects.values("case_id").annotate(n=Count("id")).order_by("-n")
+    per_case = (
+        Event.objects.filter(case__isnull=False)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
     big_id = per_case[0]["case_id"]
     big = Case.objects.get(pk=big_id)
     typical_n = per_case[per_case.count() // 2]["n"]

@@ -487,6 +487,12 @@ class Event(TimeStampedModel, Removable):
                 fields=["institution", "-event_date", "-id"], name="event_institution_date"
             ),
             models.Index(fields=["ubigeo", "-event_date", "-id"], name="event_place_date"),
+            # ... and of one protest form (most events have none: a partial index).
+            models.Index(
+                fields=["protest_form", "-event_date", "-id"],
+                condition=~Q(protest_form=""),
+                name="event_protest_form_date",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

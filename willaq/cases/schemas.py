@@ -240,8 +240,12 @@ PROTEST_FORM_DOC = "Solo en protestas y disturbios (`Protests`, `Riots`); si no,
 class EventFilters(InputSchema):
     """The filters of the event list (page and API)."""
 
-    date_from: dt.date | None = Field(None, description="Eventos desde (AAAA-MM-DD).")
-    date_to: dt.date | None = Field(None, description="Eventos hasta (AAAA-MM-DD).")
+    date_from: dt.date | None = Field(
+        None, description="Eventos que empezaron desde (AAAA-MM-DD), por `event_date`."
+    )
+    date_to: dt.date | None = Field(
+        None, description="Eventos que empezaron hasta (AAAA-MM-DD), por `event_date`."
+    )
     department: str | None = Field(
         None, pattern=UBIGEO_PATTERN, description="Ubigeo de un departamento."
     )

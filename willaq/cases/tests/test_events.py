@@ -405,8 +405,9 @@ def test_api_lists_events_with_the_pages_filters(
     assert count(protest_form="road_blockade") == 2
     assert count(department="080000") == 1
     assert count(institution="onds") == 1
-    # The strike of 3–9 May is in a range that starts on the 5th.
-    assert count(date_from="2025-05-05", date_to="2025-05-31") == 1
+    # By the day an event started: the strike of 3–9 May is May's, not in a range from the 5th.
+    assert count(date_from="2025-05-01", date_to="2025-05-31") == 2
+    assert count(date_from="2025-05-05", date_to="2025-05-31") == 0
     assert count(date_to="2025-04-01") == 3
     assert _token_client(outsider).get(f"{API}/events").json()["count"] == 7
 
