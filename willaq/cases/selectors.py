@@ -373,7 +373,8 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
     # principal place, or in the grouping its principal place stands for ("Lima Provincias");
     # multi-region cases apart, by scope. Each case counts once.
     department_rows = (
-        CasePlace.objects.filter(case__in=cases, case__scope=CaseScope.LOCAL, is_principal=True)
+        # One semi-join with the visible local cases (not a join and a semi-join).
+        CasePlace.objects.filter(is_principal=True, case__in=cases.filter(scope=CaseScope.LOCAL))
         .values("ubigeo__department_code", "grouping__code", "grouping__name")
         .annotate(n=Count("case_id"))
     )
