@@ -191,7 +191,12 @@ def main() -> None:
     )
     client = Client()
     client.force_login(analyst)
-    per_case = Event.objects.values("case_id").annotate(n=Count("id")).order_by("-n")
+    per_case = (
+        Event.objects.filter(case__isnull=False)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
     big_id = per_case[0]["case_id"]
     big = Case.objects.get(pk=big_id)
     typical_n = per_case[per_case.count() // 2]["n"]
@@ -228,6 +233,27 @@ def main() -> None:
     for label, params in list_cases:
         results.append(measure(label, get(client, "/casos/", params), args.repeat))
     results.append(measure("panel (dashboard)", get(client, "/"), args.repeat))
+    list_events: list[tuple[str, dict[str, str]]] = [
+        ("eventos: lista", {}),
+        ("eventos: sin caso", {"with_case": "no"}),
+        ("eventos: tipo disturbios", {"event_type": "Riots"}),
+        ("eventos: forma bloqueo de vías", {"protest_form": "road_blockade"}),
+        ("eventos: departamento (Lima)", {"department": department}),
+        ("eventos: institución", {"institution": "sintetica-dialogo"}),
+        (
+            "eventos: un mes",
+            {"date_from": f"{today.year - 1}-03-01", "date_to": f"{today.year - 1}-03-31"},
+        ),
+        ("eventos: página 400 (profunda)", {"page": "400"}),
+    ]
+    for label, params in list_events:
+        results.append(measure(label, get(client, "/eventos/", params), args.repeat))
+    for label, params in (
+        ("API /events", {}),
+        ("API /events?with_case=false", {"with_case": "false"}),
+        ("API /events?offset=10000 (profunda)", {"offset": "10000"}),
+    ):
+        results.append(measure(label, get(client, "/api/v1/events", params), args.repeat))
     results.append(
         measure(
             f"página de caso típica ({typical_n} eventos)",

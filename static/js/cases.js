@@ -53,4 +53,22 @@
       });
     }
   }
+
+  // Event form: the protest form only for protest event types (Protests, Riots); for the other
+  // types its field is hidden and emptied (the service refuses it there anyway).
+  document.querySelectorAll("select[data-protest-types]").forEach(function (form) {
+    var type = document.getElementById("id_event_type");
+    var wrapper = document.getElementById("field-" + form.name);
+    if (!type || !wrapper) return;
+    var allowed = form.dataset.protestTypes.split(" ");
+    function sync() {
+      var ok = !type.value || allowed.indexOf(type.value) !== -1;
+      wrapper.hidden = !ok;
+      if (!ok) form.value = "";
+    }
+    sync();
+    type.addEventListener("change", sync);
+    var sub = document.getElementById("id_sub_event_type");
+    if (sub) sub.addEventListener("change", function () { setTimeout(sync, 0); });
+  });
 })();

@@ -7,6 +7,11 @@
   registered case; each record belongs to the institution that wrote it.
 - Confidential case fields, event sources and reporters, victims' personal data and
   confidential evidence are seen only inside the institution that owns them (victims: analysts).
+- An event recorded for a place without a case (a protest no case covers yet) belongs to its
+  institution and is part of the shared registry, as a registered case's events are: every
+  signed-in member of an institution reads it (its private fields redacted as any event's);
+  the members of an institution who may record events (editors and reporters) record one for
+  their institution; its institution's editors and its author correct, link or remove it.
 """
 
 import copy
@@ -212,8 +217,44 @@ def get_case_for_user(user: AnyUser, case_uuid: UUID | str) -> Case:
     return case
 
 
+def can_view_event(user: AnyUser, event: Event) -> bool:
+    """An event of a case: whoever sees the case. An event without a case: every signed-in
+    member of an institution (it is in the shared registry, as a registered case's events)."""
+    if event.case is not None:
+        return can_view_case(user, event.case)
+    return user.is_authenticated and (user.is_superuser or bool(institution_ids(user)))
+
+
+def visible_events(user: AnyUser) -> QuerySet[Event]:
+    """The events (not removed) this user may see: those of the cases they see, and the
+    caseless ones for members of an institution. ``can_view_event`` as a database condition,
+    for the event list and the API."""
+    events = Event.objects.all()
+    if not user.is_authenticated:
+        return events.none()
+    if user.is_superuser:
+        return events
+    mine = institution_ids(user)
+    if not mine:
+        return events.none()
+    return events.filter(
+        Q(case__isnull=True)
+        | Q(case__state__in=REGISTERED_STATES)
+        | Q(case__institution_id__in=mine)
+    )
+
+
+def can_record_caseless_event(user: AnyUser) -> bool:
+    """Record an event without a case: who may record events for some institution (its
+    editors and its reporters)."""
+    return user.is_authenticated and any(
+        has_role(user, i, CREATOR_ROLES) for i in institution_ids(user)
+    )
+
+
 def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
-    """The event if the user may see its case and it is not removed; 404 otherwise."""
+    """The event if the user may see it (``can_view_event``) and it is not removed; 404
+    otherwise."""
     try:
         event = (
             Event.objects.select_related("case", "case__institution", "institution", "ubigeo")
@@ -222,7 +263,7 @@ def get_event_for_user(user: AnyUser, event_uuid: UUID | str) -> Event:
         )
     except (ValueError, TypeError, ValidationError) as exc:
         raise Http404("event") from exc
-    if event is None or event.case is None or not can_view_case(user, event.case):
+    if event is None or not can_view_event(user, event):
         raise Http404("event")
     return event
 
@@ -274,8 +315,9 @@ def record_kind(record: Record) -> str:
 
 def get_record_for_user(
     user: AnyUser, kind: str, record_uuid: UUID | str, *, removed: bool = False
-) -> tuple[Record, Case]:
-    """A record and the case it is shown on, if the user may see both; 404 otherwise.
+) -> tuple[Record, Case | None]:
+    """A record and the case it is shown on, if the user may see both; 404 otherwise. An
+    event without a case (or a victim of one) comes with no case, when the user may see it.
 
     ``removed`` looks among removed records instead (to restore them). A victim of a removed
     event, like the event, is not found."""
@@ -292,7 +334,17 @@ def get_record_for_user(
     if isinstance(record, Victim) and record.event.is_removed:
         raise Http404("record")
     case = record_case(record, user)
-    if case is None or not can_view_case(user, case):
+    event = (
+        record
+        if isinstance(record, Event)
+        else record.event
+        if isinstance(record, Victim)
+        else None
+    )
+    if event is not None and event.case_id is None:
+        if not can_view_event(user, event):
+            raise Http404("record")
+    elif case is None or not can_view_case(user, case):
         raise Http404("record")
     if isinstance(record, Evidence) and not can_view_evidence(user, record):
         raise Http404("record")

@@ -128,6 +128,10 @@ class EventAdmin(ReadOnlyRegistryAdmin):
     readonly_fields = ("uuid", "fatalities", "injured", "created_by")
     date_hierarchy = "event_date"
 
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The events of the visible cases and those without a case (access.visible_events).
+        return queryset.filter(pk__in=access.visible_events(request.user).values("pk"))
+
     def hidden_fields(self, request: HttpRequest, obj: Any) -> frozenset[str]:
         return access.hidden_event_fields(request.user, obj.institution_id)
 

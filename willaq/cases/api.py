@@ -38,6 +38,7 @@ from willaq.cases.access import (
     hidden_case_fields,
     usable_categories,
     visible_actors,
+    visible_cases,
 )
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
@@ -77,8 +78,10 @@ from willaq.cases.schemas import (
     CategoryFilters,
     CategoryOut,
     ChoicesOut,
+    EventFilters,
     EventIn,
     EventOut,
+    EventPatchIn,
     InputSchema,
     PhaseIn,
     PlaceIn,
@@ -106,6 +109,23 @@ class Pagination(LimitOffsetPagination):
     Input = PageParams
 
 
+class BoundedPagination(Pagination):
+    """The same, for lists of millions of rows (events): ``count`` stops at 10,000 (as the
+    pages' lists do); a client walks further pages with ``offset`` until a page is short."""
+
+    def _items_count(self, queryset: Any) -> int:
+        return int(queryset.order_by()[: selectors.COUNT_LIMIT].count())
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        """The page's rows by a deferred join, as the pages' lists: first the page's ids (from
+        the sort's index, however deep the offset), then those rows with their related rows."""
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        return {"items": queryset.filter(pk__in=ids), "count": self._items_count(queryset)}
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -127,6 +147,8 @@ def _institution(slug: str, field: str = "institution") -> Institution:
 # Services name a few fields after the model; the API reports them under the body's names.
 _CASE_FIELD_NAMES = {"sector": "sectors"}
 _EVENT_FIELD_NAMES = {"ubigeo_code": "ubigeo"}
+# Body fields that are not columns of the event: the services take them apart.
+_EVENT_NOT_DATA = {"institution", "ubigeo", "effective_date", "case"}
 
 
 @contextmanager
@@ -357,6 +379,24 @@ def list_case_events(request: HttpRequest, case_uuid: UUID) -> QuerySet[Event]:
     return _event_queryset().filter(case=case).order_by("-event_date", "-pk")
 
 
+def _record_event(request: HttpRequest, case: Case | None, payload: EventIn) -> Status[Event]:
+    user = _user(request)
+    institution = _institution(payload.institution) if payload.institution else None
+    data = {
+        field: _plain(value) for field, value in payload.model_dump(exclude=_EVENT_NOT_DATA).items()
+    }
+    data["ubigeo_code"] = payload.ubigeo
+    with _body_field_names(_EVENT_FIELD_NAMES):
+        event = services.record_event(
+            user=user,
+            case=case,
+            data=data,
+            institution=institution,
+            at=services.effective_moment(payload.effective_date),
+        )
+    return Status(201, _event_queryset().get(pk=event.pk))
+
+
 @router.post(
     "/cases/{case_uuid}/events",
     response={201: EventOut, **OBJECT_WRITE_ERRORS},
@@ -364,17 +404,77 @@ def list_case_events(request: HttpRequest, case_uuid: UUID) -> QuerySet[Event]:
     summary="Registrar un evento en un caso",
 )
 def create_event(request: HttpRequest, case_uuid: UUID, payload: EventIn) -> Status[Event]:
+    """`protest_form` only on protest event types (else 422); `end_date` for an action of
+    several days; `effective_date` when it is recorded late (by default, the event's date)."""
+    return _record_event(request, get_case_for_user(_user(request), case_uuid), payload)
+
+
+@router.get(
+    "/events",
+    response={200: list[EventOut], **READ_ERRORS},
+    tags=["eventos"],
+    summary="Lista de eventos visibles (con y sin caso)",
+)
+@paginate(BoundedPagination)
+def list_events(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[Event]:
+    """The events of the cases the user may see and those recorded without a case, newest
+    first, with the same filters as the event list page. `count` stops at 10,000."""
+    data = filters.model_dump(exclude_none=True)
+    events = selectors.filter_events(_user(request), selectors.EventFilters.from_data(data))
+    return events.prefetch_related("victims")
+
+
+@router.post(
+    "/events",
+    response={201: EventOut, **WRITE_ERRORS},
+    tags=["eventos"],
+    summary="Registrar un evento sin caso (para un lugar)",
+)
+def create_caseless_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
+    """An event no case covers yet (it counts in the month's protest actions): it belongs to
+    `institution`, by default the user's first institution where they record events. Link it
+    to a case later with PATCH (`case`)."""
+    return _record_event(request, None, payload)
+
+
+@router.patch(
+    "/events/{event_uuid}",
+    response={200: EventOut, **OBJECT_WRITE_ERRORS},
+    tags=["eventos"],
+    summary="Modificar un evento (o vincularlo a un caso)",
+)
+def update_event(request: HttpRequest, event_uuid: UUID, payload: EventPatchIn) -> Event:
+    """Only the fields sent change. Its institution's editors and its author (else 403).
+    `case` links the event to a case the user may add events to (422 otherwise), `null`
+    leaves it without a case."""
     user = _user(request)
-    case = get_case_for_user(user, case_uuid)
-    institution = _institution(payload.institution) if payload.institution else None
-    data = {
-        field: _plain(value)
-        for field, value in payload.model_dump(exclude={"institution", "ubigeo"}).items()
-    }
-    data["ubigeo_code"] = payload.ubigeo
+    event = get_event_for_user(user, event_uuid)
+    sent = payload.model_dump(exclude_unset=True)
+    data = {f: _plain(v) for f, v in sent.items() if f not in _EVENT_NOT_DATA}
+    for field in ("assoc_actor_1", "actor2", "assoc_actor_2", "location", "sources"):
+        if field in data and data[field] is None:
+            data[field] = ""
+    for field in ("source_scale", "reported_by", "notes", "protest_form"):
+        if field in data and data[field] is None:
+            data[field] = ""
+    if sent.get("ubigeo"):
+        data["ubigeo_code"] = sent["ubigeo"]
+    link: Any = services.KEEP_CASE
+    if "case" in sent:
+        link = None
+        if sent["case"] is not None:
+            link = visible_cases(user).filter(uuid=sent["case"]).first()
+            if link is None:
+                raise ValidationError({"case": _("Caso desconocido.")})
     with _body_field_names(_EVENT_FIELD_NAMES):
-        event = services.record_event(user=user, case=case, data=data, institution=institution)
-    return Status(201, _event_queryset().get(pk=event.pk))
+        event = services.update_event(
+            user=user,
+            event=event,
+            data=data,
+            case=link,
+            at=services.effective_moment(payload.effective_date),
+        )
+    return _event_queryset().get(pk=event.pk)
 
 
 @router.get(
@@ -399,8 +499,13 @@ def create_victim(request: HttpRequest, event_uuid: UUID, payload: VictimIn) -> 
     (there is no default). Answers the event with its recounted victims."""
     user = _user(request)
     event = get_event_for_user(user, event_uuid)
-    data = {field: _plain(value) for field, value in payload.model_dump().items()}
-    services.record_victim(user=user, event=event, data=data)
+    data = {
+        field: _plain(value)
+        for field, value in payload.model_dump(exclude={"effective_date"}).items()
+    }
+    services.record_victim(
+        user=user, event=event, data=data, at=services.effective_moment(payload.effective_date)
+    )
     return Status(201, _event_queryset().get(pk=event.pk))
 
 
@@ -564,6 +669,7 @@ def link_actor(request: HttpRequest, case_uuid: UUID, payload: CaseActorIn) -> S
         role=_plain(payload.role),
         position=payload.position,
         intensity=payload.intensity,
+        at=services.effective_moment(payload.effective_date),
     )
     return Status(201, _link_out(link))
 
@@ -586,6 +692,7 @@ def update_actor_link(
         role=_plain(payload.role),
         position=payload.position,
         intensity=payload.intensity,
+        at=services.effective_moment(payload.effective_date),
     )
     return _link_out(link)
 

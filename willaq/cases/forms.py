@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Field, QuerySet
 from django.urls import reverse_lazy
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -18,6 +18,7 @@ from willaq.accounts.models import Institution
 from willaq.cases.access import CREATOR_ROLES, usable_categories
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
+    PROTEST_EVENT_TYPES,
     SUB_EVENT_PARENT,
     ActorKind,
     ActorRole,
@@ -66,6 +67,18 @@ def _textarea() -> forms.Textarea:
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def effective_date_field(default: StrOrPromise = "") -> forms.DateField:
+    """When a change recorded late took effect (services take it as ``at``); empty is now, or
+    ``default`` where a record has a natural date of its own."""
+    help_text = _("Si registra tarde algo que ya ocurrió: desde cuándo vale. No en el futuro.")
+    return forms.DateField(
+        label=_("Fecha efectiva"),
+        required=False,
+        widget=_date_input(),
+        help_text=format_lazy("{} {}", help_text, default) if default else help_text,
+    )
 
 
 def far_point_field() -> forms.BooleanField:
@@ -549,7 +562,17 @@ def _sub_event_choices() -> list[tuple[str, Any]]:
 
 
 class EventForm(PlaceForm):
+    """An event of a case, or (``caseless``) for a place without a case: then the user picks
+    the recording institution when they record events for several, and (``linkable``, when
+    editing a caseless event) may link it to a case by its code."""
+
     event_date = forms.DateField(label=model_label(Event, "event_date"), widget=_date_input())
+    end_date = forms.DateField(
+        label=_("Fecha de fin (acciones de varios días)"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Último día de un paro o una toma de varios días; vacío si duró un día."),
+    )
     date_precision = forms.TypedChoiceField(
         label=model_label(Event, "date_precision"),
         choices=DatePrecision.choices,
@@ -563,7 +586,12 @@ class EventForm(PlaceForm):
         label=model_label(Event, "sub_event_type"), choices=_sub_event_choices()
     )
     protest_form = forms.ChoiceField(
-        label=model_label(Event, "protest_form"), choices=ProtestForm.choices, required=False
+        label=model_label(Event, "protest_form"),
+        choices=ProtestForm.choices,
+        required=False,
+        help_text=_("Solo en protestas y disturbios."),
+        # static/js/cases.js hides and clears it for the other event types.
+        widget=forms.Select(attrs={"data-protest-types": " ".join(PROTEST_EVENT_TYPES)}),
     )
     actor1 = forms.CharField(label=model_label(Event, "actor1"), max_length=200)
     inter1 = forms.TypedChoiceField(
@@ -613,10 +641,35 @@ class EventForm(PlaceForm):
     )
     notes = forms.CharField(label=model_label(Event, "notes"), required=False, widget=_textarea())
     confirm_far_point = far_point_field()
+    effective_date = effective_date_field(
+        _("Por defecto, un evento nuevo vale desde su fecha; una corrección, desde hoy.")
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # Fields that are not the event's own columns.
+    NOT_EVENT_DATA = ("effective_date", "institution", "case_code")
+
+    def __init__(
+        self,
+        *args: Any,
+        caseless_institutions: QuerySet[Institution] | None = None,
+        linkable: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.add_place_fields("place", required=True)
+        if caseless_institutions is not None and caseless_institutions.count() > 1:
+            self.fields["institution"] = forms.ModelChoiceField(
+                label=_("Institución que registra"),
+                queryset=caseless_institutions,
+                empty_label=None,
+            )
+        if linkable:
+            self.fields["case_code"] = forms.CharField(
+                label=_("Vincular a un caso (código)"),
+                max_length=20,
+                required=False,
+                help_text=_("El código del caso, p. ej. 2025-0042. Vacío: sigue sin caso."),
+            )
         order = list(self.fields)
         first_place = order.index("location")
         places = ["place_department", "place_province", "place_district"]
@@ -628,6 +681,9 @@ class EventForm(PlaceForm):
         event_type, sub = cleaned.get("event_type"), cleaned.get("sub_event_type")
         if event_type and sub and SUB_EVENT_PARENT.get(sub) != event_type:
             self.add_error("sub_event_type", _("El subtipo no corresponde al tipo de evento."))
+        if event_type and event_type not in PROTEST_EVENT_TYPES:
+            # Hidden for the other types; what the select still holds is not a protest form.
+            cleaned["protest_form"] = ""
         self.ubigeo_code = self.clean_place("place", cleaned)
         return cleaned
 
@@ -635,14 +691,45 @@ class EventForm(PlaceForm):
         data = {
             name: self.cleaned_data.get(name)
             for name in self.fields
-            if not name.startswith("place_")
+            if not name.startswith("place_") and name not in self.NOT_EVENT_DATA
         }
         for name in ("protest_form",):
             data[name] = data[name] or ""
         data["ubigeo_code"] = self.ubigeo_code
         return data
 
-    SERVICE_FIELDS = {"ubigeo_code": "place_department"}
+    SERVICE_FIELDS = {"ubigeo_code": "place_department", "case": "case_code"}
+
+
+class EventFilterForm(forms.Form):
+    """The filters of the event list (``selectors.EventFilters``)."""
+
+    date_from = forms.DateField(label=_("Desde"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("Hasta"), required=False, widget=_date_input())
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    event_type = forms.ChoiceField(
+        label=_("Tipo de evento"), required=False, choices=_blank(EventType.choices, _("Todos"))
+    )
+    protest_form = forms.ChoiceField(
+        label=_("Forma de protesta"),
+        required=False,
+        choices=_blank(ProtestForm.choices, _("Todas")),
+    )
+    with_case = forms.ChoiceField(
+        label=_("Caso"),
+        required=False,
+        choices=[("", _("Con o sin caso")), ("si", _("Con caso")), ("no", _("Sin caso"))],
+    )
+    institution = forms.ChoiceField(label=_("Institución"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _blank(  # type: ignore[attr-defined]
+            departments().values_list("code", "name"), str(_("Todos"))
+        )
+        self.fields["institution"].choices = _blank(  # type: ignore[attr-defined]
+            [(i.slug, i.acronym or i.name) for i in filter_institutions()], str(_("Todas"))
+        )
 
 
 class VictimForm(forms.Form):
@@ -666,6 +753,9 @@ class VictimForm(forms.Form):
     )
     sex = forms.ChoiceField(label=model_label(Victim, "sex"), choices=Sex.choices, required=False)
     notes = forms.CharField(label=model_label(Victim, "notes"), required=False, widget=_textarea())
+    effective_date = effective_date_field(
+        _("Por defecto, una víctima vale desde la fecha del evento.")
+    )
 
 
 class ActorSearchWidget(forms.Widget):
@@ -710,6 +800,7 @@ class ActorLinkFields(forms.Form):
         required=False,
         help_text=_("1 baja, 5 muy alta"),
     )
+    effective_date = effective_date_field()
 
 
 class ActorLinkForm(ActorLinkFields):
@@ -803,6 +894,9 @@ class NewsForm(forms.Form):
         label=model_label(NewsItem, "url"), max_length=500, required=False, assume_scheme="https"
     )
     region_code = forms.ChoiceField(label=_("Región"), required=False)
+    effective_date = effective_date_field(
+        _("Por defecto, una noticia nueva vale desde su fecha de publicación.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -819,6 +913,7 @@ class EvidenceForm(forms.Form):
     is_confidential = forms.BooleanField(
         label=_("Confidencial: solo mi institución la ve"), required=False
     )
+    effective_date = effective_date_field()
 
 
 class EvidenceEditForm(forms.Form):
@@ -830,6 +925,7 @@ class EvidenceEditForm(forms.Form):
     is_confidential = forms.BooleanField(
         label=_("Confidencial: solo mi institución la ve"), required=False
     )
+    effective_date = effective_date_field()
 
 
 class RemoveForm(forms.Form):

@@ -133,6 +133,25 @@ def places_as_of(when: dt.datetime) -> dict[int, list[CasePlace]]:
     return result
 
 
+def actors_as_of(
+    when: dt.datetime, case_ids: Iterable[int] | None = None
+) -> dict[int, list[CaseActor]]:
+    """Each case's actor links as they stood at ``when`` (by effective date), keyed by case id:
+    an actor linked today with an effective date last year is in the case as of last year; an
+    actor unlinked since is still there as of before it left. Each link comes with its actor
+    (as it is now: names are not historised per case). ``case_ids`` narrows to some cases."""
+    history = CaseActor.history.all()
+    if case_ids is not None:
+        history = history.filter(case_id__in=list(case_ids))
+    rows = _latest_rows(history, when).select_related("actor").order_by("case_id", "role", "id")
+    result: dict[int, list[CaseActor]] = {}
+    for row in rows:
+        link = row.instance
+        link.actor = row.actor
+        result.setdefault(link.case_id, []).append(link)
+    return result
+
+
 class _Formatter:
     """Turns stored values into readable text, resolving choices and foreign keys once."""
 

@@ -261,10 +261,11 @@ class Case(TimeStampedModel):
             ),
             # The case list sorted by name (the code has its unique index).
             models.Index(fields=["name", "id"], name="case_name"),
-            # The dashboard's counts by state, phase and typology, read from the index alone
-            # (the case rows are wide; the index has every column the counts need).
+            # The dashboard's counts by state, phase, typology and scope, read from the index
+            # alone (the case rows are wide; the index has every column the counts need).
             models.Index(
-                fields=["state", "institution", "phase", "typology"], name="case_dashboard_counts"
+                fields=["state", "institution", "phase", "typology", "scope"],
+                name="case_dashboard_counts",
             ),
             # The API's ?updated_since= and ordering by updated_at (clients that sync).
             models.Index(fields=["updated_at", "id"], name="case_updated_at"),
@@ -471,8 +472,43 @@ class Event(TimeStampedModel, Removable):
         indexes = [
             # A case's events, newest first, a page at a time (case page and API).
             models.Index(fields=["case", "-event_date", "-id"], name="event_case_date"),
-            # The dashboard's latest events across the registry.
-            models.Index(fields=["-event_date", "-id"], name="event_date"),
+            # The dashboard's latest events across the registry, and the event list (/eventos/,
+            # GET /api/v1/events) newest first, a page at a time.
+            models.Index(
+                fields=["-event_date", "-id"], include=["case", "removed_at"], name="event_date"
+            ),
+            # The event list's filters, each walked in the list's order: events without a case,
+            # of one type, of one institution, in one place (the department filter's units), of
+            # one protest form (most events have none: a partial index). The access rule's and
+            # the removal's columns are included, so the bounded count reads the index alone
+            # (PostgreSQL; other databases ignore ``include``).
+            models.Index(
+                fields=["-event_date", "-id"],
+                condition=Q(case__isnull=True),
+                include=["removed_at"],
+                name="event_caseless_date",
+            ),
+            models.Index(
+                fields=["event_type", "-event_date", "-id"],
+                include=["case", "removed_at"],
+                name="event_type_date",
+            ),
+            models.Index(
+                fields=["institution", "-event_date", "-id"],
+                include=["case", "removed_at"],
+                name="event_institution_date",
+            ),
+            models.Index(
+                fields=["ubigeo", "-event_date", "-id"],
+                include=["case", "removed_at"],
+                name="event_place_date",
+            ),
+            models.Index(
+                fields=["protest_form", "-event_date", "-id"],
+                condition=~Q(protest_form=""),
+                include=["case", "removed_at"],
+                name="event_protest_form_date",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

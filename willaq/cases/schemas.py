@@ -229,12 +229,45 @@ class PhaseIn(InputSchema):
     institution_role: InstitutionRole | None = None
 
 
+EFFECTIVE_DATE_DOC = (
+    "Cuándo tuvo efecto el cambio, si se registra tarde (AAAA-MM-DD; no en el futuro). Por "
+    "defecto: un evento o una víctima, la fecha del evento; lo demás, el momento del registro."
+)
+END_DATE_DOC = "Último día de una acción de varios días (no anterior a `event_date`)."
+PROTEST_FORM_DOC = "Solo en protestas y disturbios (`Protests`, `Riots`); si no, 422."
+
+
+class EventFilters(InputSchema):
+    """The filters of the event list (page and API)."""
+
+    date_from: dt.date | None = Field(
+        None, description="Eventos que empezaron desde (AAAA-MM-DD), por `event_date`."
+    )
+    date_to: dt.date | None = Field(
+        None, description="Eventos que empezaron hasta (AAAA-MM-DD), por `event_date`."
+    )
+    department: str | None = Field(
+        None, pattern=UBIGEO_PATTERN, description="Ubigeo de un departamento."
+    )
+    event_type: EventType | None = None
+    protest_form: ProtestForm | None = Field(
+        None, description="Forma de protesta (vacío: cualquiera)."
+    )
+    with_case: bool | None = Field(
+        None, description="true: solo eventos de un caso; false: solo eventos sin caso."
+    )
+    institution: str | None = Field(
+        None, max_length=60, description="Institución que registró el evento (slug)."
+    )
+
+
 class EventIn(InputSchema):
     event_date: dt.date
+    end_date: dt.date | None = Field(None, description=END_DATE_DOC)
     date_precision: DatePrecision = DatePrecision.DAY
     event_type: EventType
     sub_event_type: SubEventType
-    protest_form: ProtestForm = ProtestForm.NONE
+    protest_form: ProtestForm = Field(ProtestForm.NONE, description=PROTEST_FORM_DOC)
     actor1: str = Field(..., max_length=200)
     assoc_actor_1: str = Field("", max_length=300)
     inter1: ActorTypeCode
@@ -254,6 +287,41 @@ class EventIn(InputSchema):
         None, max_length=60, description="Institución a la que pertenece el evento (slug)."
     )
     confirm_far_point: bool = Field(False, description=FAR_POINT_DOC)
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
+
+
+class EventPatchIn(InputSchema):
+    """Only the fields sent change; a null clears an optional field."""
+
+    event_date: dt.date | None = None
+    end_date: dt.date | None = Field(None, description=END_DATE_DOC)
+    date_precision: DatePrecision | None = None
+    event_type: EventType | None = None
+    sub_event_type: SubEventType | None = None
+    protest_form: ProtestForm | None = Field(None, description=PROTEST_FORM_DOC)
+    actor1: str | None = Field(None, max_length=200)
+    assoc_actor_1: str | None = Field(None, max_length=300)
+    inter1: ActorTypeCode | None = None
+    actor2: str | None = Field(None, max_length=200)
+    assoc_actor_2: str | None = Field(None, max_length=300)
+    inter2: ActorTypeCode | None = None
+    ubigeo: str | None = Field(None, pattern=UBIGEO_PATTERN)
+    location: str | None = Field(None, max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    geo_precision: GeoPrecision | None = None
+    sources: str | None = None
+    source_scale: str | None = Field(None, max_length=60)
+    reported_by: str | None = Field(None, max_length=200)
+    notes: str | None = None
+    case: UUID | None = Field(
+        None,
+        description=(
+            "Vincula el evento a un caso al que puede añadir eventos; null lo deja sin caso."
+        ),
+    )
+    confirm_far_point: bool = Field(False, description=FAR_POINT_DOC)
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 class VictimIn(InputSchema):
@@ -266,6 +334,7 @@ class VictimIn(InputSchema):
     age: int | None = Field(None, ge=0, le=120)
     sex: Sex = Sex.UNKNOWN
     notes: str = ""
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 class ActorIn(InputSchema):
@@ -283,12 +352,16 @@ class CaseActorIn(InputSchema):
     role: ActorRole
     position: str = ""
     intensity: int | None = Field(None, ge=1, le=5)
+    effective_date: dt.date | None = Field(
+        None, description="Desde cuándo participa el actor, si se registra tarde (AAAA-MM-DD)."
+    )
 
 
 class CaseActorPatchIn(InputSchema):
     role: ActorRole
     position: str = ""
     intensity: int | None = Field(None, ge=1, le=5)
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 # --- outputs -----------------------------------------------------------------------------------
@@ -472,6 +545,7 @@ class EventOut(Schema):
     case: UUID | None = Field(None, description="Vacío si el evento no pertenece a un caso.")
     institution: str
     event_date: dt.date
+    end_date: dt.date | None = Field(None, description=END_DATE_DOC)
     date_precision: int
     event_type: str
     sub_event_type: str

@@ -30,8 +30,8 @@ from django.utils.functional import cached_property
 from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution
 from willaq.cases import search
-from willaq.cases.access import visible_cases
-from willaq.cases.choices import CaseState, CategoryKind, Phase
+from willaq.cases.access import visible_cases, visible_events
+from willaq.cases.choices import CaseScope, CaseState, CategoryKind, EventType, Phase, ProtestForm
 from willaq.cases.models import (
     Case,
     CaseActor,
@@ -41,6 +41,7 @@ from willaq.cases.models import (
     Event,
     NewsItem,
 )
+from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
 
 PAGE_SIZE = 25
@@ -225,9 +226,7 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
 
     count_is_bounded = False
 
-    def __init__(
-        self, object_list: QuerySet[Case], per_page: int, limit: int = COUNT_LIMIT
-    ) -> None:
+    def __init__(self, object_list: QuerySet[Any], per_page: int, limit: int = COUNT_LIMIT) -> None:
         super().__init__(object_list, per_page)
         self.limit = limit
 
@@ -236,18 +235,77 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
         however deep the page), then those rows with their related objects."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
         ids = list(rows.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         return Page(list(rows.filter(pk__in=ids)), number, self)
 
     @cached_property
     def count(self) -> int:
-        rows: QuerySet[Case] = self.object_list  # type: ignore[assignment]
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
         counted = rows.order_by()[: self.limit + 1].count()
         if counted > self.limit:
             self.count_is_bounded = True
             return self.limit
         return int(counted)
+
+
+# --- events across the registry (the event list and the API) ---------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """The filters of the event list, shared by the page and the API (unknown values dropped)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    department: str = ""  # ubigeo code of a department
+    event_type: str = ""
+    protest_form: str = ""
+    with_case: bool | None = None  # True: events of a case; False: events without a case
+    institution: str = ""  # slug of the recording institution
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "EventFilters":
+        event_type = str(data.get("event_type") or "")
+        protest_form = str(data.get("protest_form") or "")
+        with_case = data.get("with_case")
+        if isinstance(with_case, str):
+            with_case = {"si": True, "no": False, "true": True, "false": False}.get(with_case)
+        return cls(
+            date_from=_date(data.get("date_from")),
+            date_to=_date(data.get("date_to")),
+            department=str(data.get("department") or ""),
+            event_type=event_type if event_type in EventType.values else "",
+            protest_form=protest_form if protest_form in ProtestForm.values else "",
+            with_case=with_case if isinstance(with_case, bool) else None,
+            institution=str(data.get("institution") or ""),
+        )
+
+
+def filter_events(user: AnyUser, filters: EventFilters) -> QuerySet[Event]:
+    """The events this user may see that match the filters, newest first, with their case,
+    place and institution. Each filter has an index (see ``Event.Meta.indexes``): the page's
+    rows walk the date index and the count stops at ``COUNT_LIMIT``."""
+    qs = visible_events(user)
+    if filters.date_from:
+        # By the day an event started, as the monthly counts date it (a strike of 28 April to
+        # 3 May is April's); an OR on the end date would leave the date index unused.
+        qs = qs.filter(event_date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(event_date__lte=filters.date_to)
+    if filters.department:
+        qs = qs.filter(ubigeo__department_code=filters.department)
+    if filters.event_type:
+        qs = qs.filter(event_type=filters.event_type)
+    if filters.protest_form:
+        qs = qs.filter(protest_form=filters.protest_form)
+    if filters.with_case is not None:
+        qs = qs.filter(case__isnull=not filters.with_case)
+    if filters.institution:
+        qs = qs.filter(institution__slug=filters.institution)
+    return qs.select_related("case", "institution", "ubigeo__parent__parent").order_by(
+        "-event_date", "-id"
+    )
 
 
 @dataclass
@@ -263,7 +321,11 @@ class Dashboard:
     by_state: list[CountRow] = field(default_factory=list)
     by_phase: list[CountRow] = field(default_factory=list)
     by_typology: list[CountRow] = field(default_factory=list)
+    # Single-department (local) cases by department, "Lima Metropolitana" and "Lima
+    # Provincias" as rows of their own when a case is placed in the grouping.
     by_department: list[CountRow] = field(default_factory=list)
+    # Multi-region cases apart, by scope (regional, multi-regional, national).
+    by_scope: list[CountRow] = field(default_factory=list)
     latest_events: list[Event] = field(default_factory=list)
 
 
@@ -273,11 +335,15 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
     # One pass over the cases (an index-only scan of case_dashboard_counts on PostgreSQL) gives
     # the counts by state, by phase and by typology; the typologies' shared codes come from the
     # small category table.
-    groups = list(cases.order_by().values("state", "phase", "typology_id").annotate(n=Count("id")))
+    groups = list(
+        cases.order_by().values("state", "phase", "typology_id", "scope").annotate(n=Count("id"))
+    )
     state_counts: dict[str, int] = {}
     phase_counts: dict[str, int] = {}
     typology_counts: dict[int, int] = {}
+    scope_counts: dict[str, int] = {}
     for row in groups:
+        scope_counts[row["scope"]] = scope_counts.get(row["scope"], 0) + row["n"]
         state_counts[row["state"]] = state_counts.get(row["state"], 0) + row["n"]
         if row["state"] == CaseState.ACTIVE:
             phase_counts[row["phase"]] = phase_counts.get(row["phase"], 0) + row["n"]
@@ -303,21 +369,34 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
         (CountRow(code, name, n) for (code, name), n in shared.items()),
         key=lambda row: (-row.count, row.label),
     )
-    # A case counts in every department where it has a place, as the list's department filter
-    # finds it (cases_in_department); a case in two departments counts in both.
+    # As the ombudsman counts: a single-department (local) case in the department of its
+    # principal place, or in the grouping its principal place stands for ("Lima Provincias");
+    # multi-region cases apart, by scope. Each case counts once.
     department_rows = (
-        CasePlace.objects.filter(case__in=cases)
-        .values("ubigeo__department_code")
-        .annotate(n=Count("case_id", distinct=True))
+        # One semi-join with the visible local cases (not a join and a semi-join).
+        CasePlace.objects.filter(is_principal=True, case__in=cases.filter(scope=CaseScope.LOCAL))
+        .values("ubigeo__department_code", "grouping__code", "grouping__name")
+        .annotate(n=Count("case_id"))
     )
-    department_counts = {r["ubigeo__department_code"]: r["n"] for r in department_rows}
-    names = dict(Ubigeo.objects.filter(code__in=department_counts).values_list("code", "name"))
+    department_counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for r in department_rows:
+        key = r["grouping__code"] or r["ubigeo__department_code"]
+        department_counts[key] = department_counts.get(key, 0) + r["n"]
+        if r["grouping__code"]:
+            names[key] = r["grouping__name"]
+    names |= dict(Ubigeo.objects.filter(code__in=department_counts).values_list("code", "name"))
     by_department = sorted(
         (CountRow(code, names.get(code, code), n) for code, n in department_counts.items()),
-        key=lambda row: (-row.count, row.label),
+        key=lambda row: (-row.count, fold(row.label)),  # Áncash among the A's
     )
+    by_scope = [
+        CountRow(scope.value, str(scope.label), scope_counts[scope.value])
+        for scope in CaseScope
+        if scope != CaseScope.LOCAL and scope_counts.get(scope.value)
+    ]
     latest = list(
-        Event.objects.filter(case__in=cases)
+        visible_events(user)
         .select_related("case", "ubigeo")
         .order_by("-event_date", "-id")[:events]
     )
@@ -327,6 +406,7 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
         by_phase=by_phase,
         by_typology=by_typology,
         by_department=by_department,
+        by_scope=by_scope,
         latest_events=latest,
     )
 

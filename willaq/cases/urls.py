@@ -3,6 +3,7 @@ from django.urls import path
 from willaq.cases.views import actors as views_actors
 from willaq.cases.views import cases as views
 from willaq.cases.views import categories as views_categories
+from willaq.cases.views import events as views_events
 from willaq.cases.views import records as views_records
 
 app_name = "cases"
@@ -20,6 +21,9 @@ urlpatterns = [
     path("casos/<uuid:case_uuid>/actores/", views.actor_link, name="actor_link"),
     path("casos/<uuid:case_uuid>/noticias/nueva/", views.news_create, name="news_create"),
     path("casos/<uuid:case_uuid>/evidencias/nueva/", views.evidence_create, name="evidence_create"),
+    path("eventos/", views_events.event_list, name="event_list"),
+    path("eventos/nuevo/", views_events.event_create, name="event_new"),
+    path("eventos/<uuid:event_uuid>/", views_events.event_detail, name="event_detail"),
     path("eventos/<uuid:event_uuid>/victimas/nueva/", views.victim_create, name="victim_create"),
     path(
         "evidencias/<uuid:evidence_uuid>/descargar/",

@@ -16,7 +16,13 @@ from willaq.cases.services.actors import (
     update_actor_link,
 )
 from willaq.cases.services.cases import CASE_DATA_FIELDS, PlaceInput, create_case, update_case
-from willaq.cases.services.checks import EARLIEST_DATE, FAR_POINT_KM, check_point, resolve_category
+from willaq.cases.services.checks import (
+    EARLIEST_DATE,
+    FAR_POINT_KM,
+    check_point,
+    effective_moment,
+    resolve_category,
+)
 from willaq.cases.services.corrections import (
     VICTIM_PERSONAL_FIELDS,
     erase_victim_identity,
@@ -27,6 +33,7 @@ from willaq.cases.services.records import (
     EVENT_FIELDS,
     EVIDENCE_CONTENT_TYPES,
     EVIDENCE_FIELDS,
+    KEEP_CASE,
     NEWS_FIELDS,
     VICTIM_FIELDS,
     acting_institution,
@@ -57,6 +64,7 @@ __all__ = [
     "EVIDENCE_CONTENT_TYPES",
     "EVIDENCE_FIELDS",
     "FAR_POINT_KM",
+    "KEEP_CASE",
     "NEWS_FIELDS",
     "SIMILAR_ACTOR_SCORE",
     "TRANSITIONS",
@@ -72,6 +80,7 @@ __all__ = [
     "check_point",
     "create_actor",
     "create_case",
+    "effective_moment",
     "erase_victim_identity",
     "link_actor",
     "merge_actors",

@@ -1,5 +1,6 @@
 """Actors and their links to cases: duplicates, merging, link ownership."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from willaq.audit.services import model_diff, record
 from willaq.cases.access import can_edit_actor_link, visible_actors
 from willaq.cases.choices import ActorRole
 from willaq.cases.models import Actor, Case, CaseActor
-from willaq.cases.services.checks import stamp
+from willaq.cases.services.checks import check_effective, stamp, took_effect
 from willaq.cases.services.records import acting_institution
 from willaq.core.text import fold
 
@@ -157,12 +158,16 @@ def link_actor(
     role: str,
     position: str = "",
     intensity: int | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseActor:
     """Link an actor the user may see to the case; the link belongs to the acting institution.
+    ``at`` is when the actor took part, if recorded late: ``history.actors_as_of`` then shows
+    the actor in the case from that moment (the monthly report of back then).
 
     An actor already linked is refused: changing a link is ``update_actor_link``, allowed only
     to the institution that made it."""
     owner = acting_institution(user, case)
+    check_effective(at)
     if not visible_actors(user).filter(pk=actor.pk).exists():
         raise ValidationError({"actor": _("Actor desconocido.")})
     _check_link_fields(role, intensity)
@@ -191,7 +196,7 @@ def link_actor(
         intensity=intensity,
     )
     link.full_clean(exclude=["case", "actor", "institution"], validate_constraints=False)
-    stamp(link, user)
+    stamp(link, user, at)
     link.save()
     record(
         AuditEvent.CASE_ACTOR_LINKED,
@@ -211,8 +216,10 @@ def update_actor_link(
     role: str,
     position: str = "",
     intensity: int | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseActor:
-    """Change the role, position or intensity of a link: only its own institution may."""
+    """Change the role, position or intensity of a link: only its own institution may. ``at``
+    is when the change took effect, if recorded late (not before the link took effect)."""
     if not can_edit_actor_link(user, link):
         raise PermissionDenied(
             _("Solo la institución que vinculó a este actor puede modificar el vínculo.")
@@ -228,7 +235,8 @@ def update_actor_link(
     if not diff:
         return link
     link.full_clean(exclude=["case", "actor", "institution"], validate_constraints=False)
-    stamp(link, user)
+    check_effective(at, not_before=took_effect(link))
+    stamp(link, user, at)
     link.save()
     record(
         AuditEvent.CASE_ACTOR_CHANGED,
@@ -241,13 +249,15 @@ def update_actor_link(
 
 
 @transaction.atomic
-def unlink_actor(*, user: User, link: CaseActor) -> None:
-    """Take an actor off a case: only the institution that linked it may (the actor stays)."""
+def unlink_actor(*, user: User, link: CaseActor, at: dt.datetime | None = None) -> None:
+    """Take an actor off a case: only the institution that linked it may (the actor stays).
+    ``at`` is when the actor left the case, if recorded late."""
     if not can_edit_actor_link(user, link):
         raise PermissionDenied(
             _("Solo la institución que vinculó a este actor puede quitarlo del caso.")
         )
-    stamp(link, user)
+    check_effective(at, not_before=took_effect(link))
+    stamp(link, user, at)
     record(
         AuditEvent.CASE_ACTOR_UNLINKED,
         link.case,

@@ -126,6 +126,55 @@ def validate_dates(errors: dict[str, list[str]], **dates: dt.date | None) -> Non
                 errors.setdefault(key, []).extend(messages)
 
 
+def effective_moment(day: dt.date | None) -> dt.datetime | None:
+    """The moment a change recorded late took effect, from the day a form or the API gives:
+    the start of that day in the installation's time zone; ``None`` (now) for no day or today,
+    so a change made today keeps its exact moment and its order with other changes. A day in
+    the future is refused."""
+    if day is None:
+        return None
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    if day == today:
+        return None
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    check_effective(moment)
+    return moment
+
+
+def check_effective(at: dt.datetime | None, *, not_before: dt.datetime | None = None) -> None:
+    """An effective date: not in the future, not before 1980 and, for a change of a record,
+    not before the record took effect (``not_before``): its history would run backwards."""
+    if at is None:
+        return
+    if at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    validate_record_date("effective_date", timezone.localdate(at))
+    if not_before is not None and at < not_before:
+        raise ValidationError(
+            {
+                "effective_date": _(
+                    "La fecha efectiva no puede ser anterior a la del registro (%(date)s)."
+                )
+                % {"date": timezone.localdate(not_before).strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def took_effect(obj: models.Model) -> dt.datetime | None:
+    """When a saved record took effect: the effective date of its first historical row."""
+    history = getattr(obj, "history", None)
+    if obj.pk is None or history is None:
+        return None
+    first = history.order_by("history_date").values_list("history_date", flat=True).first()
+    return first if isinstance(first, dt.datetime) else None
+
+
 def stamp(obj: models.Model, user: User | None, at: dt.datetime | None = None) -> None:
     """Mark the next save of ``obj`` in its history: who made it and, for a back-dated change
     (imports, the demo), when it happened. Every service stamps through here."""

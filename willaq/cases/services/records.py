@@ -1,5 +1,13 @@
-"""Records added to a case and their corrections: events, victims, news, evidence."""
+"""Records added to a case and their corrections: events, victims, news, evidence.
 
+Effective dates: every function here takes ``at``, when the change took effect if it is
+recorded late (the history keeps it as ``history_date`` beside ``recorded_at``). Without it,
+a record that tells a dated happening takes effect on its own date — an event and its victims
+on the event's date, a news item on its publication date — because that is when it became
+true (the month-end figures count events by their date anyway); links, evidence and every
+correction take effect when recorded."""
+
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +28,24 @@ from willaq.cases.access import (
     can_add_records,
     can_edit_event,
     can_edit_record,
+    can_record_caseless_event,
 )
-from willaq.cases.choices import SUB_EVENT_PARENT, EvidenceKind, VictimGroup, VictimOutcome
+from willaq.cases.choices import (
+    PROTEST_EVENT_TYPES,
+    SUB_EVENT_PARENT,
+    EvidenceKind,
+    VictimGroup,
+    VictimOutcome,
+)
 from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
 from willaq.cases.services.checks import (
     EARLIEST_DATE,
+    check_effective,
     check_point,
     columns,
+    effective_moment,
     stamp,
+    took_effect,
     typed,
     validate_record_date,
 )
@@ -85,8 +103,22 @@ def _acting_institution(
     return Institution.objects.get(pk=ids[0])
 
 
+def _caseless_event_institution(user: AnyUser, institution: Institution | None) -> Institution:
+    """The institution an event without a case belongs to: the one given (where the user may
+    record events), else the first where the user may."""
+    if not can_record_caseless_event(user):
+        raise PermissionDenied(_("No puede registrar eventos para ninguna institución."))
+    if institution is not None:
+        if not has_role(user, institution.pk, CREATOR_ROLES):
+            raise PermissionDenied(_("No puede registrar eventos para esa institución."))
+        return institution
+    ids = sorted(i for i in institution_ids(user) if has_role(user, i, CREATOR_ROLES))
+    return Institution.objects.get(pk=ids[0])
+
+
 EVENT_FIELDS: tuple[str, ...] = (
     "event_date",
+    "end_date",
     "date_precision",
     "event_type",
     "sub_event_type",
@@ -158,8 +190,21 @@ def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
         errors["event_date"] = _("La fecha no puede ser anterior a %(year)s.") % {
             "year": EARLIEST_DATE.year
         }
+    if event.end_date is not None:
+        if event.end_date > timezone.localdate():
+            errors["end_date"] = _("La fecha de fin no puede estar en el futuro.")
+        elif event.event_date and event.end_date < event.event_date:
+            errors["end_date"] = _("La fecha de fin no puede ser anterior a la fecha del evento.")
+        elif event.end_date == event.event_date:
+            # A one-day event has no end date (the day is its date).
+            event.end_date = None
     if event.sub_event_type and SUB_EVENT_PARENT.get(event.sub_event_type) != event.event_type:
         errors["sub_event_type"] = _("El subtipo no corresponde al tipo de evento.")
+    if event.protest_form and event.event_type not in PROTEST_EVENT_TYPES:
+        errors["protest_form"] = _(
+            "La forma de protesta solo se indica en protestas y disturbios; deje este campo "
+            "vacío para este tipo de evento."
+        )
     if (event.latitude is None) != (event.longitude is None):
         errors["latitude"] = _("Indique latitud y longitud juntas.")
     if errors:
@@ -173,45 +218,92 @@ def _apply_event_data(event: Event, data: dict[str, Any]) -> None:
         event.geo_precision = max(event.geo_precision or 2, 2)
 
 
+def _on_its_day(day: dt.date | None) -> dt.datetime | None:
+    """The default effective moment of a record that tells a dated happening: its day."""
+    return effective_moment(day)
+
+
 @transaction.atomic
 def record_event(
     *,
     user: User,
-    case: Case,
+    case: Case | None,
     data: dict[str, Any],
     institution: Institution | None = None,
     is_demo: bool = False,
+    at: dt.datetime | None = None,
 ) -> Event:
-    owner = _acting_institution(user, case, institution, events=True)
+    """Record an event in a case, or for a place without a case (``case=None``: it belongs to
+    ``institution`` or the user's first institution where they record events). ``at`` is when
+    it took effect in the history; by default the event's date (see the module's note)."""
+    if case is None:
+        owner = _caseless_event_institution(user, institution)
+    else:
+        owner = _acting_institution(user, case, institution, events=True)
     event = Event(case=case, institution=owner, created_by=user, is_demo=is_demo)
     _apply_event_data(event, data)
     event.full_clean(exclude=["case", "institution", "ubigeo"])
-    stamp(event, user)
+    check_effective(at)
+    stamp(event, user, at or _on_its_day(event.event_date))
     event.save()
     record(
         AuditEvent.EVENT_CREATED,
         event,
         acting_user=user,
         institution=owner,
-        diff={"case": str(case.uuid), "sub_event_type": event.sub_event_type},
+        diff={
+            "case": str(case.uuid) if case is not None else None,
+            "sub_event_type": event.sub_event_type,
+        },
     )
     return event
 
 
+class _Keep:
+    """The default of ``update_event``'s ``case``: leave the event's case as it is."""
+
+
+KEEP_CASE = _Keep()
+
+
 @transaction.atomic
-def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
+def update_event(
+    *,
+    user: User,
+    event: Event,
+    data: dict[str, Any],
+    case: "Case | _Keep | None" = KEEP_CASE,
+    at: dt.datetime | None = None,
+) -> Event:
+    """Correct an event. ``case`` links an event to a case (one the user may add events to)
+    or, with ``None``, detaches it (it stays in the registry as an event without a case).
+    ``at`` is when the change took effect, if it is recorded late (not before the event was
+    recorded to take effect)."""
     if not can_edit_event(user, event):
         raise PermissionDenied(_("No puede modificar este evento."))
     event = Event.objects.select_for_update().get(pk=event.pk)
-    before = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
+    before = (
+        {f: getattr(event, f) for f in EVENT_FIELDS}
+        | {"ubigeo": event.ubigeo.code}
+        | {"case": _case_ref(event.case)}
+    )
     unchanged = columns(event)
     _apply_event_data(event, data)
+    if not isinstance(case, _Keep) and case != event.case:
+        if case is not None and not can_add_events(user, case):
+            raise ValidationError({"case": _("No puede añadir eventos a ese caso.")})
+        event.case = case
     event.full_clean(exclude=["case", "institution", "ubigeo"])
     if columns(event) == unchanged:
         return event
-    stamp(event, user)
+    check_effective(at, not_before=took_effect(event))
+    stamp(event, user, at)
     event.save()
-    after = {f: getattr(event, f) for f in EVENT_FIELDS} | {"ubigeo": event.ubigeo.code}
+    after = (
+        {f: getattr(event, f) for f in EVENT_FIELDS}
+        | {"ubigeo": event.ubigeo.code}
+        | {"case": _case_ref(event.case)}
+    )
     record(
         AuditEvent.EVENT_CHANGED,
         event,
@@ -220,6 +312,10 @@ def update_event(*, user: User, event: Event, data: dict[str, Any]) -> Event:
         diff=model_diff(before, after),
     )
     return event
+
+
+def _case_ref(case: Case | None) -> str | None:
+    return str(case.uuid) if case is not None else None
 
 
 def recount_victims(event: Event) -> None:
@@ -261,7 +357,10 @@ def _apply_victim_data(victim: Victim, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
+def record_victim(
+    *, user: User, event: Event, data: dict[str, Any], at: dt.datetime | None = None
+) -> Victim:
+    """Record a dead or injured person; by default it takes effect on the event's date."""
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución del evento registran víctimas.")
@@ -269,7 +368,8 @@ def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
     victim = Victim(event=event)
     _apply_victim_data(victim, data)
     victim.full_clean(exclude=["event"])
-    stamp(victim, user)
+    check_effective(at)
+    stamp(victim, user, at or _on_its_day(event.event_date))
     victim.save()
     recount_victims(event)
     # The audit trail names no victim: personal data stays in the protected table only.
@@ -284,7 +384,15 @@ def record_victim(*, user: User, event: Event, data: dict[str, Any]) -> Victim:
 
 
 @transaction.atomic
-def add_news(*, user: User, case: Case, data: dict[str, Any], is_demo: bool = False) -> NewsItem:
+def add_news(
+    *,
+    user: User,
+    case: Case,
+    data: dict[str, Any],
+    is_demo: bool = False,
+    at: dt.datetime | None = None,
+) -> NewsItem:
+    """Add a news item; by default it takes effect on its publication date."""
     owner = acting_institution(user, case)
     item = NewsItem(institution=owner, created_by=user, is_demo=is_demo)
     for field in ("outlet", "title", "published_on", "url"):
@@ -297,7 +405,8 @@ def add_news(*, user: User, case: Case, data: dict[str, Any], is_demo: bool = Fa
             raise ValidationError({"region_code": _("Ubigeo desconocido.")})
     validate_record_date("published_on", item.published_on)
     item.full_clean(exclude=["institution", "region", "cases"])
-    stamp(item, user)
+    check_effective(at)
+    stamp(item, user, at or _on_its_day(item.published_on))
     item.save()
     item.cases.add(case)
     record(
@@ -354,8 +463,10 @@ def add_evidence(
     upload: "UploadedFile[bytes]",
     keywords: str = "",
     is_confidential: bool = False,
+    at: dt.datetime | None = None,
 ) -> Evidence:
     owner = acting_institution(user, case)
+    check_effective(at)
     content_type = validate_evidence_file(upload)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": _("Tipo de evidencia desconocido.")})
@@ -374,7 +485,7 @@ def add_evidence(
         uploaded_by=user,
     )
     evidence.file = upload
-    stamp(evidence, user)
+    stamp(evidence, user, at)
     evidence.save()
     record(
         AuditEvent.EVIDENCE_ADDED,
@@ -387,7 +498,9 @@ def add_evidence(
 
 
 @transaction.atomic
-def update_victim(*, user: User, victim: Victim, data: dict[str, Any]) -> Victim:
+def update_victim(
+    *, user: User, victim: Victim, data: dict[str, Any], at: dt.datetime | None = None
+) -> Victim:
     """Correct a victim; the audit names the changed fields, never the personal data."""
     if not can_edit_record(user, victim):
         raise PermissionDenied(
@@ -401,7 +514,8 @@ def update_victim(*, user: User, victim: Victim, data: dict[str, Any]) -> Victim
     changed = sorted(model_diff(before, after))
     if not changed:
         return victim
-    stamp(victim, user)
+    check_effective(at, not_before=took_effect(victim))
+    stamp(victim, user, at)
     victim.save()
     recount_victims(victim.event)
     record(
@@ -418,7 +532,9 @@ NEWS_FIELDS: tuple[str, ...] = ("outlet", "title", "published_on", "url")
 
 
 @transaction.atomic
-def update_news(*, user: User, item: NewsItem, data: dict[str, Any]) -> NewsItem:
+def update_news(
+    *, user: User, item: NewsItem, data: dict[str, Any], at: dt.datetime | None = None
+) -> NewsItem:
     if not can_edit_record(user, item):
         raise PermissionDenied(_("Solo la institución que registró la noticia puede modificarla."))
     item = NewsItem.objects.select_for_update().get(pk=item.pk)
@@ -438,7 +554,8 @@ def update_news(*, user: User, item: NewsItem, data: dict[str, Any]) -> NewsItem
     after = {f: getattr(item, f) for f in NEWS_FIELDS} | {"region": item.region_id}
     diff = model_diff(before, after)
     if diff:
-        stamp(item, user)
+        check_effective(at, not_before=took_effect(item))
+        stamp(item, user, at)
         item.save()
         record(
             AuditEvent.NEWS_CHANGED, item, acting_user=user, institution=item.institution, diff=diff
@@ -450,7 +567,9 @@ EVIDENCE_FIELDS: tuple[str, ...] = ("title", "kind", "keywords", "is_confidentia
 
 
 @transaction.atomic
-def update_evidence(*, user: User, evidence: Evidence, data: dict[str, Any]) -> Evidence:
+def update_evidence(
+    *, user: User, evidence: Evidence, data: dict[str, Any], at: dt.datetime | None = None
+) -> Evidence:
     """Correct an evidence's description (its file is never replaced: attach a new one)."""
     if not can_edit_record(user, evidence):
         raise PermissionDenied(_("Solo la institución que adjuntó la evidencia puede modificarla."))
@@ -467,7 +586,8 @@ def update_evidence(*, user: User, evidence: Evidence, data: dict[str, Any]) -> 
     evidence.full_clean(exclude=["case", "institution", "file"])
     diff = model_diff(before, {f: getattr(evidence, f) for f in EVIDENCE_FIELDS})
     if diff:
-        stamp(evidence, user)
+        check_effective(at, not_before=took_effect(evidence))
+        stamp(evidence, user, at)
         evidence.save()
         record(
             AuditEvent.EVIDENCE_CHANGED,

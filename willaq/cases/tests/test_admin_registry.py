@@ -103,3 +103,26 @@ def test_staff_of_another_institution_sees_what_the_pages_show_them(
     assert "NOTA-PRIVADA" not in event_page
     assert "FUENTE-PRIVADA" not in event_page
     assert Evidence.objects.count() == 0
+
+
+def test_staff_of_another_institution_sees_a_caseless_event_without_its_private_fields(
+    owner_institution: Institution, other_institution: Institution
+) -> None:
+    staff = member(other_institution, Role.ANALYST, email="staff@onds.gob.pe")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_event"))
+    caseless = EventFactory(
+        case=None, institution=owner_institution, notes="NOTA-PRIVADA", location="Puente Chao"
+    )
+    hidden = EventFactory(case=CaseFactory(institution=owner_institution, state=CaseState.DRAFT))
+    client = Client()
+    client.force_login(staff)
+    listing = client.get(reverse("admin:cases_event_changelist"))
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 1
+    page = client.get(reverse("admin:cases_event_change", args=[caseless.pk]))
+    assert page.status_code == 200
+    assert "Puente Chao" in page.content.decode()
+    assert "NOTA-PRIVADA" not in page.content.decode()
+    assert client.get(reverse("admin:cases_event_change", args=[hidden.pk])).status_code == 302

@@ -285,7 +285,32 @@ def secrets_world(
     )
     actor = ActorFactory(institution=owner_institution)
     CaseActorFactory(case=case, actor=actor)
-    return {"case": case, "event": event, "actor": actor}
+    # An event recorded for a place without a case, with a victim: as private as any event.
+    caseless = services.record_event(
+        user=analyst,
+        case=None,
+        data={
+            "event_date": "2025-05-03",
+            "end_date": "2025-05-09",
+            "event_type": "Protests",
+            "sub_event_type": "Peaceful protest",
+            "protest_form": "strike",
+            "actor1": "Frente de defensa",
+            "inter1": 6,
+            "ubigeo_code": "020101",
+            **{f: SECRET.format(f"caseless_{f}") for f in EVENT_PRIVATE_FIELDS},
+        },
+    )
+    services.record_victim(
+        user=analyst,
+        event=caseless,
+        data={
+            "outcome": VictimOutcome.DEAD,
+            "group": VictimGroup.CIVILIAN,
+            "full_name": SECRET.format("caseless_victim"),
+        },
+    )
+    return {"case": case, "event": event, "actor": actor, "caseless": caseless}
 
 
 def _leaks(text: str) -> list[str]:
@@ -322,18 +347,24 @@ def test_no_private_field_escapes_any_api_operation_or_page(
     }
     queries = {f"{API}/territory/locate": "?lat=-9.07&lon=-78.59"}
     walked = 0
-    for path, item in schema["paths"].items():
-        if "get" not in item:
-            continue
-        url = path
-        for name, value in values.items():
-            url = url.replace("{" + name + "}", value)
-        assert "{" not in url, f"give a value for the parameters of {path}"
-        response = client.get(url + queries.get(path, ""))
-        assert response.status_code == 200, (url, response.status_code)
-        assert _leaks(response.content.decode()) == [], url
-        walked += 1
-    assert walked >= 10
+    # Every GET once with the case's event, once more with the caseless one where it differs.
+    for event_uuid in (values["event_uuid"], str(secrets_world["caseless"].uuid)):
+        values["event_uuid"] = event_uuid
+        for path, item in schema["paths"].items():
+            if "get" not in item:
+                continue
+            url = path
+            for name, value in values.items():
+                url = url.replace("{" + name + "}", value)
+            assert "{" not in url, f"give a value for the parameters of {path}"
+            response = client.get(url + queries.get(path, ""))
+            assert response.status_code == 200, (url, response.status_code)
+            assert _leaks(response.content.decode()) == [], url
+            walked += 1
+    assert walked >= 20
+    # The event list shows both events, the caseless one among them.
+    listed = client.get(f"{API}/events", {"with_case": "false"}).json()
+    assert [item["uuid"] for item in listed["items"]] == [str(secrets_world["caseless"].uuid)]
     # Every case and event output schema documents its private fields as nullable.
     private = {"Case": set(CONFIDENTIAL_CAPABLE_FIELDS), "Event": set(EVENT_PRIVATE_FIELDS)}
     checked = 0
@@ -358,6 +389,9 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         reverse("cases:list") + "?q=SECRETO",
         reverse("cases:detail", kwargs={"case_uuid": case.uuid}),
         reverse("cases:history", kwargs={"case_uuid": case.uuid}),
+        reverse("cases:event_list"),
+        reverse("cases:event_detail", args=[secrets_world["event"].uuid]),
+        reverse("cases:event_detail", args=[secrets_world["caseless"].uuid]),
     ):
         response = browser.get(url)
         assert response.status_code == 200, url
@@ -367,6 +401,9 @@ def test_no_private_field_escapes_any_api_operation_or_page(
     owner.force_login(analyst)
     page = owner.get(reverse("cases:detail", kwargs={"case_uuid": case.uuid})).content.decode()
     assert len(set(_leaks(page))) >= 10
+    caseless = secrets_world["caseless"]
+    mine = owner.get(reverse("cases:event_detail", args=[caseless.uuid])).content.decode()
+    assert len(set(_leaks(mine))) == len(EVENT_PRIVATE_FIELDS) + 1  # and the victim's name
 
 
 # --- actors: duplicates refused, merged by a coordinator ---------------------------------------

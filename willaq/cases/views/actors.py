@@ -76,6 +76,7 @@ def actor_link_edit(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> 
                 role=form.cleaned_data["role"],
                 position=form.cleaned_data["position"] or "",
                 intensity=form.cleaned_data["intensity"],
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

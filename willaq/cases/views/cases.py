@@ -70,6 +70,7 @@ from willaq.cases.views.common import (
     GET_POST,
     case_for_records,
     case_url,
+    event_url,
     is_htmx_partial,
     record_page,
     signed_in_user,
@@ -514,7 +515,12 @@ def event_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     form = EventForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            event = services.record_event(user=user, case=case, data=form.event_data())
+            event = services.record_event(
+                user=user,
+                case=case,
+                data=form.event_data(),
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, EventForm.SERVICE_FIELDS)
         else:
@@ -537,8 +543,6 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     event = get_event_for_user(user, event_uuid)
     case = event.case
-    if case is None:  # a caseless event has no case page
-        raise Http404("event")
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución del evento registran víctimas.")
@@ -546,12 +550,17 @@ def victim_create(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     form = VictimForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            services.record_victim(user=user, event=event, data=form.cleaned_data)
+            services.record_victim(
+                user=user,
+                event=event,
+                data=form.cleaned_data,
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Víctima registrada."))
-            return redirect(case_url(case, f"evento-{event.uuid}"))
+            return redirect(event_url(event))
     return record_page(
         request,
         case,
@@ -594,6 +603,7 @@ def actor_link(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     position=form.cleaned_data["position"] or "",
                     intensity=form.cleaned_data["intensity"],
+                    at=services.effective_moment(form.cleaned_data["effective_date"]),
                 )
         except ValidationError as exc:
             if not form.errors:
@@ -612,7 +622,12 @@ def news_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     form = NewsForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            services.add_news(user=user, case=case, data=form.cleaned_data)
+            services.add_news(
+                user=user,
+                case=case,
+                data=form.cleaned_data,
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -638,6 +653,7 @@ def evidence_create(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 keywords=form.cleaned_data["keywords"] or "",
                 is_confidential=form.cleaned_data["is_confidential"],
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.models import User
 from willaq.cases.access import can_add_records, get_case_for_user
-from willaq.cases.models import Case
+from willaq.cases.models import Case, Event
 
 GET_POST = ["GET", "POST"]
 
@@ -36,6 +36,13 @@ def case_url(case: Case, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def event_url(event: Event) -> str:
+    """Where an event is shown: on its case's page, or on its own page when it has no case."""
+    if event.case is not None:
+        return case_url(event.case, f"evento-{event.uuid}")
+    return reverse("cases:event_detail", kwargs={"event_uuid": event.uuid})
+
+
 def case_for_records(user: User, case_uuid: UUID) -> Case:
     """The case, if the user may add records (events, actors, news, evidence) to it."""
     case = get_case_for_user(user, case_uuid)
@@ -45,8 +52,9 @@ def case_for_records(user: User, case_uuid: UUID) -> Case:
 
 
 def record_page(
-    request: HttpRequest, case: Case, form: Any, title: str, **extra: Any
+    request: HttpRequest, case: Case | None, form: Any, title: str, **extra: Any
 ) -> HttpResponse:
-    """The page of one record form about a case."""
+    """The page of one record form about a case (or about an event without a case: pass
+    ``event``, the page links back to it)."""
     context = {"case": case, "form": form, "title": title, **extra}
     return render(request, "cases/record_form.html", context)

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from willaq.cases.access import (
     get_actor_link_for_user,
     get_event_for_user,
     get_record_for_user,
+    visible_cases,
 )
 from willaq.cases.choices import SUB_EVENT_PARENT
 from willaq.cases.forms import (
@@ -39,7 +40,13 @@ from willaq.cases.forms import (
     apply_service_errors,
 )
 from willaq.cases.models import Case, Event, Evidence, NewsItem, Victim
-from willaq.cases.views.common import GET_POST, case_url, record_page, signed_in_user
+from willaq.cases.views.common import (
+    GET_POST,
+    case_url,
+    event_url,
+    record_page,
+    signed_in_user,
+)
 
 
 def _event_initial(event: Event) -> dict[str, Any]:
@@ -66,14 +73,15 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     event = get_event_for_user(user, event_uuid)
     case = event.case
-    if case is None:  # a caseless event has no case page
-        raise Http404("event")
     if not can_edit_event(user, event):
         raise PermissionDenied(
             _("Solo los analistas de la institución que registró el evento pueden modificarlo.")
         )
+    # An event without a case may be linked to one by its code.
     form = EventForm(
-        request.POST if request.method == "POST" else None, initial=_event_initial(event)
+        request.POST if request.method == "POST" else None,
+        initial=_event_initial(event),
+        linkable=case is None,
     )
     if form.is_bound and form.is_valid():
         data = form.event_data()
@@ -84,18 +92,33 @@ def event_edit(request: HttpRequest, event_uuid: UUID) -> HttpResponse:
         ):
             # The old place's capital, left as it was: let the service use the new place's.
             data["latitude"] = data["longitude"] = None
-        try:
-            services.update_event(user=user, event=event, data=data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc, EventForm.SERVICE_FIELDS)
-        else:
-            messages.success(request, _("Evento actualizado."))
-            return redirect(case_url(case, f"evento-{event.uuid}"))
+        link: Any = services.KEEP_CASE
+        code = (form.cleaned_data.get("case_code") or "").strip()
+        if code:
+            link = visible_cases(user).filter(code=code).first()
+            if link is None:
+                form.add_error("case_code", _("Caso desconocido: %(code)s.") % {"code": code})
+        if not form.errors:
+            try:
+                event = services.update_event(
+                    user=user,
+                    event=event,
+                    data=data,
+                    case=link,
+                    at=services.effective_moment(form.cleaned_data["effective_date"]),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc, EventForm.SERVICE_FIELDS)
+            else:
+                messages.success(request, _("Evento actualizado."))
+                return redirect(event_url(event))
     return record_page(
         request,
         case,
         form,
         _("Editar evento"),
+        back_event=event if case is None else None,
+        cancel_url=event_url(event),
         action=reverse("cases:event_edit", kwargs={"event_uuid": event.uuid}),
         sub_event_parent={str(k): str(v) for k, v in SUB_EVENT_PARENT.items()},
     )
@@ -116,6 +139,24 @@ def actor_unlink(request: HttpRequest, case_uuid: UUID, actor_uuid: UUID) -> Htt
 
 
 # --- correcting victims, news and evidence; removing and restoring records -------------------
+
+
+def record_url(record: Record, case: Case | None) -> str:
+    """Where a record is shown: its place on the case page, or an event's own page when the
+    event has no case (the event list once it is removed)."""
+    event = (
+        record
+        if isinstance(record, Event)
+        else record.event
+        if isinstance(record, Victim)
+        else None
+    )
+    if case is None and event is not None:
+        if event.is_removed:
+            return reverse("cases:event_list")
+        return reverse("cases:event_detail", kwargs={"event_uuid": event.uuid})
+    assert case is not None
+    return case_url(case, record_anchor(record))
 
 
 def record_anchor(record: Record) -> str:
@@ -144,7 +185,7 @@ def record_label(record: Record) -> str:
     return _("Evidencia «%(title)s»") % {"title": record.title}
 
 
-def _record_for_edit(user: User, kind: str, record_uuid: UUID) -> tuple[Record, Case]:
+def _record_for_edit(user: User, kind: str, record_uuid: UUID) -> tuple[Record, Case | None]:
     record, case = get_record_for_user(user, kind, record_uuid)
     if not can_edit_record(user, record):
         raise PermissionDenied(_("Solo la institución que lo registró puede modificarlo."))
@@ -161,12 +202,17 @@ def victim_edit(request: HttpRequest, victim_uuid: UUID) -> HttpResponse:
     form = VictimForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         try:
-            services.update_victim(user=user, victim=victim, data=form.cleaned_data)
+            services.update_victim(
+                user=user,
+                victim=victim,
+                data=form.cleaned_data,
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Víctima actualizada."))
-            return redirect(case_url(case, record_anchor(victim)))
+            return redirect(record_url(victim, case))
     return record_page(
         request,
         case,
@@ -183,12 +229,18 @@ def news_edit(request: HttpRequest, news_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     item, case = _record_for_edit(user, "noticias", news_uuid)
     assert isinstance(item, NewsItem)
+    assert case is not None
     initial = {name: getattr(item, name) for name in services.NEWS_FIELDS}
     initial["region_code"] = item.region.code if item.region else ""
     form = NewsForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         try:
-            services.update_news(user=user, item=item, data=form.cleaned_data)
+            services.update_news(
+                user=user,
+                item=item,
+                data=form.cleaned_data,
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -209,11 +261,17 @@ def evidence_edit(request: HttpRequest, evidence_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     evidence, case = _record_for_edit(user, "evidencias", evidence_uuid)
     assert isinstance(evidence, Evidence)
+    assert case is not None
     initial = {name: getattr(evidence, name) for name in services.EVIDENCE_FIELDS}
     form = EvidenceEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         try:
-            services.update_evidence(user=user, evidence=evidence, data=form.cleaned_data)
+            services.update_evidence(
+                user=user,
+                evidence=evidence,
+                data=form.cleaned_data,
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -247,7 +305,7 @@ def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRes
                 _("%(record)s: eliminado. Un coordinador puede restaurarlo.")
                 % {"record": record_label(record)},
             )
-            return redirect(case_url(case, record_anchor(record)))
+            return redirect(record_url(record, case))
     return render(
         request,
         "cases/record_remove.html",
@@ -257,7 +315,7 @@ def record_remove(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRes
             "label": record_label(record),
             "is_event": isinstance(record, Event),
             "victims": record.victims.count() if isinstance(record, Event) else 0,
-            "cancel_url": case_url(case, record_anchor(record)),
+            "cancel_url": record_url(record, case),
         },
         status=400 if form.is_bound else 200,
     )
@@ -273,4 +331,4 @@ def record_restore(request: HttpRequest, kind: str, record_uuid: UUID) -> HttpRe
         raise PermissionDenied(_("Solo un coordinador de la institución puede restaurarlo."))
     services.restore_record(user=user, item=record)
     messages.success(request, _("%(record)s: restaurado.") % {"record": record_label(record)})
-    return redirect(case_url(case, record_anchor(record)))
+    return redirect(record_url(record, case))
