@@ -22,7 +22,8 @@ from willaq.cases.choices import (
 )
 from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import Case, CaseCodeSequence, CaseTransition
-from willaq.cases.services.checks import stamp
+from willaq.cases.services.checks import columns
+from willaq.cases.services.effective import check_after_last_transition, save_case_effective
 from willaq.cases.tasks import notify_transition
 
 
@@ -156,7 +157,13 @@ def transition_case(
         )
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
+    if at is not None and at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    check_after_last_transition(case, at)
     when = at or timezone.now()
+    unchanged = columns(case)
     before = {
         "state": case.state,
         "phase": case.phase,
@@ -182,8 +189,7 @@ def transition_case(
         case.end_date = timezone.localtime(when).date()
     if transition.target == CaseState.ACTIVE and case.end_date:
         case.end_date = None
-    stamp(case, user, when)
-    case.save()
+    save_case_effective(case, user, when, unchanged)
     made = CaseTransition.objects.create(
         case=case,
         kind=transition.kind,
@@ -261,6 +267,12 @@ def change_phase(
             }
         )
     validate_phase(phase, dialogue_mechanism, institution_role)
+    if at is not None and at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    check_after_last_transition(case, at)
+    unchanged = columns(case)
     before = {
         "phase": case.phase,
         "dialogue_mechanism": case.dialogue_mechanism,
@@ -274,8 +286,7 @@ def change_phase(
         "dialogue_mechanism": case.dialogue_mechanism,
         "institution_role": case.institution_role,
     }
-    stamp(case, user, at)
-    case.save()
+    save_case_effective(case, user, at, unchanged)
     record(
         AuditEvent.CASE_PHASE_CHANGED,
         case,
