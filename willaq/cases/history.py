@@ -41,12 +41,30 @@ from willaq.territory.models import Ubigeo
 _IGNORED = {"updated_at", "created_at", "approved_at", "id", "uuid", "created_by", "is_demo"}
 
 
+# A change recorded this long after it took effect shows both dates.
+_LATE = dt.timedelta(minutes=1)
+
+
 @dataclass
 class HistoryEntry:
+    """One line of a case's history. ``when`` is when the change took effect (simple-history's
+    ``history_date``, the date month-end figures follow), ``recorded`` when it was written."""
+
     when: dt.datetime
     who: str
     what: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    recorded: dt.datetime | None = None
+
+    @property
+    def effective(self) -> dt.datetime:
+        return self.when
+
+    @property
+    def recorded_late(self) -> bool:
+        """Whether it was recorded at another time than it took effect (a late report, an
+        import): the history then shows both dates."""
+        return self.recorded is not None and abs(self.recorded - self.when) >= _LATE
 
 
 def end_of_month(year: int, month: int) -> dt.datetime:
@@ -215,9 +233,13 @@ def _diff_entries(
             continue
         suffix = f": {describe(rec)}" if describe else ""
         if rec.history_type == "+":
-            entries.append(HistoryEntry(rec.history_date, _who(rec), created + suffix))
+            entries.append(
+                HistoryEntry(rec.history_date, _who(rec), created + suffix, [], rec.recorded_at)
+            )
         elif rec.history_type == "-":
-            entries.append(HistoryEntry(rec.history_date, _who(rec), deleted + suffix))
+            entries.append(
+                HistoryEntry(rec.history_date, _who(rec), deleted + suffix, [], rec.recorded_at)
+            )
         elif previous is not None:
             delta = rec.diff_against(previous, excluded_fields=_IGNORED)
             changes = []
@@ -234,7 +256,11 @@ def _diff_entries(
                     new = _("Confidencial")
                 changes.append((formatter.label(change.field), old, new))
             if changes:
-                entries.append(HistoryEntry(rec.history_date, _who(rec), changed + suffix, changes))
+                entries.append(
+                    HistoryEntry(
+                        rec.history_date, _who(rec), changed + suffix, changes, rec.recorded_at
+                    )
+                )
         previous, hidden_before = rec, hidden_now
     return entries
 
@@ -329,6 +355,7 @@ def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[Histo
                 str(transition.by) if transition.by else _("Sistema"),
                 transition_text(transition),
                 changes,
+                transition.recorded_at,
             )
         )
     return [e for e in case_entries if id(e) not in absorbed] + merged
@@ -509,5 +536,5 @@ def removal_entries(case: Case, user: AnyUser, limit: int | None = None) -> list
                     what += f": {rec.removal_reason}"
             else:
                 what = restored_text % {"user": who} + f" ({describe(rec)})"
-            entries.append(HistoryEntry(rec.history_date, who, what))
+            entries.append(HistoryEntry(rec.history_date, who, what, [], rec.recorded_at))
     return entries

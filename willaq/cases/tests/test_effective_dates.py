@@ -5,11 +5,19 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases import services
 from willaq.cases.choices import CaseState, Phase
-from willaq.cases.history import case_rows_as_of, cases_as_of, end_of_month, places_as_of
+from willaq.cases.history import (
+    case_history,
+    case_rows_as_of,
+    cases_as_of,
+    end_of_month,
+    places_as_of,
+)
 from willaq.cases.models import Case, CasePlace, CaseTransition
 from willaq.cases.services import PlaceInput
 
@@ -228,3 +236,31 @@ def test_historical_case_entered_as_latent_then_resolved(analyst, coordinator, o
         CaseState.RESOLVED,
     ]
     assert {t.recorded_at for t in transitions} == {at(2025, 6, 20)}
+
+
+def test_history_shows_both_dates_when_they_differ(analyst, outsider, active_case):
+    with time_machine.travel(at(2025, 6, 20), tick=False):
+        services.update_case(
+            user=analyst, case=active_case, data={"typology": "laboral"}, at=at(2025, 3, 12)
+        )
+        services.transition_case(
+            user=analyst, case=active_case, name="to_latent", at=at(2025, 4, 1)
+        )
+        services.update_case(user=analyst, case=active_case, data={"name": "Caso Río Bajo"})
+    entries = case_history(active_case, analyst)
+    late = [e for e in entries if e.recorded_late]
+    assert len(late) == 2  # the typology change and the transition
+    assert [e.effective for e in late] == [at(2025, 4, 1), at(2025, 3, 12)]
+    assert {e.recorded for e in late} == {at(2025, 6, 20)}
+    on_time = [e for e in entries if e.what == "Caso modificado" and not e.recorded_late]
+    assert len(on_time) == 1
+    for user in (analyst, outsider):
+        client = Client()
+        client.force_login(user)
+        for name in ("cases:history", "cases:detail"):
+            page = client.get(reverse(name, kwargs={"case_uuid": active_case.uuid}))
+            assert page.status_code == 200
+            text = page.content.decode()
+            assert text.count("efectivo el 12 mar 2025, 12:00") == 1
+            assert text.count("registrado el 20 jun 2025, 12:00") == 2
+            assert text.count("efectivo el 1 abr 2025, 12:00") == 1
