@@ -316,6 +316,7 @@ def transition_text(transition: CaseTransition) -> str:
             TransitionKind.WITHDRAWN_REACTIVATED: _("Caso retirado reactivado por %(user)s"),
             TransitionKind.RESOLVED: _("Marcado como resuelto por %(user)s"),
             TransitionKind.WITHDRAWN: _("Retirado del reporte por %(user)s"),
+            TransitionKind.MERGED: _("Fusionado en otro caso por %(user)s"),
         }.get(TransitionKind(kind), _("Cambio de estado por %(user)s"))
     text = text % {"user": who}
     return f"{text}: {transition.reason}" if transition.reason else text

@@ -15,7 +15,14 @@ from willaq.cases.services.actors import (
     unlink_actor,
     update_actor_link,
 )
-from willaq.cases.services.cases import CASE_DATA_FIELDS, PlaceInput, create_case, update_case
+from willaq.cases.services.cases import (
+    CASE_DATA_FIELDS,
+    PlaceInput,
+    add_external_id,
+    create_case,
+    remove_external_id,
+    update_case,
+)
 from willaq.cases.services.checks import EARLIEST_DATE, FAR_POINT_KM, check_point, resolve_category
 from willaq.cases.services.corrections import (
     VICTIM_PERSONAL_FIELDS,
@@ -23,6 +30,7 @@ from willaq.cases.services.corrections import (
     remove_record,
     restore_record,
 )
+from willaq.cases.services.effective import check_effective_date, effective_moment
 from willaq.cases.services.records import (
     EVENT_FIELDS,
     EVIDENCE_CONTENT_TYPES,
@@ -45,6 +53,7 @@ from willaq.cases.services.workflow import (
     Transition,
     allowed_transitions,
     change_phase,
+    merge_case,
     transition_case,
     transition_label,
     validate_phase,
@@ -66,17 +75,22 @@ __all__ = [
     "Transition",
     "acting_institution",
     "add_evidence",
+    "add_external_id",
     "add_news",
     "allowed_transitions",
     "change_phase",
+    "check_effective_date",
     "check_point",
     "create_actor",
     "create_case",
+    "effective_moment",
     "erase_victim_identity",
     "link_actor",
     "merge_actors",
+    "merge_case",
     "record_event",
     "record_victim",
+    "remove_external_id",
     "remove_record",
     "resolve_category",
     "restore_record",

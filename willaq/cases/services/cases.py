@@ -446,3 +446,55 @@ def _add_external_id(
         raise ValidationError({"external_ids": exc.messages}) from exc
     stamp(item, user, at)
     item.save()
+
+
+def _external_id_list(case: Case) -> list[str]:
+    return sorted(f"{e.source}:{e.external_id}" for e in case.external_ids.all())
+
+
+@transaction.atomic
+def add_external_id(
+    *, user: User, case: Case, source: str, external_id: str, at: dt.datetime | None = None
+) -> CaseExternalId:
+    """Give the case its identifier in another system (unique per source)."""
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = _external_id_list(case)
+    _add_external_id(case, source, external_id, user, at)
+    record(
+        AuditEvent.CASE_CHANGED,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff={"external_ids": [before, _external_id_list(case)]},
+    )
+    return case.external_ids.get(source=source.strip(), external_id=external_id.strip())
+
+
+@transaction.atomic
+def remove_external_id(
+    *, user: User, case: Case, source: str, external_id: str, at: dt.datetime | None = None
+) -> None:
+    """Take an identifier in another system off the case (a wrong match)."""
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    item = case.external_ids.filter(source=source, external_id=external_id).first()
+    if item is None:
+        raise ValidationError(
+            {
+                "external_ids": _("El caso no tiene el identificador %(source)s:%(id)s.")
+                % {"source": source, "id": external_id}
+            }
+        )
+    before = _external_id_list(case)
+    stamp(item, user, at)
+    item.delete()
+    record(
+        AuditEvent.CASE_CHANGED,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff={"external_ids": [before, _external_id_list(case)]},
+    )

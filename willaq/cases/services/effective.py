@@ -30,6 +30,20 @@ from willaq.cases.services.checks import columns, stamp
 _BOOKKEEPING = frozenset({"id", "uuid", "created_at", "updated_at", "created_by_id", "is_demo"})
 
 
+def effective_moment(day: dt.date | None) -> dt.datetime | None:
+    """The moment a change entered with an effective day took effect: None (now) for today or
+    no day; otherwise the last second of that day in the installation's time zone, so it sorts
+    after whatever else was recorded for that day."""
+    if day is None or day >= timezone.localdate():
+        return None if day is None or day == timezone.localdate() else _future(day)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def _future(day: dt.date) -> dt.datetime:
+    """A day after today, kept as a moment so ``check_effective_date`` refuses it."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+
+
 def check_effective_date(case: Case, at: dt.datetime | None) -> None:
     """An effective date is not in the future and not before the case started."""
     if at is None:
