@@ -427,7 +427,7 @@ def _add_external_id(
     case: Case, source: str, external_id: str, user: User, at: dt.datetime | None
 ) -> None:
     source, external_id = source.strip(), external_id.strip()
-    if not source or not external_id:
+    if not source or not external_id or "\x00" in source + external_id:
         raise ValidationError(
             {"external_ids": _("Indique el sistema de origen y el identificador.")}
         )
@@ -480,7 +480,9 @@ def remove_external_id(
     if not can_edit_case(user, case):
         raise PermissionDenied(_("No puede modificar este caso."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    item = case.external_ids.filter(source=source, external_id=external_id).first()
+    item = None
+    if "\x00" not in source + external_id:  # a NUL cannot be compared (PostgreSQL)
+        item = case.external_ids.filter(source=source, external_id=external_id).first()
     if item is None:
         raise ValidationError(
             {

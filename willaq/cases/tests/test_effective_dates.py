@@ -225,6 +225,7 @@ def test_historical_case_entered_as_latent_then_resolved(analyst, coordinator, o
     assert state(withdrawn, 2018, 6) == CaseState.LATENT
     assert state(withdrawn, 2020, 6) == CaseState.WITHDRAWN
     live = Case.objects.get(pk=case.pk)
+    assert live.code is not None
     assert live.code.startswith("2019-")
     assert live.end_date == dt.date(2021, 8, 1)
     transitions = CaseTransition.objects.filter(case=case).order_by("occurred_at")
