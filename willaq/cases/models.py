@@ -268,6 +268,12 @@ class Case(TimeStampedModel):
             ),
             # The API's ?updated_since= and ordering by updated_at (clients that sync).
             models.Index(fields=["updated_at", "id"], name="case_updated_at"),
+            # The list's "por revisar" filter (?needs_review=): the few flagged cases only.
+            models.Index(
+                fields=["-start_date", "-id"],
+                condition=Q(needs_review=True),
+                name="case_needs_review",
+            ),
             # Text search: trigram GIN indexes on willaq_fold(code, name, description, demands,
             # causes) live in migration cases.0003 (PostgreSQL only, see willaq/cases/search.py).
         ]
