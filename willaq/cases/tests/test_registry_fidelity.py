@@ -535,3 +535,18 @@ def test_edit_form_takes_an_effective_date(
     laboral = shared_category(CategoryKind.TYPOLOGY, "laboral").pk
     assert rows[3] == [laboral]
     assert rows[2] == [shared_category(CategoryKind.TYPOLOGY, "comunal").pk]
+
+
+def test_merge_page_keeps_the_effective_date_through_the_confirmation(
+    coordinator: User, two_cases: tuple[Case, Case]
+) -> None:
+    absorbed, absorbing = two_cases
+    client = browser(coordinator)
+    url = reverse("cases:merge", kwargs={"case_uuid": absorbed.uuid})
+    body = {"into": absorbing.code, "reason": "Mismo conflicto", "effective_date": "2025-04-03"}
+    with time_machine.travel(NOW, tick=False):
+        confirm = client.post(url, body).content.decode()
+        assert 'name="effective_date" value="2025-04-03"' in confirm
+        assert client.post(url, body | {"confirmed": "1"}).status_code == 302
+    transition = CaseTransition.objects.get(case=absorbed, kind=TransitionKind.MERGED)
+    assert transition.occurred_at.astimezone(LIMA).date() == dt.date(2025, 4, 3)
