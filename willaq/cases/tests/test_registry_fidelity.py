@@ -550,3 +550,13 @@ def test_merge_page_keeps_the_effective_date_through_the_confirmation(
         assert client.post(url, body | {"confirmed": "1"}).status_code == 302
     transition = CaseTransition.objects.get(case=absorbed, kind=TransitionKind.MERGED)
     assert transition.occurred_at.astimezone(LIMA).date() == dt.date(2025, 4, 3)
+
+
+def test_territory_api_lists_the_groupings(outsider: User) -> None:
+    response = token_client(outsider).get(f"{API}/territory/groupings")
+    assert response.status_code == 200
+    assert [(g["code"], g["anchor"]) for g in response.json()] == [
+        ("lima-metropolitana", "150100"),
+        ("lima-provincias", "150000"),
+    ]
+    assert len(response.json()[1]["member_codes"]) == 9
