@@ -35,7 +35,7 @@ from willaq.cases.models import (
     NewsItem,
     Victim,
 )
-from willaq.territory.models import Ubigeo
+from willaq.territory.models import Grouping, Ubigeo
 
 # Bookkeeping columns that never interest a reader.
 _IGNORED = {"updated_at", "created_at", "approved_at", "id", "uuid", "created_by", "is_demo"}
@@ -186,7 +186,7 @@ class _Formatter:
             return str(dict(choices).get(raw, raw))
         if isinstance(model_field, models.ForeignKey):
             related = model_field.related_model
-            if related in (Category, Ubigeo):
+            if related in (Category, Ubigeo, Grouping):
                 obj = related._default_manager.filter(pk=raw).first()
                 return str(obj) if obj else str(raw)
         if isinstance(raw, bool):
@@ -429,7 +429,11 @@ def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[Hi
         (_("Lugar añadido"), _("Lugar modificado"), _("Lugar quitado")),
         place_fmt,
         lambda _rec: no_fields,
-        lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
+        lambda r: (
+            place_fmt.value("grouping", r.grouping_id)
+            if r.grouping_id
+            else place_fmt.value("ubigeo", r.ubigeo_id)
+        ),
     )
     entries += _part_entries(
         _recent(Event.history.filter(case_id=case.pk), limit),
