@@ -372,7 +372,7 @@ def test_national_case_without_places_and_a_grouping_place_through_the_form(
     assert place.grouping.code == "lima-provincias"
     assert place.ubigeo.code == "150000"
     page = client.get(lima["Location"]).content.decode()
-    assert "Lima Provincias <span class=\"muted\">(agrupación)</span>" in page
+    assert 'Lima Provincias <span class="muted">(agrupación)</span>' in page
     assert "Lugar añadido: Lima Provincias" in page
     assert "dic. 2019" in page
     both = client.post(
