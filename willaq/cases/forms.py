@@ -536,6 +536,20 @@ class CaseForm(PlaceForm):
     }
 
 
+def effective_date_field(help_text: StrOrPromise) -> forms.DateField:
+    """The optional "fecha efectiva" of a change: when it happened, if before today."""
+    return forms.DateField(
+        label=_("Fecha efectiva"), required=False, widget=_date_input(), help_text=help_text
+    )
+
+
+def clean_effective_date(form: forms.Form) -> Any:
+    value = form.cleaned_data.get("effective_date")
+    if value and value > timezone.localdate():
+        raise ValidationError(_("La fecha efectiva no puede estar en el futuro."))
+    return value
+
+
 class ExternalIdForm(forms.Form):
     """A case's identifier in another system (the ombudsman's case id…)."""
 
@@ -556,18 +570,12 @@ class MergeForm(forms.Form):
         help_text=_("El código del caso que lo absorbe (por ejemplo, 2025-0042)."),
     )
     reason = forms.CharField(label=_("Motivo"), widget=_textarea())
-    effective_date = forms.DateField(
-        label=_("Fecha efectiva"),
-        required=False,
-        widget=_date_input(),
-        help_text=_("Cuándo se fusionó, si fue antes de hoy (por defecto, hoy)."),
+    effective_date = effective_date_field(
+        _("Cuándo se fusionó, si fue antes de hoy (por defecto, hoy).")
     )
 
     def clean_effective_date(self) -> Any:
-        value = self.cleaned_data.get("effective_date")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("La fecha efectiva no puede estar en el futuro."))
-        return value
+        return clean_effective_date(self)
 
 
 # --- the list's filters ------------------------------------------------------------------------
@@ -656,6 +664,12 @@ class TransitionForm(forms.Form):
     institution_role = forms.ChoiceField(
         label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
     )
+    effective_date = effective_date_field(
+        _("Cuándo ocurrió el cambio de estado, si fue antes de hoy (por defecto, hoy).")
+    )
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -676,6 +690,12 @@ class PhaseForm(forms.Form):
     institution_role = forms.ChoiceField(
         label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
     )
+    effective_date = effective_date_field(
+        _("Cuándo cambió la fase, si fue antes de hoy (por defecto, hoy).")
+    )
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

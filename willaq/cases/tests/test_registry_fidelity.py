@@ -561,3 +561,42 @@ def test_territory_api_lists_the_groupings(outsider: User) -> None:
         ("lima-provincias", "150000"),
     ]
     assert len(response.json()[1]["member_codes"]) == 9
+
+
+def test_state_and_phase_changes_on_the_page_take_an_effective_date(
+    analyst: User, two_cases: tuple[Case, Case]
+) -> None:
+    case, _other = two_cases
+    client = browser(analyst)
+    url = reverse("cases:transition", kwargs={"case_uuid": case.uuid})
+    phase_url = reverse("cases:phase", kwargs={"case_uuid": case.uuid})
+    with time_machine.travel(NOW, tick=False):
+        changed = client.post(phase_url, {"phase": "crisis", "effective_date": "2025-02-14"})
+        assert changed.status_code == 302
+        body = {"name": "to_latent", "effective_date": "2025-04-30"}
+        confirm = client.post(url, body).content.decode()
+        assert "30 abr 2025" in confirm
+        assert 'name="effective_date" value="2025-04-30"' in confirm
+        assert client.post(url, body | {"confirmed": "1"}).status_code == 302
+        early = client.post(
+            url,
+            {
+                "name": "reactivate",
+                "phase": "early",
+                "effective_date": "2025-03-01",
+                "confirmed": "1",
+            },
+        )
+        assert early.status_code == 400
+        assert "último cambio de estado" in early.content.decode()
+    transition = CaseTransition.objects.get(case=case, kind=TransitionKind.TO_LATENT)
+    assert transition.occurred_at.astimezone(LIMA).date() == dt.date(2025, 4, 30)
+    states = {
+        month: [
+            r["phase"] or r["state"]
+            for r in case_rows_as_of(end_of_month(2025, month))
+            if r["id"] == case.pk
+        ]
+        for month in (1, 2, 3, 4)
+    }
+    assert states == {1: ["early"], 2: ["crisis"], 3: ["crisis"], 4: [CaseState.LATENT]}

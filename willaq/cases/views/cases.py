@@ -442,7 +442,10 @@ def _transition_confirmation(
             "data": {
                 key: form.cleaned_data.get(key) or ""
                 for key in ("name", "reason", "phase", "dialogue_mechanism", "institution_role")
-            },
+            }
+            # As typed (ISO), so the confirmation posts back what the form parses.
+            | {"effective_date": form.data.get("effective_date", "")},
+            "effective_date": form.cleaned_data.get("effective_date"),
         },
     )
 
@@ -467,6 +470,7 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                     phase=form.cleaned_data["phase"] or Phase.EARLY,
                     dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
                     institution_role=form.cleaned_data["institution_role"],
+                    at=services.effective_moment(form.cleaned_data["effective_date"]),
                     base_url=request.build_absolute_uri("/"),
                 )
                 if not confirmed:
@@ -474,7 +478,9 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
         except _NotConfirmed:
             return _transition_confirmation(request, case, form)
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
+            apply_service_errors(
+                form, exc, {"transition": NON_FIELD_ERRORS, "effective_date": NON_FIELD_ERRORS}
+            )
         else:
             case = changed
             if case.code and form.cleaned_data["name"].startswith("approve"):
@@ -507,9 +513,10 @@ def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 phase=form.cleaned_data["phase"],
                 dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
                 institution_role=form.cleaned_data["institution_role"],
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, {"effective_date": NON_FIELD_ERRORS})
         else:
             messages.success(request, _("Fase actualizada."))
             return redirect(case_url(case, "fase"))
