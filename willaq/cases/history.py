@@ -27,6 +27,7 @@ from willaq.cases.choices import CaseState, TransitionKind
 from willaq.cases.models import (
     Case,
     CaseActor,
+    CaseExternalId,
     CasePlace,
     CaseTransition,
     Category,
@@ -434,6 +435,17 @@ def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[Hi
             if r.grouping_id
             else place_fmt.value("ubigeo", r.ubigeo_id)
         ),
+    )
+    entries += _part_entries(
+        _recent(CaseExternalId.history.filter(case_id=case.pk), limit),
+        (
+            _("Identificador externo añadido"),
+            _("Identificador externo modificado"),
+            _("Identificador externo quitado"),
+        ),
+        _Formatter(CaseExternalId),
+        lambda _rec: no_fields,  # not confidential: whoever reads the case reads them
+        lambda r: f"{r.source}:{r.external_id}",
     )
     entries += _part_entries(
         _recent(Event.history.filter(case_id=case.pk), limit),

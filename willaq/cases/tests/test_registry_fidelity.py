@@ -16,7 +16,7 @@ from willaq.accounts.models import ApiToken, Institution, Role, User, hash_token
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases import services
 from willaq.cases.choices import CaseScope, CaseState, CategoryKind, TransitionKind
-from willaq.cases.history import case_rows_as_of, end_of_month
+from willaq.cases.history import case_history, case_rows_as_of, end_of_month
 from willaq.cases.models import Case, CaseExternalId, CaseTransition
 from willaq.cases.services import PlaceInput
 from willaq.testing.factories import member, shared_category
@@ -269,6 +269,11 @@ def test_external_ids_are_added_removed_and_unique_per_source(
     ]
     with pytest.raises(ValidationError):
         services.remove_external_id(user=analyst, case=first, source="defensoria", external_id="1")
+    lines = [e.what for e in case_history(first, analyst) if "Identificador externo" in e.what]
+    assert lines == [
+        "Identificador externo quitado: defensoria:4521",
+        "Identificador externo añadido: defensoria:4521",
+    ]
 
 
 def test_external_ids_on_the_page_for_the_owner_and_another_institution(
@@ -284,8 +289,10 @@ def test_external_ids_on_the_page_for_the_owner_and_another_institution(
     detail = reverse("cases:detail", kwargs={"case_uuid": case.uuid})
     mine = client.get(detail).content.decode()
     theirs = browser(outsider).get(detail).content.decode()
-    assert mine.count("DP-77123") == 2  # shown, and in the removal form
-    assert theirs.count("DP-77123") == 1  # shown only
+    # Shown, in the history line, and (for the owner) in the removal form.
+    assert mine.count("DP-77123") == 3
+    assert theirs.count("DP-77123") == 2
+    assert theirs.count("Identificador externo añadido: defensoria:DP-77123") == 1
     assert browser(outsider).get(add).status_code == 403
     remove = reverse("cases:external_id_remove", kwargs={"case_uuid": case.uuid})
     refused = browser(outsider).post(remove, {"source": "defensoria", "external_id": "DP-77123"})
