@@ -384,6 +384,15 @@ class CaseForm(PlaceForm):
         else:
             del self.fields["institution"]
             owner_ids = [case.institution_id]
+            # The browser's date picker offers only the days the service accepts: from the
+            # case's start (or its entry in the registry, if later) to today.
+            entered = case.history.order_by("history_date").values_list("history_date", flat=True)
+            earliest = max(
+                [case.start_date] + [timezone.localtime(first).date() for first in entered[:1]]
+            )
+            self.fields["effective_date"].widget.attrs.update(
+                min=earliest.isoformat(), max=timezone.localdate().isoformat()
+            )
         for name, kind in (
             ("typology", CategoryKind.TYPOLOGY),
             ("subtype", CategoryKind.SUBTYPE),

@@ -524,7 +524,9 @@ def test_edit_form_takes_an_effective_date(
         case = registered(analyst, coordinator, owner_institution, "Caso editado")
         url = reverse("cases:edit", kwargs={"case_uuid": case.uuid})
         client = browser(analyst)
-        form = client.get(url).context["form"]
+        page = client.get(url)
+        assert 'min="2025-01-10" max="2025-06-20"' in page.content.decode()
+        form = page.context["form"]
         body = {k: v for k, v in form.initial.items() if v is not None}
         body["typology"] = shared_category(CategoryKind.TYPOLOGY, "laboral").pk
         body["start_date"] = "2025-01-05"
