@@ -38,6 +38,7 @@ from willaq.cases.models import (
     Actor,
     Case,
     CaseActor,
+    CaseExternalId,
     Category,
     Event,
     Evidence,
@@ -152,6 +153,39 @@ def _is_event_author(user: AnyUser, event: Event) -> bool:
 
 def can_approve_case(user: AnyUser, case: Case) -> bool:
     return user.is_authenticated and has_role(user, case.institution_id, APPROVER_ROLES)
+
+
+def can_merge_case(user: AnyUser, case: Case) -> bool:
+    """Merge a registered case into another: a coordinator of the absorbed case's institution."""
+    return (
+        can_approve_case(user, case)
+        and case.state in REGISTERED_STATES
+        and case.state != CaseState.MERGED
+    )
+
+
+def merged_cases(user: AnyUser, case: Case) -> QuerySet[Case]:
+    """The cases merged into ``case`` that this user may see (the absorbing case lists them)."""
+    return visible_cases(user).filter(merged_into=case).order_by("code", "pk")
+
+
+def find_case_for_user(user: AnyUser, reference: str) -> Case | None:
+    """A case this user may see, named by its public code ("2025-0042") or its uuid."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    cases = visible_cases(user)
+    try:
+        return cases.filter(uuid=UUID(reference)).first()
+    except ValueError:
+        return cases.filter(code=reference).first()
+
+
+def external_ids(user: AnyUser, case: Case) -> QuerySet[CaseExternalId]:
+    """A case's identifiers in other systems: not confidential, shown to whoever sees the case."""
+    if not can_view_case(user, case):
+        return CaseExternalId.objects.none()
+    return CaseExternalId.objects.filter(case=case).order_by("source", "external_id")
 
 
 def can_add_records(user: AnyUser, case: Case) -> bool:
@@ -506,6 +540,7 @@ class CaseAccess:
     sees_confidential: bool
     can_restore: bool = False
     can_add_events: bool = False
+    can_merge: bool = False
 
     @classmethod
     def for_user(cls, user: AnyUser, case: Case) -> "CaseAccess":
@@ -517,4 +552,5 @@ class CaseAccess:
             sees_confidential=sees_confidential(user, case),
             can_restore=can_approve_any(user),
             can_add_events=can_add_events(user, case),
+            can_merge=can_merge_case(user, case),
         )

@@ -15,7 +15,16 @@ from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from willaq.cases import access
-from willaq.cases.models import Actor, Case, CasePlace, Category, Event, Evidence, NewsItem
+from willaq.cases.models import (
+    Actor,
+    Case,
+    CaseExternalId,
+    CasePlace,
+    Category,
+    Event,
+    Evidence,
+    NewsItem,
+)
 
 
 class ReadOnlyRegistryAdmin(SimpleHistoryAdmin):
@@ -83,6 +92,24 @@ class CasePlaceInline(admin.TabularInline[CasePlace, Case]):
         return False
 
 
+class CaseExternalIdInline(admin.TabularInline[CaseExternalId, Case]):
+    """A case's identifiers in other systems (changed through the case page's service)."""
+
+    model = CaseExternalId
+    extra = 0
+    fields = ("source", "external_id", "created_at")
+    readonly_fields = ("source", "external_id", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Case)
 class CaseAdmin(ReadOnlyRegistryAdmin):
     list_display = (
@@ -92,10 +119,12 @@ class CaseAdmin(ReadOnlyRegistryAdmin):
         "state",
         "phase",
         "typology",
+        "scope",
         "start_date",
+        "needs_review",
     )
-    list_filter = ("state", "phase", "typology", "institution", "is_demo")
-    search_fields = ("code", "name")
+    list_filter = ("state", "phase", "scope", "needs_review", "typology", "institution", "is_demo")
+    search_fields = ("code", "name", "=external_ids__external_id")
     list_select_related = ("institution", "typology")
     autocomplete_fields = ("typology", "subtype", "sectors")
     readonly_fields = (
@@ -104,12 +133,13 @@ class CaseAdmin(ReadOnlyRegistryAdmin):
         "state",
         "phase",
         "approved_at",
+        "merged_into",
         "created_by",
         "created_at",
         "updated_at",
     )
     date_hierarchy = "start_date"
-    inlines = (CasePlaceInline,)
+    inlines = (CasePlaceInline, CaseExternalIdInline)
 
     def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(pk__in=access.visible_cases(request.user).values("pk"))

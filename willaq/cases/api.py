@@ -30,12 +30,16 @@ from willaq.accounts.models import Institution, User
 from willaq.cases import selectors, services
 from willaq.cases.access import (
     CaseAccess,
+    can_view_case,
+    external_ids,
+    find_case_for_user,
     get_actor_for_user,
     get_actor_link_for_user,
     get_case_for_user,
     get_event_for_user,
     get_record_for_user,
     hidden_case_fields,
+    merged_cases,
     usable_categories,
     visible_actors,
     visible_cases,
@@ -82,7 +86,9 @@ from willaq.cases.schemas import (
     EventIn,
     EventOut,
     EventPatchIn,
+    ExternalIdIn,
     InputSchema,
+    MergeIn,
     PhaseIn,
     PlaceIn,
     TransitionIn,
@@ -170,21 +176,46 @@ def _plain(value: Any) -> Any:
 def _case_data(payload: CaseFieldsIn, exclude: set[str]) -> dict[str, Any]:
     """The fields the client sent, in the shape services.create_case/update_case expect."""
     data: dict[str, Any] = {}
+    exclude = exclude | {"external_ids", "effective_date"}
     for field, value in payload.model_dump(exclude_unset=True, exclude=exclude).items():
-        # A null clears the field: services store "" for text, [] for lists.
+        # A null clears the field: services store "" for text, [] for lists; a null scope or
+        # precision means "not given" (the places decide; day precision).
+        if field in ("scope", "start_date_precision") and value is None:
+            continue
+        if field == "needs_review" and value is None:
+            value = False
         data[field] = _plain(value)
     return data
 
 
+def _external_ids(items: list[ExternalIdIn] | None) -> list[tuple[str, str]]:
+    return [(item.source, item.id) for item in items or []]
+
+
 def _places(places: list[PlaceIn]) -> list[services.PlaceInput]:
-    return [services.PlaceInput(ubigeo_code=p.ubigeo, is_principal=p.principal) for p in places]
+    for place in places:
+        if bool(place.ubigeo) == bool(place.grouping):
+            raise ValidationError(
+                {"places": _("Cada lugar lleva un ubigeo o una agrupación, no ambos ni ninguno.")}
+            )
+    return [
+        services.PlaceInput(
+            ubigeo_code=p.ubigeo or "", is_principal=p.principal, grouping_code=p.grouping or ""
+        )
+        for p in places
+    ]
+
+
+def _effective_at(day: Any) -> Any:
+    """The moment of an effective date sent by a client (None: now)."""
+    return services.effective_moment(day)
 
 
 def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     """The full case as this user may see it: confidential fields of other institutions → null."""
     prefetch_related_objects(
         [case],
-        Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo")),
+        Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo", "grouping")),
         "sectors",
         Prefetch(
             "case_actors",
@@ -206,7 +237,11 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
             "typology",
             "subtype",
             "start_date",
+            "start_date_precision",
             "end_date",
+            "scope",
+            "needs_review",
+            "review_note",
             "competent_authority",
             "dialogue_mechanism",
             "institution_role",
@@ -223,6 +258,12 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     for field in CONFIDENTIAL_CAPABLE_FIELDS:
         out[field] = None if field in hidden else getattr(case, field)
     out["confidential_fields"] = sorted(case.confidential_fields or [])
+    out["external_ids"] = [
+        {"source": e.source, "id": e.external_id} for e in external_ids(user, case)
+    ]
+    into = case.merged_into
+    out["merged_into"] = into.uuid if into is not None and can_view_case(user, into) else None
+    out["merged_cases"] = list(merged_cases(user, case).values_list("uuid", flat=True))
     out["places"] = list(case.places.all())
     out["sectors"] = list(case.sectors.all())
     out["actors"] = list(case.case_actors.all())
@@ -233,6 +274,7 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
             "to_state": t.to_state,
             "reason": t.reason,
             "occurred_at": t.occurred_at,
+            "recorded_at": t.recorded_at,
             "by": str(t.by) if t.by else None,
         }
         for t in selectors.case_transitions(case)
@@ -299,6 +341,7 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
             institution=institution,
             data=_case_data(payload, exclude={"institution", "places"}),
             places=_places(payload.places),
+            external_ids=_external_ids(payload.external_ids),
         )
     return Status(201, _case_out(user, case))
 
@@ -310,13 +353,20 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
     summary="Modificar los datos de un caso",
 )
 def update_case(request: HttpRequest, case_uuid: UUID, payload: CasePatchIn) -> dict[str, Any]:
-    """Only the fields sent change; `places`, when sent, replaces every place."""
+    """Only the fields sent change; `places`, when sent, replaces every place; `external_ids`
+    are added. With `effective_date` the change took effect that day: the month-end figures
+    from then on show it, the history says when it was recorded."""
     user = _user(request)
     case = get_case_for_user(user, case_uuid)
     places = _places(payload.places) if payload.places is not None else None
     with _body_field_names(_CASE_FIELD_NAMES):
         case = services.update_case(
-            user=user, case=case, data=_case_data(payload, exclude={"places"}), places=places
+            user=user,
+            case=case,
+            data=_case_data(payload, exclude={"places"}),
+            places=places,
+            external_ids=_external_ids(payload.external_ids) if payload.external_ids else None,
+            at=_effective_at(payload.effective_date),
         )
     return _case_out(user, case)
 
@@ -339,6 +389,7 @@ def transition_case(request: HttpRequest, case_uuid: UUID, payload: TransitionIn
         phase=_plain(payload.phase),
         dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
         institution_role=_plain(payload.institution_role) or "",
+        at=_effective_at(payload.effective_date),
         base_url=request.build_absolute_uri("/"),
     )
     return _case_out(user, case)
@@ -359,7 +410,64 @@ def change_phase(request: HttpRequest, case_uuid: UUID, payload: PhaseIn) -> dic
         phase=_plain(payload.phase),
         dialogue_mechanism=_plain(payload.dialogue_mechanism) or "",
         institution_role=_plain(payload.institution_role) or "",
+        at=_effective_at(payload.effective_date),
     )
+    return _case_out(user, case)
+
+
+@router.post(
+    "/cases/{case_uuid}/merge",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Fusionar un caso en otro",
+)
+def merge_case(request: HttpRequest, case_uuid: UUID, payload: MergeIn) -> dict[str, Any]:
+    """The case is absorbed into `into` (state `merged`, linked to it); nothing moves. Only a
+    coordinator of the case's institution; both cases approved; not into itself nor into a
+    merged case (422 with the reason in `into` or `transition`)."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    into = find_case_for_user(user, str(payload.into))
+    if into is None:
+        raise ValidationError({"into": _("Caso de destino desconocido.")})
+    case = services.merge_case(
+        user=user,
+        case=case,
+        into=into,
+        reason=payload.reason,
+        at=_effective_at(payload.effective_date),
+    )
+    return _case_out(user, case)
+
+
+@router.post(
+    "/cases/{case_uuid}/external-ids",
+    response={201: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Añadir un identificador externo a un caso",
+)
+def add_external_id(
+    request: HttpRequest, case_uuid: UUID, payload: ExternalIdIn
+) -> Status[dict[str, Any]]:
+    """Unique per source: an identifier another case holds is refused (422 `external_ids`)."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    services.add_external_id(user=user, case=case, source=payload.source, external_id=payload.id)
+    return Status(201, _case_out(user, case))
+
+
+@router.delete(
+    "/cases/{case_uuid}/external-ids/{source}/{external_id}",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Quitar un identificador externo de un caso",
+)
+def remove_external_id(
+    request: HttpRequest, case_uuid: UUID, source: str, external_id: str
+) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    services.remove_external_id(user=user, case=case, source=source, external_id=external_id)
     return _case_out(user, case)
 
 

@@ -1,6 +1,7 @@
 """Forms of the case registry pages. They check input; the services in ``services.py`` decide
 and save. A service's ValidationError is put back on the form with ``apply_service_errors``."""
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Field, QuerySet
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -18,11 +20,13 @@ from willaq.accounts.models import Institution
 from willaq.cases.access import CREATOR_ROLES, usable_categories
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
+    PLACELESS_SCOPES,
     PROTEST_EVENT_TYPES,
     SUB_EVENT_PARENT,
     ActorKind,
     ActorRole,
     ActorTypeCode,
+    CaseScope,
     CaseState,
     CategoryKind,
     CompetentAuthority,
@@ -37,14 +41,15 @@ from willaq.cases.choices import (
     Phase,
     ProtestForm,
     Sex,
+    StartDatePrecision,
     SubEventType,
     VictimGroup,
     VictimOutcome,
 )
 from willaq.cases.models import Actor, Case, Category, Event, NewsItem, Victim
 from willaq.cases.selectors import departments, filter_institutions, shared_categories
-from willaq.cases.services import CASE_DATA_FIELDS, TRANSITIONS, PlaceInput
-from willaq.territory.models import Level, Ubigeo
+from willaq.cases.services import CASE_DATA_FIELDS, TRANSITIONS, PlaceInput, effective_moment
+from willaq.territory.models import Grouping, Level, Ubigeo
 
 MAX_PLACES = 3
 TERRITORY_OPTIONS_URL = reverse_lazy("territory:options")
@@ -70,8 +75,9 @@ def _date_input() -> forms.DateInput:
 
 
 def effective_date_field(default: StrOrPromise = "") -> forms.DateField:
-    """When a change recorded late took effect (services take it as ``at``); empty is now, or
-    ``default`` where a record has a natural date of its own."""
+    """When a change recorded late took effect (services take it as ``at``); empty is now.
+    ``default`` says what an empty one means where it is not simply today (a record with a
+    natural date of its own) or what the date is of (a merge, a state change)."""
     help_text = _("Si registra tarde algo que ya ocurrió: desde cuándo vale. No en el futuro.")
     return forms.DateField(
         label=_("Fecha efectiva"),
@@ -236,8 +242,27 @@ class CaseForm(PlaceForm):
         label=model_label(Case, "description"), required=False, widget=_textarea()
     )
     start_date = forms.DateField(label=model_label(Case, "start_date"), widget=_date_input())
+    start_date_precision = forms.ChoiceField(
+        label=model_label(Case, "start_date_precision"),
+        choices=StartDatePrecision.choices,
+        initial=StartDatePrecision.DAY,
+        required=False,
+        help_text=_(
+            "Si solo se conoce el año o el mes, elija esa precisión (se mostrará «2019» o "
+            "«dic. 2019»); «antes de» dice que el caso empezó en esa fecha o antes."
+        ),
+    )
     end_date = forms.DateField(
         label=model_label(Case, "end_date"), required=False, widget=_date_input()
+    )
+    scope = forms.ChoiceField(
+        label=model_label(Case, "scope"),
+        choices=_blank(CaseScope.choices, _("Según los lugares (local o regional)")),
+        required=False,
+        help_text=_(
+            "Local: un departamento; regional: varios departamentos (indique cada uno). Un caso "
+            "nacional o multirregional puede no tener lugares."
+        ),
     )
     typology = forms.ModelChoiceField(
         label=model_label(Case, "typology"), queryset=Category.objects.none()
@@ -304,10 +329,34 @@ class CaseForm(PlaceForm):
         widget=forms.CheckboxSelectMultiple,
     )
     confirm_far_point = far_point_field()
+    needs_review = forms.BooleanField(label=model_label(Case, "needs_review"), required=False)
+    review_note = forms.CharField(
+        label=model_label(Case, "review_note"), required=False, widget=_textarea()
+    )
+    effective_date = forms.DateField(
+        label=_("Fecha efectiva"),
+        required=False,
+        widget=_date_input(),
+        help_text=_(
+            "Cuándo ocurrió este cambio, si fue antes de hoy (por defecto, hoy). Las cifras de "
+            "cada mes siguen esta fecha; el historial muestra también cuándo se registró."
+        ),
+    )
 
     # Groups for the template, in order (places are rendered between "when and where" and the rest).
     SECTIONS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
-        (_("Identificación"), ("institution", "name", "description", "start_date", "end_date")),
+        (
+            _("Identificación"),
+            (
+                "institution",
+                "name",
+                "description",
+                "start_date",
+                "start_date_precision",
+                "end_date",
+                "scope",
+            ),
+        ),
         (
             _("Clasificación"),
             ("typology", "subtype", "competent_authority", "pcm_classification", "sectors"),
@@ -327,6 +376,8 @@ class CaseForm(PlaceForm):
         ),
         (_("Punto en el mapa (opcional)"), ("latitude", "longitude", "confirm_far_point")),
         (_("Confidencialidad"), ("confidential_fields",)),
+        (_("Revisión"), ("needs_review", "review_note")),
+        (_("Fecha efectiva del cambio"), ("effective_date",)),
     )
 
     def __init__(self, *args: Any, user: AnyUser, case: Case | None = None, **kwargs: Any) -> None:
@@ -343,9 +394,19 @@ class CaseForm(PlaceForm):
                 field.empty_label = None
                 field.initial = institutions[0]
             owner_ids = [i.pk for i in institutions]
+            del self.fields["effective_date"]  # a new case is recorded as of its creation
         else:
             del self.fields["institution"]
             owner_ids = [case.institution_id]
+            # The browser's date picker offers only the days the service accepts: from the
+            # case's start (or its entry in the registry, if later) to today.
+            entered = case.history.order_by("history_date").values_list("history_date", flat=True)
+            earliest = max(
+                [case.start_date] + [timezone.localtime(first).date() for first in entered[:1]]
+            )
+            self.fields["effective_date"].widget.attrs.update(
+                min=earliest.isoformat(), max=timezone.localdate().isoformat()
+            )
         for name, kind in (
             ("typology", CategoryKind.TYPOLOGY),
             ("subtype", CategoryKind.SUBTYPE),
@@ -354,8 +415,19 @@ class CaseForm(PlaceForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = self._categories(kind, owner_ids)
+        grouping_choices = _blank(
+            Grouping.objects.order_by("name").values_list("code", "name"),
+            str(_("— ninguna —")),
+        )
         for i in range(MAX_PLACES):
-            self.add_place_fields(f"place{i}", required=i == 0)
+            # Department is not required: a grouping may stand for the place, and a national
+            # or multi-regional case may have none (the service says when one is missing).
+            self.add_place_fields(f"place{i}", required=False)
+            self.fields[f"place{i}_grouping"] = forms.ChoiceField(
+                label=_("o una agrupación"),
+                choices=grouping_choices,
+                required=False,
+            )
 
     @staticmethod
     def _categories(kind: CategoryKind, owner_ids: list[int]) -> QuerySet[Category]:
@@ -372,16 +444,23 @@ class CaseForm(PlaceForm):
         initial["subtype"] = case.subtype_id
         initial["sectors"] = list(case.sectors.values_list("pk", flat=True))
         places = sorted(
-            case.places.select_related("ubigeo"), key=lambda p: (not p.is_principal, p.pk)
+            case.places.select_related("ubigeo", "grouping"),
+            key=lambda p: (not p.is_principal, p.pk),
         )
         for i, place in enumerate(places[:MAX_PLACES]):
-            initial |= cls.place_initial(f"place{i}", place.ubigeo)
+            if place.grouping is not None:
+                initial[f"place{i}_grouping"] = place.grouping.code
+            else:
+                initial |= cls.place_initial(f"place{i}", place.ubigeo)
         return initial
 
     @property
     def place_rows(self) -> list[list[forms.BoundField]]:
         return [
-            [self[f"place{i}_{level}"] for level in ("department", "province", "district")]
+            [
+                self[f"place{i}_{level}"]
+                for level in ("department", "province", "district", "grouping")
+            ]
             for i in range(MAX_PLACES)
         ]
 
@@ -409,16 +488,48 @@ class CaseForm(PlaceForm):
             self.add_error(
                 "end_date", _("La fecha de fin no puede ser anterior a la fecha de inicio.")
             )
+        effective = cleaned.get("effective_date")
+        if effective and effective > timezone.localdate():
+            self.add_error("effective_date", _("La fecha efectiva no puede estar en el futuro."))
+        elif effective and start and effective < start:
+            self.add_error(
+                "effective_date",
+                _("La fecha efectiva no puede ser anterior a la fecha de inicio del caso."),
+            )
         codes: list[str] = []
+        self.place_inputs: list[PlaceInput] = []
         for i in range(MAX_PLACES):
+            grouping = str(cleaned.get(f"place{i}_grouping") or "")
             code = self.clean_place(f"place{i}", cleaned)
-            if code is None:
+            if grouping and code:
+                self.add_error(
+                    f"place{i}_grouping",
+                    _("Elija una agrupación o un departamento, provincia y distrito, no ambos."),
+                )
                 continue
-            if code in codes:
+            key = grouping or code
+            if not key:
+                continue
+            if key in codes:
                 self.add_error(f"place{i}_department", _("Este lugar ya está en la lista."))
                 continue
-            codes.append(code)
+            codes.append(key)
+            principal = not self.place_inputs
+            self.place_inputs.append(
+                PlaceInput(grouping_code=grouping, is_principal=principal)
+                if grouping
+                else PlaceInput(code or "", is_principal=principal)
+            )
         self.place_codes = codes
+        # The first row is the principal place: required, unless the case may have none.
+        placeless = cleaned.get("scope") in PLACELESS_SCOPES or cleaned.get("needs_review")
+        first_given = bool(cleaned.get("place0_grouping") or cleaned.get("place0_department"))
+        if (
+            not first_given
+            and (self.place_inputs or not placeless)
+            and not self.has_error("place0_department")
+        ):
+            self.add_error("place0_department", _("Elija al menos el departamento."))
         return cleaned
 
     def case_data(self) -> dict[str, Any]:
@@ -426,13 +537,61 @@ class CaseForm(PlaceForm):
         data["confirm_far_point"] = bool(self.cleaned_data.get("confirm_far_point"))
         data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
         data["sectors"] = list(self.cleaned_data.get("sectors") or [])
+        if not data.get("scope"):
+            data.pop("scope", None)  # the places decide: local or regional
+        if not data.get("start_date_precision"):
+            data["start_date_precision"] = StartDatePrecision.DAY
+        data["needs_review"] = bool(self.cleaned_data.get("needs_review"))
         return data
 
     def places(self) -> list[PlaceInput]:
-        return [PlaceInput(code, is_principal=i == 0) for i, code in enumerate(self.place_codes)]
+        return list(self.place_inputs)
+
+    def effective_at(self) -> "dt.datetime | None":
+        """When the change took effect (None: now)."""
+        return effective_moment(self.cleaned_data.get("effective_date"))
 
     # Service error keys that are not form field names.
-    SERVICE_FIELDS = {"sector": "sectors", "places": NON_FIELD_ERRORS}
+    SERVICE_FIELDS = {
+        "sector": "sectors",
+        "places": NON_FIELD_ERRORS,
+        "external_ids": NON_FIELD_ERRORS,
+    }
+
+
+def clean_effective_date(form: forms.Form) -> Any:
+    value = form.cleaned_data.get("effective_date")
+    if value and value > timezone.localdate():
+        raise ValidationError(_("La fecha efectiva no puede estar en el futuro."))
+    return value
+
+
+class ExternalIdForm(forms.Form):
+    """A case's identifier in another system (the ombudsman's case id…)."""
+
+    source = forms.SlugField(
+        label=_("Sistema de origen"),
+        max_length=40,
+        help_text=_("Un nombre corto, sin espacios: «defensoria», «onds»…"),
+    )
+    external_id = forms.CharField(label=_("Identificador"), max_length=100)
+
+
+class MergeForm(forms.Form):
+    """Merge this case into another: the absorbing case by its code, with the reason."""
+
+    into = forms.CharField(
+        label=_("Caso en que se fusiona"),
+        max_length=40,
+        help_text=_("El código del caso que lo absorbe (por ejemplo, 2025-0042)."),
+    )
+    reason = forms.CharField(label=_("Motivo"), widget=_textarea())
+    effective_date = effective_date_field(
+        _("Cuándo se fusionó, si fue antes de hoy (por defecto, hoy).")
+    )
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
 
 
 # --- the list's filters ------------------------------------------------------------------------
@@ -445,7 +604,9 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Código, nombre, lugar, actor o texto del caso"),
+                "placeholder": _(
+                    "Código, nombre, lugar, actor, texto o identificador externo del caso"
+                ),
             }
         ),
     )
@@ -474,6 +635,7 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    needs_review = forms.BooleanField(label=_("Solo casos por revisar"), required=False)
     sort = forms.ChoiceField(
         label=_("Ordenar por"),
         required=False,
@@ -518,6 +680,12 @@ class TransitionForm(forms.Form):
     institution_role = forms.ChoiceField(
         label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
     )
+    effective_date = effective_date_field(
+        _("Cuándo ocurrió el cambio de estado, si fue antes de hoy (por defecto, hoy).")
+    )
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -538,6 +706,12 @@ class PhaseForm(forms.Form):
     institution_role = forms.ChoiceField(
         label=_("Rol de la institución"), choices=_blank(InstitutionRole.choices), required=False
     )
+    effective_date = effective_date_field(
+        _("Cuándo cambió la fase, si fue antes de hoy (por defecto, hoy).")
+    )
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -27,6 +27,7 @@ from willaq.cases.choices import CaseState, TransitionKind
 from willaq.cases.models import (
     Case,
     CaseActor,
+    CaseExternalId,
     CasePlace,
     CaseTransition,
     Category,
@@ -35,18 +36,36 @@ from willaq.cases.models import (
     NewsItem,
     Victim,
 )
-from willaq.territory.models import Ubigeo
+from willaq.territory.models import Grouping, Ubigeo
 
 # Bookkeeping columns that never interest a reader.
 _IGNORED = {"updated_at", "created_at", "approved_at", "id", "uuid", "created_by", "is_demo"}
 
 
+# A change recorded this long after it took effect shows both dates.
+_LATE = dt.timedelta(minutes=1)
+
+
 @dataclass
 class HistoryEntry:
+    """One line of a case's history. ``when`` is when the change took effect (simple-history's
+    ``history_date``, the date month-end figures follow), ``recorded`` when it was written."""
+
     when: dt.datetime
     who: str
     what: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    recorded: dt.datetime | None = None
+
+    @property
+    def effective(self) -> dt.datetime:
+        return self.when
+
+    @property
+    def recorded_late(self) -> bool:
+        """Whether it was recorded at another time than it took effect (a late report, an
+        import): the history then shows both dates."""
+        return self.recorded is not None and abs(self.recorded - self.when) >= _LATE
 
 
 def end_of_month(year: int, month: int) -> dt.datetime:
@@ -187,7 +206,7 @@ class _Formatter:
             return str(dict(choices).get(raw, raw))
         if isinstance(model_field, models.ForeignKey):
             related = model_field.related_model
-            if related in (Category, Ubigeo):
+            if related in (Category, Ubigeo, Grouping):
                 obj = related._default_manager.filter(pk=raw).first()
                 return str(obj) if obj else str(raw)
         if isinstance(raw, bool):
@@ -234,9 +253,13 @@ def _diff_entries(
             continue
         suffix = f": {describe(rec)}" if describe else ""
         if rec.history_type == "+":
-            entries.append(HistoryEntry(rec.history_date, _who(rec), created + suffix))
+            entries.append(
+                HistoryEntry(rec.history_date, _who(rec), created + suffix, [], rec.recorded_at)
+            )
         elif rec.history_type == "-":
-            entries.append(HistoryEntry(rec.history_date, _who(rec), deleted + suffix))
+            entries.append(
+                HistoryEntry(rec.history_date, _who(rec), deleted + suffix, [], rec.recorded_at)
+            )
         elif previous is not None:
             delta = rec.diff_against(previous, excluded_fields=_IGNORED)
             changes = []
@@ -253,7 +276,11 @@ def _diff_entries(
                     new = _("Confidencial")
                 changes.append((formatter.label(change.field), old, new))
             if changes:
-                entries.append(HistoryEntry(rec.history_date, _who(rec), changed + suffix, changes))
+                entries.append(
+                    HistoryEntry(
+                        rec.history_date, _who(rec), changed + suffix, changes, rec.recorded_at
+                    )
+                )
         previous, hidden_before = rec, hidden_now
     return entries
 
@@ -309,6 +336,7 @@ def transition_text(transition: CaseTransition) -> str:
             TransitionKind.WITHDRAWN_REACTIVATED: _("Caso retirado reactivado por %(user)s"),
             TransitionKind.RESOLVED: _("Marcado como resuelto por %(user)s"),
             TransitionKind.WITHDRAWN: _("Retirado del reporte por %(user)s"),
+            TransitionKind.MERGED: _("Fusionado en otro caso por %(user)s"),
         }.get(TransitionKind(kind), _("Cambio de estado por %(user)s"))
     text = text % {"user": who}
     return f"{text}: {transition.reason}" if transition.reason else text
@@ -348,6 +376,7 @@ def with_transitions(case_entries: list[HistoryEntry], case: Case) -> list[Histo
                 str(transition.by) if transition.by else _("Sistema"),
                 transition_text(transition),
                 changes,
+                transition.recorded_at,
             )
         )
     return [e for e in case_entries if id(e) not in absorbed] + merged
@@ -420,7 +449,22 @@ def case_history(case: Case, user: AnyUser, limit: int | None = None) -> list[Hi
         (_("Lugar añadido"), _("Lugar modificado"), _("Lugar quitado")),
         place_fmt,
         lambda _rec: no_fields,
-        lambda r: place_fmt.value("ubigeo", r.ubigeo_id),
+        lambda r: (
+            place_fmt.value("grouping", r.grouping_id)
+            if r.grouping_id
+            else place_fmt.value("ubigeo", r.ubigeo_id)
+        ),
+    )
+    entries += _part_entries(
+        _recent(CaseExternalId.history.filter(case_id=case.pk), limit),
+        (
+            _("Identificador externo añadido"),
+            _("Identificador externo modificado"),
+            _("Identificador externo quitado"),
+        ),
+        _Formatter(CaseExternalId),
+        lambda _rec: no_fields,  # not confidential: whoever reads the case reads them
+        lambda r: f"{r.source}:{r.external_id}",
     )
     entries += _part_entries(
         _recent(Event.history.filter(case_id=case.pk), limit),
@@ -528,5 +572,5 @@ def removal_entries(case: Case, user: AnyUser, limit: int | None = None) -> list
                     what += f": {rec.removal_reason}"
             else:
                 what = restored_text % {"user": who} + f" ({describe(rec)})"
-            entries.append(HistoryEntry(rec.history_date, who, what))
+            entries.append(HistoryEntry(rec.history_date, who, what, [], rec.recorded_at))
     return entries

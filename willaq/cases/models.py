@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -269,6 +269,12 @@ class Case(TimeStampedModel):
             ),
             # The API's ?updated_since= and ordering by updated_at (clients that sync).
             models.Index(fields=["updated_at", "id"], name="case_updated_at"),
+            # The list's "por revisar" filter (?needs_review=): the few flagged cases only.
+            models.Index(
+                fields=["-start_date", "-id"],
+                condition=Q(needs_review=True),
+                name="case_needs_review",
+            ),
             # Text search: trigram GIN indexes on willaq_fold(code, name, description, demands,
             # causes) live in migration cases.0003 (PostgreSQL only, see willaq/cases/search.py).
         ]
@@ -298,6 +304,19 @@ class Case(TimeStampedModel):
     @property
     def display_code(self) -> str:
         return self.code or str(_("(sin código)"))
+
+    @property
+    def start_date_text(self) -> str:
+        """The start date as precisely as it is known: "2019", "dic. 2019", "antes del
+        31 dic 2019", or the whole date."""
+        day, precision = self.start_date, self.start_date_precision
+        if precision == StartDatePrecision.YEAR:
+            return str(day.year)
+        if precision == StartDatePrecision.MONTH:
+            return dateformat.format(day, "N Y")
+        if precision == StartDatePrecision.BEFORE:
+            return str(_("antes del %(date)s") % {"date": formats.date_format(day)})
+        return formats.date_format(day)
 
     @property
     def principal_place(self) -> "CasePlace | None":

@@ -20,6 +20,7 @@ from willaq.cases.choices import (
     ActorKind,
     ActorRole,
     ActorTypeCode,
+    CaseScope,
     CaseState,
     CategoryKind,
     CompetentAuthority,
@@ -33,6 +34,7 @@ from willaq.cases.choices import (
     Phase,
     ProtestForm,
     Sex,
+    StartDatePrecision,
     SubEventType,
     VictimGroup,
     VictimOutcome,
@@ -133,6 +135,9 @@ class CaseFilters(InputSchema):
     last_event_from: dt.date | None = Field(None, description="Último evento desde (AAAA-MM-DD).")
     last_event_to: dt.date | None = Field(None, description="Último evento hasta (AAAA-MM-DD).")
     updated_since: dt.datetime | None = Field(None, description="Modificados desde (ISO 8601).")
+    needs_review: bool | None = Field(
+        None, description="Solo los casos marcados «por revisar» (true)."
+    )
     ordering: CaseOrdering = Field("-start_date", description="Orden de la lista.")
 
     @field_validator("updated_since")
@@ -161,8 +166,31 @@ class CategoryFilters(InputSchema):
 
 
 class PlaceIn(InputSchema):
-    ubigeo: str = Field(..., pattern=UBIGEO_PATTERN, description="Código INEI de 6 dígitos.")
+    """A place: an INEI unit (``ubigeo``) or a named grouping (``grouping``), not both."""
+
+    ubigeo: str | None = Field(
+        None, pattern=UBIGEO_PATTERN, description="Código INEI de 6 dígitos."
+    )
+    grouping: str | None = Field(
+        None,
+        max_length=40,
+        description="Agrupación territorial: `lima-metropolitana` o `lima-provincias`.",
+    )
     principal: bool = False
+
+
+class ExternalIdIn(InputSchema):
+    source: str = Field(
+        ..., min_length=1, max_length=40, description="Sistema de origen (p. ej. `defensoria`)."
+    )
+    id: str = Field(..., min_length=1, max_length=100, description="Identificador en ese sistema.")
+
+
+EFFECTIVE_DATE_DOC = (
+    "Fecha efectiva: cuándo ocurrió el cambio, si fue antes de hoy (por defecto, hoy). No puede "
+    "ser futura ni anterior al inicio del caso; un cambio de estado o de fase, tampoco anterior "
+    "al último cambio de estado. El historial guarda además cuándo se registró."
+)
 
 
 FAR_POINT_DOC = (
@@ -194,6 +222,25 @@ class CaseFieldsIn(InputSchema):
     )
     sectors: list[str] | None = Field(None, description="Códigos de sectores del Estado.")
     confirm_far_point: bool = Field(False, description=FAR_POINT_DOC)
+    scope: CaseScope | None = Field(
+        None,
+        description=(
+            "Ámbito. Sin él, local o regional según los departamentos de los lugares; un caso "
+            "nacional o multirregional puede no tener lugares."
+        ),
+    )
+    start_date_precision: StartDatePrecision | None = Field(
+        None, description="Precisión de la fecha de inicio (`before`: empezó en ella o antes)."
+    )
+    needs_review: bool | None = Field(None, description="Marcado «por revisar».")
+    review_note: str | None = Field(None, description="Qué revisar.")
+    external_ids: list[ExternalIdIn] | None = Field(
+        None,
+        description=(
+            "Identificadores en otros sistemas, únicos por sistema. En una modificación se "
+            "añaden a los del caso (para quitar uno: DELETE .../external-ids/{source}/{id})."
+        ),
+    )
 
 
 class CaseCreateIn(CaseFieldsIn):
@@ -209,6 +256,7 @@ class CasePatchIn(CaseFieldsIn):
     start_date: dt.date | None = None
     typology: str | None = Field(None, max_length=60)
     places: list[PlaceIn] | None = Field(None, description="Reemplaza todos los lugares.")
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 class TransitionIn(InputSchema):
@@ -221,12 +269,20 @@ class TransitionIn(InputSchema):
     institution_role: InstitutionRole | None = Field(
         None, description="Obligatorio al pasar a activo en la fase de diálogo."
     )
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 class PhaseIn(InputSchema):
     phase: Phase
     dialogue_mechanism: DialogueMechanism | None = None
     institution_role: InstitutionRole | None = None
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
+
+
+class MergeIn(InputSchema):
+    into: UUID = Field(..., description="El caso que absorbe a este (uuid).")
+    reason: str = Field(..., min_length=1, description="Motivo de la fusión (obligatorio).")
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
 
 
 EFFECTIVE_DATE_DOC = (
@@ -389,6 +445,13 @@ class PlaceOut(Schema):
     level: str
     department_code: str
     principal: bool
+    grouping: str | None = Field(
+        None, description="Agrupación (`lima-provincias`…); `ubigeo` es entonces su unidad base."
+    )
+
+    @staticmethod
+    def resolve_grouping(obj: CasePlace) -> str | None:
+        return obj.grouping.code if obj.grouping_id else None  # type: ignore[union-attr]
 
     @staticmethod
     def resolve_ubigeo(obj: CasePlace) -> str:
@@ -396,7 +459,7 @@ class PlaceOut(Schema):
 
     @staticmethod
     def resolve_name(obj: CasePlace) -> str:
-        return obj.ubigeo.name
+        return obj.grouping.name if obj.grouping_id else obj.ubigeo.name  # type: ignore[union-attr]
 
     @staticmethod
     def resolve_level(obj: CasePlace) -> str:
@@ -421,7 +484,10 @@ class CaseListOut(Schema):
     typology: str
     subtype: str | None
     start_date: dt.date
+    start_date_precision: str
     end_date: dt.date | None
+    scope: str
+    needs_review: bool
     places: list[PlaceOut]
     updated_at: dt.datetime
 
@@ -484,8 +550,14 @@ class TransitionOut(Schema):
     from_state: str
     to_state: str
     reason: str
-    occurred_at: dt.datetime
+    occurred_at: dt.datetime = Field(..., description="Cuándo ocurrió (fecha efectiva).")
+    recorded_at: dt.datetime = Field(..., description="Cuándo se registró en Willaq.")
     by: str | None = Field(None, description="Quien hizo el cambio (nombre o correo).")
+
+
+class ExternalIdOut(Schema):
+    source: str
+    id: str
 
 
 class CaseOut(Schema):
@@ -498,7 +570,18 @@ class CaseOut(Schema):
     typology: CategoryRef
     subtype: CategoryRef | None
     start_date: dt.date
+    start_date_precision: str
     end_date: dt.date | None
+    scope: str
+    needs_review: bool
+    review_note: str
+    external_ids: list[ExternalIdOut]
+    merged_into: UUID | None = Field(
+        None, description="El caso en que se fusionó (estado `merged`), si lo ve el usuario."
+    )
+    merged_cases: list[UUID] = Field(
+        ..., description="Los casos fusionados en este que el usuario puede ver."
+    )
     competent_authority: str
     dialogue_mechanism: str
     institution_role: str

@@ -84,7 +84,9 @@ _SHARED_NAME = Coalesce("maps_to__name", "name", output_field=CharField())
 
 
 def _places_prefetch() -> Any:
-    return Prefetch("places", queryset=CasePlace.objects.select_related("ubigeo__parent__parent"))
+    return Prefetch(
+        "places", queryset=CasePlace.objects.select_related("ubigeo__parent__parent", "grouping")
+    )
 
 
 def departments() -> QuerySet[Ubigeo]:
@@ -123,6 +125,7 @@ class CaseFilters:
     last_event_from: dt.date | None = None
     last_event_to: dt.date | None = None
     updated_since: dt.datetime | None = None
+    needs_review: bool = False  # only the cases an import flagged "por revisar"
     sort: str = DEFAULT_SORT
 
     @classmethod
@@ -141,6 +144,7 @@ class CaseFilters:
             last_event_from=_date(data.get("last_event_from")),
             last_event_to=_date(data.get("last_event_to")),
             updated_since=updated_since if isinstance(updated_since, dt.datetime) else None,
+            needs_review=data.get("needs_review") in (True, "1", "on", "true"),
             sort=sort if sort in SORTS else DEFAULT_SORT,
         )
 
@@ -168,6 +172,8 @@ def _filtered(user: AnyUser, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(_last_event_between(filters.last_event_from, filters.last_event_to))
     if filters.updated_since:
         qs = qs.filter(updated_at__gte=filters.updated_since)
+    if filters.needs_review:
+        qs = qs.filter(needs_review=True)
     if filters.q:
         qs = search.matching(user, qs, filters.q)
     return qs
@@ -412,7 +418,7 @@ def dashboard(user: AnyUser, events: int = 10) -> Dashboard:
 
 
 def case_places(case: Case) -> list[CasePlace]:
-    return list(case.places.select_related("ubigeo__parent__parent"))
+    return list(case.places.select_related("ubigeo__parent__parent", "grouping"))
 
 
 def case_actors_by_role(case: Case) -> list[tuple[str, list[CaseActor]]]:

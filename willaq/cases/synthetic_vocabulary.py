@@ -33,6 +33,7 @@ STATE_WEIGHTS = {
     CaseState.LATENT: 0.18,
     CaseState.RESOLVED: 0.18,
     CaseState.WITHDRAWN: 0.07,
+    CaseState.MERGED: 0.02,
 }
 
 SUBJECTS = (

@@ -5,6 +5,7 @@ from willaq.cases.views import cases as views
 from willaq.cases.views import categories as views_categories
 from willaq.cases.views import events as views_events
 from willaq.cases.views import records as views_records
+from willaq.cases.views import registry as views_registry
 
 app_name = "cases"
 urlpatterns = [
@@ -17,6 +18,17 @@ urlpatterns = [
     path("casos/<uuid:case_uuid>/historial/", views.case_history_page, name="history"),
     path("casos/<uuid:case_uuid>/estado/", views.case_transition, name="transition"),
     path("casos/<uuid:case_uuid>/fase/", views.case_phase, name="phase"),
+    path("casos/<uuid:case_uuid>/fusionar/", views_registry.case_merge, name="merge"),
+    path(
+        "casos/<uuid:case_uuid>/identificadores/nuevo/",
+        views_registry.external_id_add,
+        name="external_id_add",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/identificadores/quitar/",
+        views_registry.external_id_remove,
+        name="external_id_remove",
+    ),
     path("casos/<uuid:case_uuid>/eventos/nuevo/", views.event_create, name="event_create"),
     path("casos/<uuid:case_uuid>/actores/", views.actor_link, name="actor_link"),
     path("casos/<uuid:case_uuid>/noticias/nueva/", views.news_create, name="news_create"),

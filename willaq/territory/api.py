@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from willaq.core.schemas import OBJECT_READ_ERRORS, READ_ERRORS
 from willaq.core.text import fold
 from willaq.territory import selectors
-from willaq.territory.models import Level, Ubigeo
+from willaq.territory.models import Grouping, Level, Ubigeo
 
 router = Router(tags=["territory"])
 
@@ -44,6 +44,19 @@ class UbigeoOut(Schema):
     @staticmethod
     def resolve_full_name(obj: Ubigeo) -> str:
         return obj.full_name()
+
+
+class GroupingOut(Schema):
+    code: str = Field(description="Código de la agrupación, p. ej. «lima-provincias».")
+    name: str = Field(description="Nombre, p. ej. «Lima Provincias».")
+    anchor: str = Field(
+        description="Código INEI de la unidad base (la menor que la contiene entera)."
+    )
+    member_codes: list[str] = Field(description="Códigos INEI de las unidades que la forman.")
+
+    @staticmethod
+    def resolve_anchor(obj: Grouping) -> str:
+        return obj.anchor.code
 
 
 class UbigeoFilters(Schema):
@@ -124,3 +137,14 @@ def locate(request: HttpRequest, point: Query[LocateQuery]) -> Ubigeo:
     if unit is None:
         raise _not_found(_("El punto no está dentro del territorio del Perú."))
     return unit
+
+
+@router.get(
+    "/groupings",
+    response={200: list[GroupingOut], **READ_ERRORS},
+    summary="Agrupaciones territoriales usadas como lugares",
+)
+def list_groupings(request: HttpRequest) -> QuerySet[Grouping]:
+    """ "Lima Metropolitana" and "Lima Provincias": a case's place may be one of them
+    (`{"grouping": "<code>"}` in the places of a case)."""
+    return Grouping.objects.select_related("anchor").order_by("name")

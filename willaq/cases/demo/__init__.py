@@ -10,7 +10,7 @@ specs of specs.py; seed.py turns them into records through the case services, an
 ``seed_demo`` command runs it.
 """
 
-from willaq.cases.demo.loader import DemoDataError, demo_data, load
+from willaq.cases.demo.loader import MERGE_ACTION, DemoDataError, demo_data, load
 from willaq.cases.demo.specs import (
     ActorSpec,
     CaseSpec,
@@ -54,6 +54,7 @@ __all__ = [
     "FEMALE_GIVEN_NAMES",
     "GIVEN_NAMES",
     "INSTITUTIONS",
+    "MERGE_ACTION",
     "NEWS_OUTLETS",
     "ROLE_MAILBOX",
     "STORIES",

@@ -39,6 +39,7 @@ from willaq.cases.services import TRANSITIONS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PHASE_ACTION = "phase"
+MERGE_ACTION = "merge"
 DEPARTMENT_CODE = re.compile(r"\d{2}")
 MAX_PLACES = 3
 SURNAMES_PER_VICTIM = 2
@@ -301,7 +302,7 @@ def _stories(directory: Path) -> dict[str, tuple[Step, ...]]:
     reasons_entry = file.sub("reasons")
     reasons = {key: reasons_entry.text(key) for key in reasons_entry.table}
     reasons_entry.done()
-    actions = {*TRANSITIONS, PHASE_ACTION}
+    actions = {*TRANSITIONS, PHASE_ACTION, MERGE_ACTION}
     stories = {}
     for key, steps in file.sub("stories").items():
         if not isinstance(steps, list):
@@ -316,6 +317,8 @@ def _stories(directory: Path) -> dict[str, tuple[Step, ...]]:
             reason = entry.choice("reason", ["", *reasons], "")
             if action in TRANSITIONS and TRANSITIONS[action].needs_reason and not reason:
                 raise entry.error("reason", f"«{action}» necesita un motivo.")
+            if action == MERGE_ACTION and not reason:
+                raise entry.error("reason", "una fusión necesita un motivo.")
             story.append(Step(action, entry.integer("day"), phase, reasons.get(reason, "")))
             entry.done()
         stories[key] = tuple(story)
@@ -330,7 +333,7 @@ def _cases(
     institutions: Iterable[str],
 ) -> tuple[CaseSpec, ...]:
     file = _read(directory, "cases.toml")
-    cases = []
+    cases: list[CaseSpec] = []
     tables = file.rows("cases")
     if not tables:
         raise DemoDataError("cases.toml: no hay casos ([[cases]]).")
@@ -360,11 +363,30 @@ def _cases(
                 places=places,
                 pcm=entry.choice("pcm", ["", *PcmClassification.values], ""),
                 confidential=entry.choices("confidential", CONFIDENTIAL_CAPABLE_FIELDS, ()),
+                merge_into=_merge_into(entry, cases, stories),
             )
         )
         entry.done()
     file.done()
     return tuple(cases)
+
+
+def _merge_into(entry: Entry, earlier: list[CaseSpec], stories: dict[str, tuple[Step, ...]]) -> str:
+    """The case a "merge" step merges this one into: an earlier case registered before it (so
+    it is seeded first), named as in cases.toml."""
+    merges = any(step.action == MERGE_ACTION for step in stories[entry.table["story"]])
+    target = entry.text("merge_into", "")
+    if merges != bool(target):
+        raise entry.error("merge_into", "una historia con fusión necesita merge_into, y solo ella.")
+    if not target:
+        return ""
+    months_ago = entry.table.get("months_ago", 0)
+    found = [c for c in earlier if c.name == target and c.months_ago > months_ago]
+    if not found:
+        raise entry.error(
+            "merge_into", "debe nombrar un caso anterior de la lista, registrado antes que este."
+        )
+    return target
 
 
 def _events(directory: Path) -> dict[str, Any]:

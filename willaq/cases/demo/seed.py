@@ -48,6 +48,7 @@ from willaq.cases.services import (
     create_actor,
     create_case,
     link_actor,
+    merge_case,
     record_event,
     record_victim,
     transition_case,
@@ -137,6 +138,8 @@ class DemoSeeder:
         self.institutions: dict[str, Institution] = {}
         self.users: dict[tuple[str, str], User] = {}
         self.actors: dict[tuple[int, str], Actor] = {}
+        # Cases seeded so far by their name in cases.toml (a merge names the absorbing case).
+        self.cases_by_name: dict[str, Case] = {}
         self.counts: Counter[str] = Counter()
         # Dialogue cases take every (mechanism, role) pair in turn: 4 × 5 = 20 combinations.
         mechanisms, roles = DialogueMechanism.values, InstitutionRole.values
@@ -289,6 +292,7 @@ class DemoSeeder:
             at=plan.registered_at,
         )
         self.counts["casos"] += 1
+        self.cases_by_name[spec.name] = case
         milestones = self._apply_story(plan, case, analyst, coordinator)
         case.refresh_from_db()
         self._seed_actors(plan, case, institution, analyst)
@@ -313,6 +317,15 @@ class DemoSeeder:
                     institution_role=role,
                     at=when,
                 )
+            elif step.action == demo.MERGE_ACTION:
+                case = merge_case(
+                    user=coordinator,
+                    case=case,
+                    into=self.cases_by_name[plan.spec.merge_into],
+                    reason=step.reason,
+                    at=when,
+                )
+                milestones[CaseState.MERGED] = when
             else:
                 user = coordinator if TRANSITIONS[step.action].needs_approver else analyst
                 case = transition_case(

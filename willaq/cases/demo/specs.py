@@ -87,6 +87,8 @@ class CaseSpec:
     places: int = 1
     pcm: str = ""
     confidential: tuple[str, ...] = field(default=())
+    # The name (as in cases.toml) of the case a "merge" step merges this one into.
+    merge_into: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,14 @@ from willaq.cases.services.actors import (
     unlink_actor,
     update_actor_link,
 )
-from willaq.cases.services.cases import CASE_DATA_FIELDS, PlaceInput, create_case, update_case
+from willaq.cases.services.cases import (
+    CASE_DATA_FIELDS,
+    PlaceInput,
+    add_external_id,
+    create_case,
+    remove_external_id,
+    update_case,
+)
 from willaq.cases.services.checks import (
     EARLIEST_DATE,
     FAR_POINT_KM,
@@ -29,6 +36,7 @@ from willaq.cases.services.corrections import (
     remove_record,
     restore_record,
 )
+from willaq.cases.services.effective import check_effective_date
 from willaq.cases.services.records import (
     EVENT_FIELDS,
     EVIDENCE_CONTENT_TYPES,
@@ -52,6 +60,7 @@ from willaq.cases.services.workflow import (
     Transition,
     allowed_transitions,
     change_phase,
+    merge_case,
     transition_case,
     transition_label,
     validate_phase,
@@ -74,9 +83,11 @@ __all__ = [
     "Transition",
     "acting_institution",
     "add_evidence",
+    "add_external_id",
     "add_news",
     "allowed_transitions",
     "change_phase",
+    "check_effective_date",
     "check_point",
     "create_actor",
     "create_case",
@@ -84,8 +95,10 @@ __all__ = [
     "erase_victim_identity",
     "link_actor",
     "merge_actors",
+    "merge_case",
     "record_event",
     "record_victim",
+    "remove_external_id",
     "remove_record",
     "resolve_category",
     "restore_record",

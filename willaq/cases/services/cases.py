@@ -33,6 +33,11 @@ from willaq.cases.services.checks import (
     typed,
     validate_dates,
 )
+from willaq.cases.services.effective import (
+    check_effective_date,
+    check_place_effective,
+    save_case_effective,
+)
 from willaq.territory.models import Grouping, Ubigeo
 
 # Fields of a case a form or API body may set directly (state, phase and code have services).
@@ -240,6 +245,13 @@ def _write_places(
         place.save()
 
     for ubigeo_id, place in existing.items():
+        if (
+            ubigeo_id not in wanted
+            or place.is_principal != wanted[ubigeo_id]
+            or place.grouping != groupings[ubigeo_id]
+        ):
+            check_place_effective(place, at)
+    for ubigeo_id, place in existing.items():
         if ubigeo_id not in wanted:
             stamp(place, user, at)
             place.delete()
@@ -363,11 +375,14 @@ def update_case(
 ) -> Case:
     """Change a case's data (not its state or phase). Records the field-by-field diff.
 
-    ``at`` is when the change took effect when it is recorded late (the history keeps both
-    dates); ``external_ids``, when given, are added to the case's (none is removed here)."""
+    ``at`` is when the change took effect when it is recorded late: the history is rewritten
+    from then on as if it had been recorded in time (``save_case_effective``), places change
+    at ``at`` too, and the audit record (written now) says when it took effect.
+    ``external_ids``, when given, are added to the case's (none is removed here)."""
     if not can_edit_case(user, case):
         raise PermissionDenied(_("No puede modificar este caso."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_effective_date(case, at)
     before = _case_snapshot(case)
     unchanged = columns(case)
     sectors = _apply_case_data(case, data, case.institution)
@@ -384,19 +399,24 @@ def update_case(
             for p in case.places.select_related("ubigeo", "grouping")
         ]
         _fit_scope(case, _resolve_places(current), explicit=True)  # they must fit the new scope
-    if columns(case) != unchanged:
-        stamp(case, user, at)
-        case.save()
-    if "sectors" in data:
-        case.sectors.set(sectors)
     if resolved is not None:
         _write_places(case, resolved, user, at)
     known = set(case.external_ids.values_list("source", "external_id"))
     for source, external_id in external_ids or ():
         if (source, external_id) not in known:
             _add_external_id(case, source, external_id, user, at)
-    diff = model_diff(before, _case_snapshot(case))
+    after = _case_snapshot(case)
+    new_sectors = None
+    if "sectors" in data:
+        after["sectors"] = sorted(s.code for s in sectors)
+        if after["sectors"] != before["sectors"]:
+            new_sectors = sectors
+    if columns(case) != unchanged or new_sectors is not None:
+        save_case_effective(case, user, at, unchanged, new_sectors)
+    diff: dict[str, Any] = model_diff(before, after)
     if diff:
+        if at is not None:
+            diff["effective_at"] = at.isoformat()
         record(
             AuditEvent.CASE_CHANGED, case, acting_user=user, institution=case.institution, diff=diff
         )
@@ -407,7 +427,7 @@ def _add_external_id(
     case: Case, source: str, external_id: str, user: User, at: dt.datetime | None
 ) -> None:
     source, external_id = source.strip(), external_id.strip()
-    if not source or not external_id:
+    if not source or not external_id or "\x00" in source + external_id:
         raise ValidationError(
             {"external_ids": _("Indique el sistema de origen y el identificador.")}
         )
@@ -426,3 +446,57 @@ def _add_external_id(
         raise ValidationError({"external_ids": exc.messages}) from exc
     stamp(item, user, at)
     item.save()
+
+
+def _external_id_list(case: Case) -> list[str]:
+    return sorted(f"{e.source}:{e.external_id}" for e in case.external_ids.all())
+
+
+@transaction.atomic
+def add_external_id(
+    *, user: User, case: Case, source: str, external_id: str, at: dt.datetime | None = None
+) -> CaseExternalId:
+    """Give the case its identifier in another system (unique per source)."""
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = _external_id_list(case)
+    _add_external_id(case, source, external_id, user, at)
+    record(
+        AuditEvent.CASE_CHANGED,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff={"external_ids": [before, _external_id_list(case)]},
+    )
+    return case.external_ids.get(source=source.strip(), external_id=external_id.strip())
+
+
+@transaction.atomic
+def remove_external_id(
+    *, user: User, case: Case, source: str, external_id: str, at: dt.datetime | None = None
+) -> None:
+    """Take an identifier in another system off the case (a wrong match)."""
+    if not can_edit_case(user, case):
+        raise PermissionDenied(_("No puede modificar este caso."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    item = None
+    if "\x00" not in source + external_id:  # a NUL cannot be compared (PostgreSQL)
+        item = case.external_ids.filter(source=source, external_id=external_id).first()
+    if item is None:
+        raise ValidationError(
+            {
+                "external_ids": _("El caso no tiene el identificador %(source)s:%(id)s.")
+                % {"source": source, "id": external_id}
+            }
+        )
+    before = _external_id_list(case)
+    stamp(item, user, at)
+    item.delete()
+    record(
+        AuditEvent.CASE_CHANGED,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff={"external_ids": [before, _external_id_list(case)]},
+    )

@@ -128,9 +128,10 @@ def validate_dates(errors: dict[str, list[str]], **dates: dt.date | None) -> Non
 
 def effective_moment(day: dt.date | None) -> dt.datetime | None:
     """The moment a change recorded late took effect, from the day a form or the API gives:
-    the start of that day in the installation's time zone; ``None`` (now) for no day or today,
-    so a change made today keeps its exact moment and its order with other changes. A day in
-    the future is refused."""
+    the last second of that day in the installation's time zone (so it sorts after whatever
+    else was recorded that day, such as the case's approval); ``None`` (now) for no day or
+    today, so a change made today keeps its exact moment and its order with other changes. A
+    day in the future is refused."""
     if day is None:
         return None
     today = timezone.localdate()
@@ -140,7 +141,7 @@ def effective_moment(day: dt.date | None) -> dt.datetime | None:
         )
     if day == today:
         return None
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
     check_effective(moment)
     return moment
 

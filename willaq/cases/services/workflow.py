@@ -12,8 +12,9 @@ from willaq.accounts.access import AnyUser
 from willaq.accounts.models import User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
-from willaq.cases.access import can_approve_case, can_edit_case
+from willaq.cases.access import can_approve_case, can_edit_case, can_view_case
 from willaq.cases.choices import (
+    REGISTERED_STATES,
     CaseState,
     DialogueMechanism,
     InstitutionRole,
@@ -22,7 +23,8 @@ from willaq.cases.choices import (
 )
 from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import Case, CaseCodeSequence, CaseTransition
-from willaq.cases.services.checks import stamp
+from willaq.cases.services.checks import columns
+from willaq.cases.services.effective import check_after_last_transition, save_case_effective
 from willaq.cases.tasks import notify_transition
 
 
@@ -156,7 +158,13 @@ def transition_case(
         )
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
+    if at is not None and at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    check_after_last_transition(case, at)
     when = at or timezone.now()
+    unchanged = columns(case)
     before = {
         "state": case.state,
         "phase": case.phase,
@@ -182,8 +190,7 @@ def transition_case(
         case.end_date = timezone.localtime(when).date()
     if transition.target == CaseState.ACTIVE and case.end_date:
         case.end_date = None
-    stamp(case, user, when)
-    case.save()
+    save_case_effective(case, user, when, unchanged)
     made = CaseTransition.objects.create(
         case=case,
         kind=transition.kind,
@@ -261,6 +268,12 @@ def change_phase(
             }
         )
     validate_phase(phase, dialogue_mechanism, institution_role)
+    if at is not None and at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    check_after_last_transition(case, at)
+    unchanged = columns(case)
     before = {
         "phase": case.phase,
         "dialogue_mechanism": case.dialogue_mechanism,
@@ -274,13 +287,94 @@ def change_phase(
         "dialogue_mechanism": case.dialogue_mechanism,
         "institution_role": case.institution_role,
     }
-    stamp(case, user, at)
-    case.save()
+    save_case_effective(case, user, at, unchanged)
     record(
         AuditEvent.CASE_PHASE_CHANGED,
         case,
         acting_user=user,
         institution=case.institution,
         diff=model_diff(before, after),
+    )
+    return case
+
+
+@transaction.atomic
+def merge_case(
+    *, user: User, case: Case, into: Case, reason: str, at: dt.datetime | None = None
+) -> Case:
+    """Record that ``case`` was absorbed into ``into``: its state becomes "merged" and it links
+    to the absorbing case. Nothing moves (events, actors and history stay where they were
+    recorded); the absorbing case lists the cases merged into it.
+
+    Only a coordinator of the absorbed case's institution merges it; both cases must be in the
+    registry, and a case is not merged into itself nor into a case already merged."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_approve_case(user, case):
+        raise PermissionDenied(
+            _("Solo un coordinador de la institución del caso puede fusionarlo en otro.")
+        )
+    into = Case.objects.get(pk=into.pk)
+    if not can_view_case(user, into):
+        raise ValidationError({"into": _("Caso de destino desconocido.")})
+    if into.pk == case.pk:
+        raise ValidationError({"into": _("Un caso no puede fusionarse en sí mismo.")})
+    if case.state == CaseState.MERGED:
+        raise ValidationError({"transition": _("Este caso ya está fusionado en otro.")})
+    if case.state not in REGISTERED_STATES:
+        raise ValidationError(
+            {
+                "transition": _("Solo se fusiona un caso aprobado; este caso está «%(state)s».")
+                % {"state": CaseState(case.state).label}
+            }
+        )
+    if into.state == CaseState.MERGED:
+        raise ValidationError(
+            {
+                "into": _("El caso %(code)s ya está fusionado en otro: fusione en ese caso.")
+                % {"code": into.display_code}
+            }
+        )
+    if into.state not in REGISTERED_STATES:
+        raise ValidationError(
+            {"into": _("El caso de destino debe estar aprobado (en el registro compartido).")}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
+    if at is not None and at > timezone.now():
+        raise ValidationError(
+            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
+        )
+    check_after_last_transition(case, at)
+    when = at or timezone.now()
+    unchanged = columns(case)
+    from_state = case.state
+    case.state = CaseState.MERGED
+    case.merged_into = into
+    case.phase = ""
+    case.dialogue_mechanism = ""
+    case.institution_role = ""
+    if not case.end_date:
+        case.end_date = max(timezone.localtime(when).date(), case.start_date)
+    save_case_effective(case, user, when, unchanged)
+    CaseTransition.objects.create(
+        case=case,
+        kind=TransitionKind.MERGED,
+        from_state=from_state,
+        to_state=CaseState.MERGED,
+        reason=reason.strip(),
+        occurred_at=when,
+        by=user,
+    )
+    record(
+        AuditEvent.CASE_TRANSITION,
+        case,
+        acting_user=user,
+        institution=case.institution,
+        diff={
+            "state": [from_state, CaseState.MERGED.value],
+            "merged_into": [None, str(into.uuid)],
+            "reason": reason.strip(),
+        }
+        | ({"effective_at": at.isoformat()} if at is not None else {}),
     )
     return case

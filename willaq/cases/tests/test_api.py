@@ -193,6 +193,7 @@ def test_list_owner_sees_own_drafts_outsider_does_not(
         "level": "district",
         "department_code": "020000",
         "principal": True,
+        "grouping": None,
     }
 
 

@@ -48,6 +48,11 @@ GOOD_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("patch", "/api/v1/cases/{case_uuid}"): {"name": "Otro nombre"},
     ("post", "/api/v1/cases/{case_uuid}/transitions"): {"transition": "to_latent"},
     ("post", "/api/v1/cases/{case_uuid}/phase"): {"phase": "crisis"},
+    ("post", "/api/v1/cases/{case_uuid}/merge"): {
+        "into": "00000000-0000-4000-8000-000000000000",
+        "reason": "Duplicado",
+    },
+    ("post", "/api/v1/cases/{case_uuid}/external-ids"): {"source": "defensoria", "id": "123"},
     ("post", "/api/v1/cases/{case_uuid}/events"): {
         "event_date": "2025-04-02",
         "event_type": "Protests",
@@ -185,6 +190,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "evidence_uuid": [stranger, "x"],
         "kind": ["eventos", "x"],
         "record_uuid": [str(world["event"].uuid), stranger, "x"],
+        "source": ["defensoria", "x"],
+        "external_id": ["123", "x"],
     }
     checked = 0
     for method, path, operation in operations:

@@ -101,7 +101,15 @@ def test_proposal_mails_the_coordinators_and_return_mails_the_author(
 def test_back_dated_transitions_mail_nobody(
     analyst: User, owner_institution: Institution, django_capture_on_commit_callbacks: Any
 ) -> None:
-    case = _draft(analyst, owner_institution)
+    # An import enters a historical case: created and proposed back then (a transition is never
+    # back-dated before the case's creation, its first transition).
+    case = services.create_case(
+        user=analyst,
+        institution=owner_institution,
+        data={"name": "Caso histórico", "start_date": dt.date(2025, 1, 5), "typology": "comunal"},
+        places=[PlaceInput("021801", True)],
+        at=dt.datetime(2025, 1, 5, tzinfo=dt.UTC),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.transition_case(
             user=analyst, case=case, name="submit", at=dt.datetime(2025, 1, 6, tzinfo=dt.UTC)

@@ -63,7 +63,18 @@ def cases(seeded: str, db: None) -> list[Case]:
 
 def test_about_sixty_cases_in_every_state(cases: list[Case]) -> None:
     assert 55 <= len(cases) <= 65
-    assert {c.state for c in cases} == set(CaseState.values) - {CaseState.MERGED}
+    assert {c.state for c in cases} == set(CaseState.values)
+    merged = [c for c in cases if c.state == CaseState.MERGED]
+    assert len(merged) == 2
+    into = [c.merged_into for c in merged if c.merged_into is not None]
+    assert [target.state != CaseState.MERGED for target in into] == [True, True]
+    # One is merged into a case of another institution.
+    assert sorted(
+        c.institution_id == t.institution_id for c, t in zip(merged, into, strict=True)
+    ) == [
+        False,
+        True,
+    ]
 
 
 def test_active_cases_cover_every_phase_and_dialogue_form(cases: list[Case]) -> None:
@@ -88,7 +99,7 @@ def test_every_case_passes_the_model_constraints(cases: list[Case]) -> None:
             assert (case.dialogue_mechanism, case.institution_role) == ("", ""), case.name
         registered = case.state not in (CaseState.DRAFT, CaseState.PROPOSED)
         assert bool(case.code) == registered, case.name
-        closed = case.state in (CaseState.RESOLVED, CaseState.WITHDRAWN)
+        closed = case.state in (CaseState.RESOLVED, CaseState.WITHDRAWN, CaseState.MERGED)
         assert (case.end_date is not None) == closed, case.name
 
 
@@ -263,6 +274,8 @@ def test_the_same_cases_land_in_the_same_places_on_a_second_seed(
     with transaction.atomic():
         # Remove the demo cases (and what hangs from them) and seed again.
         NewsItem.objects.filter(is_demo=True).delete()
+        # Merged cases first: a case merged into another protects it from deletion.
+        Case.objects.filter(is_demo=True, merged_into__isnull=False).delete()
         Case.objects.filter(is_demo=True).delete()
         Actor.objects.filter(is_demo=True).delete()
         call_command("seed_demo", stdout=StringIO())
@@ -280,9 +293,9 @@ def test_the_data_files_load_into_the_expected_counts() -> None:
     assert len(data.role_mailbox) == len(Role.values)
     assert all(len(i.people) == len(Role.values) for i in data.institutions)
     assert len(data.themes) == 25
-    assert len(data.stories) == 20
-    assert len(data.cases) == 60
-    assert sum(spec.places for spec in data.cases) == 88
+    assert len(data.stories) == 21
+    assert len(data.cases) == 62
+    assert sum(spec.places for spec in data.cases) == 90
     # Every theme and every story is used by some case.
     assert len({spec.theme for spec in data.cases}) == len(data.themes)
     assert len({spec.story for spec in data.cases}) == len(data.stories)
@@ -409,18 +422,21 @@ def test_the_same_moment_seeds_the_same_counts(seeded: str, db: None) -> None:
     """A regression net for the data files and the seeder: at a fixed moment, fixed counts."""
     with transaction.atomic():
         NewsItem.objects.filter(is_demo=True).delete()
+        # Merged cases first: a case merged into another protects it from deletion.
+        Case.objects.filter(is_demo=True, merged_into__isnull=False).delete()
         Case.objects.filter(is_demo=True).delete()
         Actor.objects.filter(is_demo=True).delete()
         out = StringIO()
         with time_machine.travel(dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC), tick=False):
             call_command("seed_demo", stdout=out)
-        assert "60 casos, 245 eventos, 25 víctimas, 173 actores, 57 noticias" in out.getvalue()
-        assert Case.objects.filter(is_demo=True).count() == 60
-        assert CasePlace.objects.filter(case__is_demo=True).count() == 88
-        assert CaseTransition.objects.filter(case__is_demo=True).count() == 205
-        assert Event.objects.filter(case__is_demo=True).count() == 245
-        assert Victim.objects.filter(event__case__is_demo=True).count() == 25
-        assert Actor.objects.filter(is_demo=True).count() == 173
-        assert CaseActor.objects.filter(case__is_demo=True).count() == 269
-        assert NewsItem.objects.filter(is_demo=True).count() == 57
+        assert "62 casos, 249 eventos, 22 víctimas, 177 actores, 66 noticias" in out.getvalue()
+        assert Case.objects.filter(is_demo=True).count() == 62
+        assert Case.objects.filter(is_demo=True, state=CaseState.MERGED).count() == 2
+        assert CasePlace.objects.filter(case__is_demo=True).count() == 90
+        assert CaseTransition.objects.filter(case__is_demo=True).count() == 213
+        assert Event.objects.filter(case__is_demo=True).count() == 249
+        assert Victim.objects.filter(event__case__is_demo=True).count() == 22
+        assert Actor.objects.filter(is_demo=True).count() == 177
+        assert CaseActor.objects.filter(case__is_demo=True).count() == 279
+        assert NewsItem.objects.filter(is_demo=True).count() == 66
         transaction.set_rollback(True)

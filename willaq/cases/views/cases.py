@@ -29,12 +29,15 @@ from willaq.cases.access import (
     can_edit_actor_link,
     can_edit_event,
     can_edit_record,
+    can_view_case,
     cases_awaiting_approval,
+    external_ids,
     get_case_for_edit,
     get_case_for_user,
     get_event_for_user,
     get_record_for_user,
     hidden_case_fields,
+    merged_cases,
     record_kind,
     redact_event,
     removed_records,
@@ -209,7 +212,7 @@ def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
             multiline=multiline,
         )
 
-    always = {label(name) for name in ("code", "start_date", "end_date", "typology")}
+    always = {label(name) for name in ("code", "start_date", "end_date", "typology", "scope")}
     facts = [
         fact("code", case.display_code),
         fact("institution", case.institution.name),
@@ -223,8 +226,9 @@ def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
             fact("institution_role", case.get_institution_role_display()),
         ]
     facts += [
-        fact("start_date", case.start_date),
+        fact("start_date", case.start_date_text),
         fact("end_date", case.end_date),
+        fact("scope", case.get_scope_display()),
         fact("typology", case.typology.name),
         fact("subtype", case.subtype.name if case.subtype else ""),
         fact("competent_authority", case.get_competent_authority_display()),
@@ -238,6 +242,8 @@ def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
         facts.append(Fact(str(_("Punto")), f"{case.latitude:.5f}, {case.longitude:.5f}"))
     if case.approved_at:
         facts.append(fact("approved_at", case.approved_at))
+    if case.needs_review:
+        facts.append(fact("review_note", case.review_note or _("Sí"), multiline=True))
     # Leave out optional fields nobody filled in (a long list of dashes is hard to read on a phone).
     return [f for f in facts if f.confidential or f.value not in (None, "") or f.label in always]
 
@@ -312,6 +318,13 @@ def _detail_context(
     history = case_history(case, user, limit=HISTORY_ON_PAGE + 1)
     return {
         "case": case,
+        "external_ids": list(external_ids(user, case)),
+        "merged_into": (
+            case.merged_into
+            if case.merged_into is not None and can_view_case(user, case.merged_into)
+            else None
+        ),
+        "merged_cases": list(merged_cases(user, case)),
         "access": access,
         "editable_news": {n.pk for n in news if can_edit_record(user, n)},
         "editable_evidence": {e.pk for e in evidence if can_edit_record(user, e)},
@@ -391,7 +404,13 @@ def case_edit(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     form = CaseForm(request.POST if request.method == "POST" else None, user=user, case=case)
     if form.is_bound and form.is_valid():
         try:
-            services.update_case(user=user, case=case, data=form.case_data(), places=form.places())
+            services.update_case(
+                user=user,
+                case=case,
+                data=form.case_data(),
+                places=form.places(),
+                at=form.effective_at(),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, CaseForm.SERVICE_FIELDS)
         else:
@@ -424,7 +443,10 @@ def _transition_confirmation(
             "data": {
                 key: form.cleaned_data.get(key) or ""
                 for key in ("name", "reason", "phase", "dialogue_mechanism", "institution_role")
-            },
+            }
+            # As typed (ISO), so the confirmation posts back what the form parses.
+            | {"effective_date": form.data.get("effective_date", "")},
+            "effective_date": form.cleaned_data.get("effective_date"),
         },
     )
 
@@ -449,6 +471,7 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                     phase=form.cleaned_data["phase"] or Phase.EARLY,
                     dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
                     institution_role=form.cleaned_data["institution_role"],
+                    at=services.effective_moment(form.cleaned_data["effective_date"]),
                     base_url=request.build_absolute_uri("/"),
                 )
                 if not confirmed:
@@ -456,7 +479,9 @@ def case_transition(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
         except _NotConfirmed:
             return _transition_confirmation(request, case, form)
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
+            apply_service_errors(
+                form, exc, {"transition": NON_FIELD_ERRORS, "effective_date": NON_FIELD_ERRORS}
+            )
         else:
             case = changed
             if case.code and form.cleaned_data["name"].startswith("approve"):
@@ -489,9 +514,10 @@ def case_phase(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
                 phase=form.cleaned_data["phase"],
                 dialogue_mechanism=form.cleaned_data["dialogue_mechanism"],
                 institution_role=form.cleaned_data["institution_role"],
+                at=services.effective_moment(form.cleaned_data["effective_date"]),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, {"effective_date": NON_FIELD_ERRORS})
         else:
             messages.success(request, _("Fase actualizada."))
             return redirect(case_url(case, "fase"))

@@ -35,7 +35,16 @@ COUNTED_MODELS = (
     "audit.AuditLog",
 )
 ROLES = {"reporter", "analyst", "coordinator", "facilitator", "admin"}
-STATES = {"draft", "proposed", "pre_conflict", "active", "latent", "resolved", "withdrawn"}
+STATES = {
+    "draft",
+    "proposed",
+    "pre_conflict",
+    "active",
+    "latent",
+    "resolved",
+    "withdrawn",
+    "merged",
+}
 LOGIN_LINE = re.compile(r"^\s+(?P<who>.+?)\s{2,}(?P<email>\S+@\S+) / (?P<password>\S+)$", re.M)
 
 

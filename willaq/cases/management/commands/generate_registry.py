@@ -421,11 +421,15 @@ class _Generator:
         states = list(STATE_WEIGHTS)
         weights = list(STATE_WEIGHTS.values())
         cases: list[dict[str, Any]] = []
+        # Registered cases written so far (not merged): what a merged case may be merged into.
+        absorbing: list[int] = []
         started = time.monotonic()
         for i in range(self.n_cases):
             institution = rng.choices(self.institutions, INSTITUTION_WEIGHTS)[0]
             # The first cases take each state in turn, so even a tiny registry has them all.
             final = states[i] if i < len(states) else rng.choices(states, weights)[0]
+            if final == CaseState.MERGED and not absorbing:
+                final = CaseState.RESOLVED
             start_date = self.today - dt.timedelta(days=rng.randint(30, 3650))
             district = rng.choice(self.districts)
             places = [district] + [
@@ -468,7 +472,8 @@ class _Generator:
             }
             created = self.moment(dt.datetime.combine(start_date, dt.time(13), tzinfo=dt.UTC), 20)
             data["created_at"] = created
-            steps = self.timeline(data, final, created)
+            into = rng.choice(absorbing) if final == CaseState.MERGED else None
+            steps = self.timeline(data, final, created, into)
             history_type = "+"
             for when, user, transition, changes in steps:
                 data.update(changes)
@@ -502,6 +507,8 @@ class _Generator:
                         by_id=user,
                     )
             case_w.add(**data)
+            if data["code"] is not None and data["state"] != CaseState.MERGED:
+                absorbing.append(data["id"])
             for n, place in enumerate(places):
                 place_id = self.ids.next(CasePlace)
                 row = {
@@ -537,9 +544,11 @@ class _Generator:
         return cases
 
     def timeline(
-        self, data: dict[str, Any], final: CaseState, created: dt.datetime
+        self, data: dict[str, Any], final: CaseState, created: dt.datetime, into: int | None = None
     ) -> list[tuple[dt.datetime, int, tuple[str, str] | None, dict[str, Any]]]:
-        """The case's saves, oldest first: (when, who, (transition kind, from state), changes)."""
+        """The case's saves, oldest first: (when, who, (transition kind, from state), changes).
+
+        A merged case (``final`` merged) is absorbed into the registered case ``into``."""
         rng = self.rng
         institution = data["institution_id"]
         analyst, coordinator = self.analysts[institution], self.coordinators[institution]
@@ -614,6 +623,15 @@ class _Generator:
                         {"state": CaseState.ACTIVE, "phase": Phase.ESCALATION},
                     )
                 )
+        if final == CaseState.MERGED:
+            when = self.moment(when, 300)
+            previous = steps[-1][3].get("state", CaseState.ACTIVE)
+            merged = inactive | {
+                "state": CaseState.MERGED,
+                "merged_into_id": into,
+                "end_date": max(when.date(), data["start_date"]),
+            }
+            steps.append((when, coordinator, (TransitionKind.MERGED, previous), merged))
         if final in (CaseState.RESOLVED, CaseState.WITHDRAWN):
             when = self.moment(when, 300)
             kind = (

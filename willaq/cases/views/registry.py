@@ -1,0 +1,118 @@
+"""Pages of a case's place in the registry: its identifiers in other systems, and merging it
+into another case. Every object is found through ``access``; every change goes through
+``services``."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from willaq.cases import services
+from willaq.cases.access import can_merge_case, find_case_for_user, get_case_for_edit
+from willaq.cases.forms import ExternalIdForm, MergeForm, apply_service_errors
+from willaq.cases.views.common import GET_POST, case_url, signed_in_user
+
+
+@login_required
+@require_http_methods(GET_POST)
+def external_id_add(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = signed_in_user(request)
+    case = get_case_for_edit(user, case_uuid)
+    form = ExternalIdForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.add_external_id(
+                user=user,
+                case=case,
+                source=form.cleaned_data["source"],
+                external_id=form.cleaned_data["external_id"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"external_ids": NON_FIELD_ERRORS})
+        else:
+            messages.success(request, _("Identificador externo añadido."))
+            return redirect(case_url(case, "identificadores"))
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": _("Añadir identificador externo")},
+    )
+
+
+@login_required
+@require_POST
+def external_id_remove(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    user = signed_in_user(request)
+    case = get_case_for_edit(user, case_uuid)
+    try:
+        services.remove_external_id(
+            user=user,
+            case=case,
+            source=request.POST.get("source", ""),
+            external_id=request.POST.get("external_id", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Identificador externo quitado."))
+    return redirect(case_url(case, "identificadores"))
+
+
+class _NotConfirmed(Exception):
+    """Raised to undo a validated merge the user has not confirmed yet."""
+
+
+@login_required
+@require_http_methods(GET_POST)
+def case_merge(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    """Merge the case into another, after a confirmation step that shows both cases."""
+    user = signed_in_user(request)
+    case = get_case_for_edit(user, case_uuid)
+    if not can_merge_case(user, case):
+        raise PermissionDenied(
+            _("Solo un coordinador de la institución fusiona un caso aprobado en otro.")
+        )
+    form = MergeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        into = find_case_for_user(user, form.cleaned_data["into"])
+        if into is None:
+            form.add_error("into", _("No hay un caso con ese código."))
+        else:
+            confirmed = request.POST.get("confirmed") == "1"
+            try:
+                # Validated in full by the service, then undone until the user confirms.
+                with transaction.atomic():
+                    services.merge_case(
+                        user=user,
+                        case=case,
+                        into=into,
+                        reason=form.cleaned_data["reason"],
+                        at=services.effective_moment(form.cleaned_data["effective_date"]),
+                    )
+                    if not confirmed:
+                        raise _NotConfirmed
+            except _NotConfirmed:
+                return render(
+                    request,
+                    "cases/merge_confirm.html",
+                    {"case": case, "into": into, "form": form},
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc, {"transition": NON_FIELD_ERRORS})
+            else:
+                messages.success(
+                    request,
+                    _("El caso quedó fusionado en %(code)s.") % {"code": into.display_code},
+                )
+                return redirect(case_url(case))
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": _("Fusionar en otro caso")},
+    )
