@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "willaq.audit",
     "willaq.territory",
     "willaq.cases",
+    "willaq.imports",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Evidence uploads: size cap and the types an analyst may attach.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest spreadsheet the import reads (a larger file is refused before it is read).
+WILLAQ_IMPORT_MAX_BYTES = env.int("WILLAQ_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

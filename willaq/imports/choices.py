@@ -1,0 +1,34 @@
+"""Fixed vocabularies of the spreadsheet import."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SynonymKind(models.TextChoices):
+    """What a synonym names: a column of the file, or a value of one of the case's or event's
+    vocabularies. The target of a column synonym is a field name (``IMPORT_FIELDS``)."""
+
+    COLUMN = "column", _("Nombre de columna")
+    TYPOLOGY = "typology", _("Tipología")
+    SUBTYPE = "subtype", _("Subtipo")
+    STATE = "state", _("Estado")
+    PHASE = "phase", _("Fase")
+    SCOPE = "scope", _("Ámbito")
+    COMPETENT_AUTHORITY = "competent_authority", _("Autoridad competente")
+    PLACE = "place", _("Lugar")
+    EVENT_TYPE = "event_type", _("Tipo de evento")
+    SUB_EVENT_TYPE = "sub_event_type", _("Subtipo de evento")
+    PROTEST_FORM = "protest_form", _("Forma de protesta")
+    EMPTY = "empty", _("Valor vacío")
+
+
+class ImportKind(models.TextChoices):
+    CASES = "cases", _("Casos")
+    EVENTS = "events", _("Eventos")
+
+
+class RowOutcome(models.TextChoices):
+    CREATED = "created", _("Creada")
+    UPDATED = "updated", _("Actualizada")
+    UNCHANGED = "unchanged", _("Sin cambios")
+    REJECTED = "rejected", _("Rechazada")
