@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SynonymKind(models.TextChoices):
-    """What a synonym names: a column of the file, or a value of one of the case's or event's
-    vocabularies. The target of a column synonym is a field name (``IMPORT_FIELDS``)."""
+    """What a synonym names: a column of a file of cases or of events, or a value of one of the
+    case's or event's vocabularies. The target of a column synonym is a field name."""
 
-    COLUMN = "column", _("Nombre de columna")
+    CASE_COLUMN = "case_column", _("Columna de un archivo de casos")
+    EVENT_COLUMN = "event_column", _("Columna de un archivo de eventos")
     TYPOLOGY = "typology", _("Tipología")
     SUBTYPE = "subtype", _("Subtipo")
     STATE = "state", _("Estado")
