@@ -439,7 +439,11 @@ class Vocabulary:
     def suggest(self, kind: SynonymKind, text: str, limit: int = 3) -> list[str]:
         """The closest known spellings of ``text`` (as they are written), best first."""
         shown = self.display[kind]
+        targets = self.entries[kind]
         found = process.extract(
-            fold(text), list(shown), scorer=fuzz.WRatio, limit=limit, score_cutoff=60
+            fold(text), list(shown), scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=60
         )
-        return [shown[match] for match, _score, _index in found]
+        best: dict[str, str] = {}  # one spelling per meaning, the closest
+        for match, _score, _index in found:
+            best.setdefault(targets.get(match, match), shown[match])
+        return list(best.values())[:limit]
