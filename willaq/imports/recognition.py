@@ -69,8 +69,7 @@ def parse_overrides(items: list[str] | dict[str, str]) -> dict[str, str]:
         column, sep, target = item.rpartition("=")
         if not sep or not column.strip() or not target.strip():
             raise LayoutError(
-                _("«%(item)s» no es COLUMNA=CAMPO (por ejemplo caso=description).")
-                % {"item": item}
+                _("«%(item)s» no es COLUMNA=CAMPO (por ejemplo caso=description).") % {"item": item}
             )
         result[fold(column)] = target.strip()
     return result
@@ -141,7 +140,7 @@ def find_layout(
                     text,
                     _(
                         "Encabezado repetido: la columna %(position)s se llama también «%(name)s»; "
-                        "no se importa (use --map \"%(shown)s=CAMPO\" para leerla)."
+                        'no se importa (use --map "%(shown)s=CAMPO" para leerla).'
                     )
                     % {"position": index + 1, "name": text, "shown": shown},
                     "duplicate_header",
@@ -165,7 +164,7 @@ def find_layout(
                 header.number,
                 text,
                 text,
-                _("Columna no reconocida; no se importa (use --map \"%(column)s=CAMPO\").")
+                _('Columna no reconocida; no se importa (use --map "%(column)s=CAMPO").')
                 % {"column": text},
                 "unknown_column",
             )

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rapidfuzz import fuzz, process
 
 from willaq.accounts.models import Institution
@@ -199,7 +199,9 @@ class Places:
         )
         return [match for match, _score, _index in found]
 
-    def _unknown(self, column: str, raw: str, what: str, choices: Iterable[str]) -> tuple:
+    def _unknown(
+        self, column: str, raw: str, what: str, choices: Iterable[str]
+    ) -> tuple[str, str, str]:
         suggestions = self.suggest(fold(raw), choices)
         message = _("%(what)s desconocido: «%(value)s».") % {"what": what, "value": raw}
         if suggestions:
@@ -245,9 +247,7 @@ class Places:
             return result
         return self._within(unit, prov_text, dist_text, result)
 
-    def _several(
-        self, column: str, raw: str, parts: list[str], result: PlaceResult
-    ) -> PlaceResult:
+    def _several(self, column: str, raw: str, parts: list[str], result: PlaceResult) -> PlaceResult:
         units: list[Unit] = []
         for part in parts:
             folded = fold(part)
@@ -315,9 +315,7 @@ class Places:
                     for u in self.units.values()
                     if u.level == Level.DISTRICT
                     and (
-                        u.province_code == province.code
-                        if province
-                        else u.department_code == dept
+                        u.province_code == province.code if province else u.department_code == dept
                     )
                 ]
                 result.problems.append(
@@ -354,7 +352,9 @@ class Places:
         result.key = unit.code
         return result
 
-    def _without_department(self, prov_text: str, dist_text: str, result: PlaceResult) -> PlaceResult:
+    def _without_department(
+        self, prov_text: str, dist_text: str, result: PlaceResult
+    ) -> PlaceResult:
         """A province or district without its department: accepted when the name is unique in
         the country, else reported as ambiguous (district names repeat: Coporaque, Yauli)."""
         if prov_text:
@@ -400,15 +400,15 @@ class Vocabulary:
         self.display: dict[str, dict[str, str]] = defaultdict(dict)  # folded → as shown
         for kind, choices in _CHOICES.items():
             for value, label in choices.choices:
+                self._add(kind, str(label), value)
                 if value:
                     self._add(kind, str(value), value)
-                self._add(kind, str(label), value)
         categories = usable_categories([institution.pk]).filter(
             kind__in=[CategoryKind.TYPOLOGY, CategoryKind.SUBTYPE], is_active=True
         )
-        for kind, code, name in categories.values_list("kind", "code", "name"):
-            self._add(SynonymKind(kind), code, code)
-            self._add(SynonymKind(kind), name, code)
+        for category_kind, code, name in categories.values_list("kind", "code", "name"):
+            self._add(SynonymKind(category_kind), name, code)  # the name first: suggestions show it
+            self._add(SynonymKind(category_kind), code, code)
         for column_kind, fields in (
             (SynonymKind.CASE_COLUMN, CASE_FIELDS),
             (SynonymKind.EVENT_COLUMN, EVENT_FIELDS),
@@ -419,9 +419,11 @@ class Vocabulary:
         rows = Synonym.objects.filter(
             models.Q(institution=None) | models.Q(institution=institution)
         ).order_by(models.F("institution_id").asc(nulls_first=True))
-        for kind, text, folded, target in rows.values_list("kind", "text", "folded", "target"):
-            self.entries[kind][folded] = target
-            self.display[kind].setdefault(folded, text)
+        for synonym_kind, text, folded, target in rows.values_list(
+            "kind", "text", "folded", "target"
+        ):
+            self.entries[synonym_kind][folded] = target
+            self.display[synonym_kind].setdefault(folded, text)
         self.empty = set(self.entries[SynonymKind.EMPTY]) | {""}
         self.places = Places(dict(self.entries[SynonymKind.PLACE]), self.empty)
 
@@ -441,7 +443,7 @@ class Vocabulary:
         shown = self.display[kind]
         targets = self.entries[kind]
         found = process.extract(
-            fold(text), list(shown), scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=60
+            fold(text), list(shown), scorer=fuzz.WRatio, limit=limit * 5, score_cutoff=75
         )
         best: dict[str, str] = {}  # one spelling per meaning, the closest
         for match, _score, _index in found:

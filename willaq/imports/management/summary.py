@@ -1,8 +1,9 @@
 """What the import commands share: reading their options, printing the Spanish summary."""
 
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from django.core.management.base import OutputWrapper
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, Membership, Role, User
@@ -50,7 +51,7 @@ def options_from(options: dict[str, Any], path: Path) -> ImportOptions:
     )
 
 
-def write_summary(out: TextIO, report: ImportReport, *, noun: str) -> None:
+def write_summary(out: OutputWrapper, report: ImportReport, *, noun: str) -> None:
     mode = _("Simulación (no se escribió nada)") if report.dry_run else _("Importación")
     out.write(f"{mode}: {report.file_name}\n")
     for note in report.notes:

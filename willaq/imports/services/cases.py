@@ -39,7 +39,7 @@ from willaq.imports.access import can_import_cases
 from willaq.imports.choices import ImportKind, RowOutcome, SynonymKind
 from willaq.imports.dates import DateError, parse_date
 from willaq.imports.reading import Row
-from willaq.imports.recognition import Layout, cell_text, not_a_record, section_state
+from willaq.imports.recognition import cell_text, not_a_record, section_state
 from willaq.imports.report import ImportReport, RowResult
 from willaq.imports.services.common import (
     ImportOptions,
@@ -52,7 +52,15 @@ from willaq.imports.services.common import (
 from willaq.imports.vocabulary import CASE_FIELDS, Vocabulary
 
 # Fields a --default may give (the values a file most often lacks).
-DEFAULTABLE = ("state", "typology", "subtype", "phase", "start_date", "scope", "competent_authority")
+DEFAULTABLE = (
+    "state",
+    "typology",
+    "subtype",
+    "phase",
+    "start_date",
+    "scope",
+    "competent_authority",
+)
 
 # A name derived from a description keeps its first words, up to this length.
 DERIVED_NAME_LENGTH = 90
@@ -226,13 +234,15 @@ class CaseImport:
                 outcome, target = self._write(parsed)
         except (ValidationError, PermissionDenied) as exc:
             messages = (
-                validation_messages(exc)
-                if isinstance(exc, ValidationError)
-                else [("", str(exc))]
+                validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
             )
             for field_name, message in messages:
                 column = self.columns.get(_column_of(field_name))
-                value = cell_text(row.values[column.index]) if column and column.index < len(row.values) else ""
+                value = (
+                    cell_text(row.values[column.index])
+                    if column and column.index < len(row.values)
+                    else ""
+                )
                 self.report.add(
                     row.number, column.header if column else "", value, message, "invalid"
                 )
@@ -247,9 +257,7 @@ class CaseImport:
             for p in self.report.problems[problems_before:]
             if p.code not in ("no_place", "derived_name")
         ]
-        self.report.results.append(
-            RowResult(number, RowOutcome.REJECTED, reason=" ".join(reasons))
-        )
+        self.report.results.append(RowResult(number, RowOutcome.REJECTED, reason=" ".join(reasons)))
 
     def _cell(self, row: Row, name: str) -> str:
         column = self.columns.get(name)
@@ -547,10 +555,14 @@ class CaseImport:
                 user=self.user, case=case, name=transition, reason=self.reason, phase=parsed.phase
             )
             changed = True
-        elif case.state == CaseState.ACTIVE and case.phase != parsed.phase and parsed.phase:
-            if "phase" in self.columns:
-                case_services.change_phase(user=self.user, case=case, phase=parsed.phase)
-                changed = True
+        elif (
+            case.state == CaseState.ACTIVE
+            and "phase" in self.columns
+            and parsed.phase
+            and case.phase != parsed.phase
+        ):
+            case_services.change_phase(user=self.user, case=case, phase=parsed.phase)
+            changed = True
         return changed
 
 

@@ -108,7 +108,9 @@ def open_layout(
 def validation_messages(exc: ValidationError) -> list[tuple[str, str]]:
     """(field, message) pairs of a service's ValidationError."""
     if hasattr(exc, "error_dict"):
-        return [(key, message) for key, messages in exc.message_dict.items() for message in messages]
+        return [
+            (key, message) for key, messages in exc.message_dict.items() for message in messages
+        ]
     return [("", message) for message in exc.messages]
 
 

@@ -6,7 +6,9 @@ from willaq.imports.services import load_shared_synonyms
 
 
 class Command(BaseCommand):
-    help = "Carga los sinónimos compartidos de data/imports/synonyms.toml. Repetirlo no cambia nada."
+    help = (
+        "Carga los sinónimos compartidos de data/imports/synonyms.toml. Repetirlo no cambia nada."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created, updated, removed = load_shared_synonyms()
