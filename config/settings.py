@@ -277,9 +277,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Requests announcing a body larger than this are refused with a 413 before it is read
 # (willaq.core.middleware.RequestSizeLimitMiddleware); the largest legitimate one is an evidence
-# upload of EVIDENCE_MAX_BYTES plus its form.
+# upload of EVIDENCE_MAX_BYTES or a file to import of WILLAQ_IMPORT_MAX_BYTES, plus its form.
 WILLAQ_MAX_REQUEST_BYTES = env.int(
-    "WILLAQ_MAX_REQUEST_BYTES", default=EVIDENCE_MAX_BYTES + 1024 * 1024
+    "WILLAQ_MAX_REQUEST_BYTES",
+    default=max(EVIDENCE_MAX_BYTES, WILLAQ_IMPORT_MAX_BYTES) + 1024 * 1024,
 )
 
 # Marks demo data in the interface so nobody mistakes it for real cases.

@@ -43,6 +43,7 @@ class AuditEvent(models.IntegerChoices):
     EVIDENCE_RESTORED = 243, _("Evidencia restaurada")
     IMPORT_CASES = 600, _("Importación de casos")
     IMPORT_EVENTS = 601, _("Importación de eventos")
+    IMPORT_FILE_UPLOADED = 602, _("Archivo de importación subido")
     SYNONYM_ADDED = 610, _("Sinónimo de importación añadido")
     SYNONYM_REMOVED = 611, _("Sinónimo de importación retirado")
 

@@ -33,3 +33,19 @@ class RowOutcome(models.TextChoices):
     UPDATED = "updated", _("Actualizada")
     UNCHANGED = "unchanged", _("Sin cambios")
     REJECTED = "rejected", _("Rechazada")
+
+
+class JobStatus(models.TextChoices):
+    """Where an import uploaded on the web stands: upload → validation (dry run) → confirmed
+    import. The two long steps run in Celery."""
+
+    UPLOADED = "uploaded", _("Archivo subido")
+    ANALYSING = "analysing", _("Validando")
+    ANALYSED = "analysed", _("Validado: por confirmar")
+    IMPORTING = "importing", _("Importando")
+    DONE = "done", _("Importado")
+    FAILED = "failed", _("No se pudo completar")
+
+
+# Statuses during which a Celery task works on the job (the page polls its progress).
+RUNNING_STATUSES = (JobStatus.ANALYSING, JobStatus.IMPORTING)

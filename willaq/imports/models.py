@@ -2,6 +2,7 @@
 each institution's additions) and a record of every confirmed import run."""
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from willaq.accounts.models import Institution
 from willaq.core.models import TimeStampedModel
 from willaq.core.text import fold
-from willaq.imports.choices import ImportKind, SynonymKind
+from willaq.imports.choices import ImportKind, JobStatus, SynonymKind
 
 
 class Synonym(TimeStampedModel):
@@ -96,3 +97,55 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+def job_upload_to(instance: "ImportJob", filename: str) -> str:
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"imports/{instance.uuid}/original{suffix}"
+
+
+class ImportJob(TimeStampedModel):
+    """A file uploaded on the import page, through its steps: column mapping, the dry-run
+    report (``analysis``), the confirmed import (``result``, and the ``run`` it recorded).
+
+    The file stays under MEDIA_ROOT/imports/<uuid>/ (never served: the report is what the user
+    downloads). Progress of the running step is kept in a file beside it, not in this row: the
+    import writes in one transaction, which on SQLite holds the only write lock."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("clase"), max_length=10, choices=ImportKind.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("archivo"), upload_to=job_upload_to, max_length=200)
+    file_name = models.CharField(_("nombre del archivo"), max_length=255)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    # What the user chose: {"mapping": {column: field}, "defaults": {field: value}, "source": ""}
+    options = models.JSONField(_("opciones"), default=dict)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=JobStatus.choices, default=JobStatus.UPLOADED
+    )
+    analysis = models.JSONField(_("validación"), default=dict, blank=True)
+    result = models.JSONField(_("resultado"), default=dict, blank=True)
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("importación en curso")
+        verbose_name_plural = _("importaciones en curso")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["institution", "-created_at"], name="importjob_institution"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (JobStatus.ANALYSING, JobStatus.IMPORTING)

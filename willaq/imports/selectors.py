@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from willaq.accounts.models import Institution
-from willaq.imports.models import ImportRun, Synonym
+from willaq.imports.models import ImportJob, ImportRun, Synonym
 
 
 def synonyms_for(institution: Institution, kind: str | None = None) -> QuerySet[Synonym]:
@@ -16,3 +16,17 @@ def synonyms_for(institution: Institution, kind: str | None = None) -> QuerySet[
 
 def import_runs(institution: Institution) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(institution=institution).select_related("user")
+
+
+# The import page lists this many recent files.
+RECENT_JOBS = 20
+
+
+def recent_jobs(institutions: QuerySet[Institution]) -> QuerySet[ImportJob]:
+    """The latest files uploaded for these institutions, newest first (the import page)."""
+    return (
+        ImportJob.objects.filter(institution__in=institutions)
+        .select_related("institution", "user")
+        .defer("analysis", "result")
+        .order_by("-created_at")[:RECENT_JOBS]
+    )
