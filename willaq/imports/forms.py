@@ -17,10 +17,11 @@ from willaq.cases.choices import (
     CompetentAuthority,
     Phase,
 )
-from willaq.imports.choices import ImportKind
+from willaq.imports.choices import ImportKind, SynonymKind
 from willaq.imports.models import ImportJob
 from willaq.imports.services.jobs import ACCEPTED_SUFFIXES, ColumnPreview
 from willaq.imports.services.steps import importer
+from willaq.imports.vocabulary import CASE_FIELDS, CHOICE_KINDS, EVENT_FIELDS, valid_targets
 
 
 def importing_institutions(user: AnyUser) -> QuerySet[Institution]:
@@ -141,3 +142,51 @@ class OptionsForm(forms.Form):
                     value.isoformat() if hasattr(value, "isoformat") else str(value)
                 )
         return result
+
+
+# Kinds whose meanings are too many for a list (every ubigeo unit): typed as "ubigeo:080101".
+TYPED_TARGET_KINDS = frozenset({SynonymKind.PLACE})
+
+
+def target_choices(kind: SynonymKind, institution: Institution) -> list[tuple[str, str]]:
+    """What a spelling of ``kind`` may mean, with readable labels, for the add form's list."""
+    if kind in (SynonymKind.TYPOLOGY, SynonymKind.SUBTYPE):
+        return list(
+            usable_categories([institution.pk])
+            .filter(kind=kind.value, is_active=True)
+            .order_by("sort_order", "name")
+            .values_list("code", "name")
+        )
+    labels: dict[str, Any] = {}
+    if kind == SynonymKind.CASE_COLUMN:
+        labels = dict(CASE_FIELDS)
+    elif kind == SynonymKind.EVENT_COLUMN:
+        labels = dict(EVENT_FIELDS)
+    elif kind in CHOICE_KINDS:
+        labels = dict(CHOICE_KINDS[kind].choices)
+    valid = valid_targets(kind, institution)
+    return [(value, str(label)) for value, label in labels.items() if value in valid and value]
+
+
+class SynonymForm(forms.Form):
+    text = forms.CharField(
+        label=_("Texto tal como aparece en los archivos"),
+        max_length=200,
+        help_text=_("Mayúsculas, tildes y espacios no cuentan."),
+    )
+    target = forms.CharField(label=_("Significa"), max_length=100)
+
+    def __init__(
+        self, *args: Any, kind: SynonymKind, institution: Institution, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind in TYPED_TARGET_KINDS:
+            self.fields["target"].help_text = _(
+                "Un ubigeo («ubigeo:080101»), una agrupación («grouping:lima-provincias») o un "
+                "ámbito («scope:national», «scope:multiregional»)."
+            )
+        else:
+            self.fields["target"] = forms.ChoiceField(
+                label=_("Significa"), choices=target_choices(kind, institution)
+            )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("importar/<uuid:job_uuid>/", views.job_detail, name="job"),
     path("importar/<uuid:job_uuid>/progreso/", views.job_progress, name="progress"),
     path("importar/<uuid:job_uuid>/informe.csv", views.job_report_csv, name="report_csv"),
+    path("instituciones/<slug:slug>/sinonimos/", views.synonyms_page, name="synonyms"),
 ]

@@ -16,12 +16,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from willaq.accounts.access import get_institution_for_member_admin
 from willaq.cases.forms import apply_service_errors
 from willaq.cases.views.common import GET_POST, signed_in_user
-from willaq.imports import selectors
+from willaq.core.text import fold
+from willaq.imports import selectors, services
 from willaq.imports.access import get_job_for_user
-from willaq.imports.choices import ImportKind, JobStatus
-from willaq.imports.forms import OptionsForm, UploadForm, importing_institutions
+from willaq.imports.choices import ImportKind, JobStatus, SynonymKind
+from willaq.imports.forms import (
+    OptionsForm,
+    SynonymForm,
+    UploadForm,
+    importing_institutions,
+    target_choices,
+)
 from willaq.imports.report import PROBLEM_LABELS
 from willaq.imports.services import jobs
 from willaq.imports.services.progress import read_progress
@@ -184,3 +192,75 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="plantilla-{kind}.xlsx"'
     return response
+
+
+# --- the institution's own spellings -----------------------------------------------------------
+
+SHARED_SHOWN = 300
+
+
+def _synonym_kind(request: HttpRequest) -> SynonymKind:
+    value = request.GET.get("clase") or request.POST.get("kind") or SynonymKind.TYPOLOGY
+    try:
+        return SynonymKind(value)
+    except ValueError as exc:
+        raise Http404("synonym kind") from exc
+
+
+@login_required
+@require_http_methods(GET_POST)
+def synonyms_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """An institution admin's spellings for the import (they win over the shared ones), by
+    kind, with the shared table of that kind below for reference."""
+    user = signed_in_user(request)
+    institution = get_institution_for_member_admin(user, slug)
+    kind = _synonym_kind(request)
+    form = SynonymForm(
+        request.POST if request.POST.get("action") == "add" else None,
+        kind=kind,
+        institution=institution,
+    )
+    url = reverse("imports:synonyms", args=[institution.slug]) + f"?clase={kind.value}"
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        synonym = (
+            selectors.synonyms_for(institution, kind)
+            .filter(institution=institution, folded=fold(request.POST.get("text", "")))
+            .first()
+        )
+        if synonym is None:
+            raise Http404("synonym")
+        services.remove_synonym(user=user, synonym=synonym)
+        messages.success(request, _("Sinónimo retirado: «%(text)s».") % {"text": synonym.text})
+        return redirect(url)
+    if form.is_bound and form.is_valid():
+        try:
+            added = services.add_synonym(
+                user=user,
+                institution=institution,
+                kind=kind,
+                text=form.cleaned_data["text"],
+                target=form.cleaned_data["target"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Sinónimo guardado: «%(text)s».") % {"text": added.text})
+            return redirect(url)
+    labels = dict(target_choices(kind, institution))
+    rows = selectors.synonyms_for(institution, kind)
+    own = [(s, labels.get(s.target, s.target)) for s in rows.filter(institution=institution)]
+    shared = rows.filter(institution=None)
+    return render(
+        request,
+        "imports/synonyms.html",
+        {
+            "institution": institution,
+            "kind": kind,
+            "kinds": SynonymKind.choices,
+            "form": form,
+            "own": own,
+            "shared": [(s, labels.get(s.target, s.target)) for s in shared[:SHARED_SHOWN]],
+            "shared_count": shared.count(),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

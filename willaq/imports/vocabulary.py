@@ -37,7 +37,7 @@ from willaq.imports.models import Synonym
 from willaq.territory.models import Grouping, Level, Ubigeo
 
 # The fixed vocabularies a synonym may point into (stored value → label).
-_CHOICES: dict[SynonymKind, type[models.TextChoices]] = {
+CHOICE_KINDS: dict[SynonymKind, type[models.TextChoices]] = {
     SynonymKind.STATE: CaseState,
     SynonymKind.PHASE: Phase,
     SynonymKind.SCOPE: CaseScope,
@@ -117,7 +117,7 @@ def valid_targets(kind: SynonymKind, institution: Institution | None) -> set[str
         return groupings | units | {"scope:national", "scope:multiregional"}
     if kind == SynonymKind.EMPTY:
         return {""}
-    return set(_CHOICES[kind].values)
+    return set(CHOICE_KINDS[kind].values)
 
 
 @dataclass(frozen=True)
@@ -398,7 +398,7 @@ class Vocabulary:
         self.institution = institution
         self.entries: dict[str, dict[str, str]] = defaultdict(dict)
         self.display: dict[str, dict[str, str]] = defaultdict(dict)  # folded → as shown
-        for kind, choices in _CHOICES.items():
+        for kind, choices in CHOICE_KINDS.items():
             for value, label in choices.choices:
                 self._add(kind, str(label), value)
                 if value:
