@@ -50,9 +50,9 @@ def test_admin_adds_a_typology_spelling_and_the_import_then_knows_it(
         (SynonymKind.TYPOLOGY, "conflicto hidrico", "socioambiental")
     ]
     assert AuditLog.objects.filter(event_type=AuditEvent.SYNONYM_ADDED).count() == 1
-    page = admin_client.get(url(owner_institution)).content.decode()
-    assert "Conflicto hídrico" in page
-    assert "Socioambiental" in page  # the meaning shown by its name
+    listed = admin_client.get(url(owner_institution)).content.decode()
+    assert "Conflicto hídrico" in listed
+    assert "Socioambiental" in listed  # the meaning shown by its name
 
     after = analyse_cases(path, ImportOptions(institution=owner_institution, user=coordinator))
     assert (after.created, after.rejected) == (1, 0)
