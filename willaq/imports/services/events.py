@@ -22,6 +22,7 @@ the values already seen, and writes the events and their history rows in batches
 import datetime as dt
 import hashlib
 import math
+import random
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,8 @@ class EventImport:
             ImportKind.EVENTS, options.file_name or path.name, dry_run=dry_run
         )
         self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.cells: dict[str, Any] = {}
         self.reason = _("Importado de %(file)s") % {"file": self.report.file_name}
         self.caches: dict[str, dict[Any, Any]] = {
             "date": {},
@@ -189,6 +192,7 @@ class EventImport:
             return self.report
         self.columns = layout.by_field()
         self.index = {name: column.index for name, column in self.columns.items()}
+        self.items = list(self.index.items())
         for name in ("fatalities", "injured"):
             if name in self.columns:
                 self.report.add(
@@ -233,15 +237,11 @@ class EventImport:
     # --- one row -------------------------------------------------------------------------
 
     def _cell(self, row: Row, name: str) -> Any:
-        index = self.index.get(name)
-        if index is None or index >= len(row.values):
-            return ""
-        value = row.values[index]
-        return value.strip() if isinstance(value, str) else value
+        return self.cells.get(name, "")
 
     def _text(self, row: Row, name: str) -> str:
-        value = self._cell(row, name)
-        return value if isinstance(value, str) else cell_text(value)
+        value = self.cells.get(name, "")
+        return value if type(value) is str else cell_text(value)
 
     def _fail(self, row: Row, name: str, value: object, message: str, code: str) -> NoReturn:
         column: Column | None = self.columns.get(name)
@@ -249,7 +249,18 @@ class EventImport:
         raise _Rejected
 
     def _one_row(self, row: Row) -> None:
-        reason = not_a_record(row)
+        values_in = row.values
+        size = len(values_in)
+        self.cells = {
+            name: (v.strip() if type(v := values_in[i]) is str else v) if i < size else ""
+            for name, i in self.items
+        }
+        # Only a row with at most two cells, or one that starts with a total, may be a heading,
+        # a sentence or a total (``not_a_record`` is too slow to ask of every row).
+        filled = size - values_in.count("") - values_in.count(None)
+        first = values_in[0] if size else ""
+        maybe_total = type(first) is str and first[:3].lower() in ("tot", "sub")
+        reason = not_a_record(row) if filled <= 2 or maybe_total else ""
         if reason:
             first = next((cell_text(v) for v in row.values if cell_text(v)), "")
             self.report.add(row.number, "", first, reason, "not_an_event")
@@ -305,7 +316,7 @@ class EventImport:
                 % {"sub": sub_raw, "type": type_raw},
                 "invalid",
             )
-        values["event_type"], values["sub_event_type"] = parent, sub
+        values["event_type"], values["sub_event_type"] = str(parent), sub
         form_raw = self._text(row, "protest_form") or self.defaults.get("protest_form", "")
         form = self._lookup(row, "protest_form", SynonymKind.PROTEST_FORM, form_raw, "form")
         if form and parent not in PROTEST_EVENT_TYPES:
@@ -329,7 +340,7 @@ class EventImport:
                 "bad_date",
             )
         values["event_date"], values["end_date"] = start, end
-        values["date_precision"] = (
+        values["date_precision"] = int(
             DatePrecision.MONTH if precision == StartDatePrecision.MONTH else DatePrecision.DAY
         )
         # Actors.
@@ -403,7 +414,7 @@ class EventImport:
         day, precision = found
         if precision == StartDatePrecision.YEAR:
             self._fail(row, name, text, _("Un evento necesita al menos el mes."), "bad_date")
-        if day > timezone.localdate():
+        if day > self.today:
             self._fail(
                 row,
                 name,
@@ -535,7 +546,7 @@ class EventImport:
         if latitude is None or longitude is None:
             # No point: the capital of the place, an approximate position (as record_event).
             precision = GeoPrecision.NEAR if unit.level == Level.DISTRICT else GeoPrecision.REGION
-            return unit.latitude, unit.longitude, precision
+            return unit.latitude, unit.longitude, int(precision)
         if (
             unit.latitude is not None
             and unit.longitude is not None
@@ -548,7 +559,7 @@ class EventImport:
                 )
             except ValidationError as exc:
                 self._fail(row, "latitude", f"{latitude}, {longitude}", exc.messages[0], "invalid")
-        return latitude, longitude, GeoPrecision.EXACT
+        return latitude, longitude, int(GeoPrecision.EXACT)
 
     def _case(self, row: Row) -> int | None:
         raw = self._text(row, "case")
@@ -660,43 +671,77 @@ def write_events(
         "injured": 0,
         "created_by_id": user_id,
         "is_demo": False,
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": user_id,
+        "recorded_at": now,
     }
-    rows = []
-    history_rows = []
     noon = dt.time(12, 0)
     tz = timezone.get_current_timezone()
+    random_bits = _RANDOM.getrandbits
     for event_id, history_id, values in zip(ids, history_ids, batch, strict=True):
-        row = {**common, **values, "id": event_id, "uuid": uuid.uuid4()}
-        rows.append(row)
-        history_rows.append(
-            {
-                **row,
-                "history_id": history_id,
-                "history_date": dt.datetime.combine(values["event_date"], noon, tzinfo=tz),
-                "history_change_reason": reason,
-                "history_type": "+",
-                "history_user_id": user_id,
-                "recorded_at": now,
-            }
-        )
-    _copy(Event, rows)
-    _copy(history_model, history_rows)
+        values["id"] = event_id
+        values["uuid"] = uuid.UUID(int=random_bits(128), version=4)
+        values["history_id"] = history_id
+        # Effective when it happened (month-end figures follow it); recorded now.
+        values["history_date"] = dt.datetime.combine(values["event_date"], noon, tzinfo=tz)
+    if connection.vendor == "postgresql":
+        # Each value formatted once for both tables.
+        names = {f.attname for f in Event._meta.concrete_fields}
+        names |= {f.attname for f in history_model._meta.concrete_fields}
+        names -= set(common)
+        batch = [{n: _copy_text(values[n]) for n in names} for values in batch]
+        common = {n: _copy_text(v) for n, v in common.items()}
+    _copy(Event, batch, common)
+    _copy(history_model, batch, common)
 
 
-def _copy(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+# Version-4 uuids from a generator seeded by the system (uuid4() asks the system every time).
+_RANDOM = random.Random()  # noqa: S311 (identifiers, not secrets)
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            value = (
+                value.replace("\\", "\\\\")
+                .replace("\t", "\\t")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+            )
+        return value
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is float or kind is uuid.UUID:
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(model: type[models.Model], rows: list[dict[str, Any]], common: dict[str, Any]) -> None:
     fields = list(model._meta.concrete_fields)
     names = [f.attname for f in fields]
-    if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"COPY {table} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(
+            [model(**{n: row[n] if n in row else common[n] for n in names}) for row in rows],
+            batch_size=500,
+        )
         return
-    model._default_manager.bulk_create(
-        [model(**{name: row[name] for name in names}) for row in rows], batch_size=500
-    )
+    # Each column is a constant or read from the row, both already in COPY's text format.
+    spec = [(None, common[n]) if n in common else (n, "") for n in names]
+    lines = [
+        "\t".join([text if name is None else row[name] for name, text in spec]) for row in rows
+    ]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write("\n".join(lines) + "\n")
 
 
 def _run(
