@@ -21,9 +21,8 @@ header and empty rows are left in the table with their row numbers.
 
 import csv
 import datetime as dt
-import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +35,8 @@ Cell = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003)
 _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx and .ods
 _DELIMITERS = ",;\t|"
+# Bytes read to tell the format, the encoding and the delimiter.
+_SAMPLE_BYTES = 64 * 1024
 
 
 class ReadError(Exception):
@@ -69,8 +70,37 @@ def _is_blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass
+class TableStream:
+    """A table whose rows are read as they are used (a CSV of 500,000 events is never held in
+    memory at once). A workbook is read whole (calamine reads a sheet at once)."""
+
+    rows: Iterator[Row]
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
 def read_table(path: Path | str, *, max_bytes: int | None = None) -> Table:
     """The first sheet of ``path`` (or the CSV) as rows; ``ReadError`` if it cannot be read."""
+    stream = stream_table(path, max_bytes=max_bytes)
+    rows = list(stream.rows)
+    if not any(not row.is_empty() for row in rows):
+        raise ReadError(_("El archivo no tiene datos: todas sus filas están vacías."))
+    return Table(
+        rows,
+        stream.format,
+        encoding=stream.encoding,
+        delimiter=stream.delimiter,
+        sheet=stream.sheet,
+        notes=stream.notes,
+    )
+
+
+def stream_table(path: Path | str, *, max_bytes: int | None = None) -> TableStream:
+    """As ``read_table``, the rows read lazily; a ``ReadError`` may come while iterating."""
     path = Path(path)
     limit = settings.WILLAQ_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     try:
@@ -88,14 +118,11 @@ def read_table(path: Path | str, *, max_bytes: int | None = None) -> Table:
     if size == 0:
         raise ReadError(_("El archivo está vacío."))
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(_SAMPLE_BYTES)
     if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
         table = _read_workbook(path, head)
-    else:
-        table = _read_text(path.read_bytes())
-    if not any(not row.is_empty() for row in table.rows):
-        raise ReadError(_("El archivo no tiene datos: todas sus filas están vacías."))
-    return table
+        return TableStream(iter(table.rows), table.format, sheet=table.sheet, notes=table.notes)
+    return _stream_text(path, head)
 
 
 def _megabytes(size: int) -> str:
@@ -105,45 +132,49 @@ def _megabytes(size: int) -> str:
 # --- text files ------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of ``data`` and the encoding it was read with."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16"), "utf-16"
-    # UTF-16 without a byte-order mark: every other byte of ASCII text is a zero.
-    sample = data[:4000]
-    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
-        return _strict(data, "utf-16-le"), "utf-16-le"
-    if sample[::2].count(0) > len(sample) // 4 and len(sample) >= 4:
-        return _strict(data, "utf-16-be"), "utf-16-be"
-    if b"\x00" in sample:
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a text file from its first bytes (see ``decode``)."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return _claimed(sample[3:], "utf-8-sig")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = sample[:4000]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        return "utf-16-le"
+    if len(head) >= 4 and head[::2].count(0) > len(head) // 4:
+        return "utf-16-be"
+    if b"\x00" in head:
         raise ReadError(
             _(
                 "El archivo no es una hoja de cálculo ni un texto CSV (contiene datos binarios). "
                 "Guárdelo como XLSX o CSV."
             )
         )
+    # A multi-byte character may be cut at the end of the sample: ignore its last bytes.
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Excel on Windows writes CSV in Windows-1252; five of its bytes are undefined there and
-    # mean the Latin-1 control characters (never in real text), so Latin-1 is the fallback.
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(sample) >= _SAMPLE_BYTES:
+            return "utf-8"
     try:
-        return data.decode("cp1252"), "cp1252"
+        sample.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return "latin-1"
 
 
-def _strict(data: bytes, encoding: str) -> str:
+def _claimed(sample: bytes, encoding: str) -> str:
+    """``encoding`` when the sample (its last few bytes aside) decodes with it."""
+    body = sample if len(sample) < _SAMPLE_BYTES else sample[:-4]
     try:
-        return data.decode(encoding)
+        body.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ReadError(
             _("El archivo dice estar en %(encoding)s pero no lo está; guárdelo otra vez en UTF-8.")
-            % {"encoding": encoding.upper()}
+            % {"encoding": encoding.upper().replace("-SIG", "")}
         ) from exc
+    return encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -159,28 +190,52 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_text(data: bytes) -> Table:
-    text, encoding = decode(data)
-    if not text.strip():
+def _stream_text(path: Path, sample: bytes) -> TableStream:
+    encoding = detect_encoding(sample)
+    if encoding == "utf-8":
+        try:  # the sample is the whole file when it is small: check it all now
+            if len(sample) < _SAMPLE_BYTES:
+                sample.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    text_sample = sample.decode(encoding, errors="ignore")
+    if not text_sample.strip():
         raise ReadError(_("El archivo está vacío."))
-    delimiter = sniff_delimiter(text)
-    rows: list[Row] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for values in reader:
-            # A quoted cell may span lines: the row starts where the reader began it.
-            start = reader.line_num - sum(v.count("\n") for v in values)
-            rows.append(Row(start, [v.strip() for v in values]))
-    except csv.Error as exc:
-        raise ReadError(
-            _("El CSV está mal formado cerca de la fila %(row)s: %(error)s")
-            % {"row": reader.line_num, "error": exc}
-        ) from exc
+    delimiter = sniff_delimiter(text_sample)
     notes = [
         _("Texto leído como %(encoding)s, separado por «%(delimiter)s».")
         % {"encoding": encoding.upper(), "delimiter": "TAB" if delimiter == "\t" else delimiter}
     ]
-    return Table(rows, "csv", encoding=encoding, delimiter=delimiter, notes=notes)
+    return TableStream(
+        _text_rows(path, encoding, delimiter),
+        "csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        notes=notes,
+    )
+
+
+def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
+    # Latin-1 and Windows-1252 never fail; UTF-8 may, far into a file that mixes encodings.
+    with path.open(encoding=encoding, newline="", errors="strict") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for values in reader:
+                start = reader.line_num - sum(v.count("\n") for v in values)
+                yield Row(start, [v.strip() for v in values])
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                _(
+                    "Después de la fila %(row)s el archivo cambia de codificación: guárdelo "
+                    "otra vez entero en UTF-8."
+                )
+                % {"row": reader.line_num}
+            ) from exc
+        except csv.Error as exc:
+            raise ReadError(
+                _("El CSV está mal formado cerca de la fila %(row)s: %(error)s")
+                % {"row": reader.line_num, "error": exc}
+            ) from exc
 
 
 # --- workbooks -------------------------------------------------------------------------------

@@ -7,14 +7,16 @@ silently; a repeated header is kept apart as "tipo (2)" and reported.
 """
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from willaq.core.text import fold
 from willaq.imports.choices import SynonymKind
-from willaq.imports.reading import Cell, Row, Table
+from willaq.imports.reading import Cell, Row
 from willaq.imports.report import ImportReport
 from willaq.imports.vocabulary import Vocabulary
 
@@ -54,7 +56,7 @@ class Column:
 class Layout:
     header_row: int
     columns: list[Column]
-    data: list[Row]  # the rows below the header, empty ones left out
+    data: Iterator[Row]  # the rows below the header, empty ones left out (read as used)
 
     def by_field(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns if c.field and c.field != "ignore"}
@@ -85,7 +87,7 @@ def _column_field(
 
 
 def find_layout(
-    table: Table,
+    rows: Iterable[Row],
     vocabulary: Vocabulary,
     kind: SynonymKind,
     overrides: dict[str, str],
@@ -99,9 +101,11 @@ def find_layout(
                 _("--map %(column)s=%(field)s: «%(field)s» no es un campo (campos: %(fields)s).")
                 % {"column": name, "field": target, "fields": ", ".join(sorted(fields))}
             )
+    stream = iter(rows)
+    head = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
     header: Row | None = None
     best = 0
-    for row in table.rows[:HEADER_SEARCH_ROWS]:
+    for row in head:
         known = sum(
             1
             for v in row.values
@@ -174,9 +178,9 @@ def find_layout(
             raise LayoutError(
                 _("--map: el archivo no tiene la columna «%(column)s».") % {"column": name}
             )
-    data = [r for r in table.rows if r.number > header.number and not r.is_empty()]
+    below = itertools.chain((r for r in head if r.number > header.number), stream)
     report.columns = {c.header: c.field for c in columns}
-    return Layout(header.number, columns, data)
+    return Layout(header.number, columns, (r for r in below if not r.is_empty()))
 
 
 # A statistics sentence: a percentage, or many words ending with a full stop.

@@ -183,10 +183,11 @@ class CaseImport:
                 "not_imported",
             )
         self._load_index()
-        total = len(layout.data)
+        data = list(layout.data)
+        total = len(data)
         section = ""
         seen: dict[tuple[str, str] | str, int] = {}
-        for done, row in enumerate(layout.data, start=1):
+        for done, row in enumerate(data, start=1):
             section = self._one_row(row, section, seen)
             if progress is not None:
                 progress(done, total)

@@ -17,7 +17,7 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.imports.choices import ImportKind, SynonymKind
 from willaq.imports.models import ImportRun
-from willaq.imports.reading import ReadError, read_table
+from willaq.imports.reading import ReadError, read_table, stream_table
 from willaq.imports.recognition import Layout, LayoutError, find_layout, parse_overrides
 from willaq.imports.report import ImportReport
 from willaq.imports.vocabulary import Vocabulary
@@ -86,13 +86,16 @@ def open_layout(
     column_kind: SynonymKind,
     fields: dict[str, Any],
     report: ImportReport,
+    *,
+    stream: bool = False,
 ) -> Layout | None:
-    """The file's layout, or None with the reason in ``report`` (``readable`` False)."""
+    """The file's layout, or None with the reason in ``report`` (``readable`` False). With
+    ``stream`` the rows are read as they are used (a ``ReadError`` may then come later)."""
     try:
-        table = read_table(path)
+        table = read_table(path) if not stream else stream_table(path)
         report.notes.extend(table.notes)
         return find_layout(
-            table,
+            table.rows,
             vocabulary,
             column_kind,
             parse_overrides(options.mapping),
