@@ -11,11 +11,15 @@ from willaq.accounts.models import Institution
 from willaq.cases.access import usable_categories
 from willaq.cases.choices import (
     REGISTERED_STATES,
+    ActorTypeCode,
     CaseScope,
     CaseState,
     CategoryKind,
     CompetentAuthority,
+    EventType,
     Phase,
+    ProtestForm,
+    SubEventType,
 )
 from willaq.imports.choices import ImportKind, SynonymKind
 from willaq.imports.models import ImportJob
@@ -31,7 +35,7 @@ def importing_institutions(user: AnyUser) -> QuerySet[Institution]:
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Qué contiene"), choices=[(ImportKind.CASES, _("Casos"))], initial="cases"
+        label=_("Qué contiene"), choices=ImportKind.choices, initial=ImportKind.CASES
     )
     institution = forms.ModelChoiceField(
         label=_("Institución"), queryset=Institution.objects.none(), empty_label=None
@@ -113,6 +117,23 @@ class OptionsForm(forms.Form):
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
                 help_text=_("Para las filas sin fecha: se registra como «anterior a» esta fecha."),
+            ),
+            "event_type": forms.ChoiceField(
+                label=_("Tipo de evento"), choices=_choices(EventType.choices), required=False
+            ),
+            "sub_event_type": forms.ChoiceField(
+                label=_("Subtipo de evento"),
+                choices=_choices(SubEventType.choices),
+                required=False,
+            ),
+            "protest_form": forms.ChoiceField(
+                label=_("Forma de protesta"),
+                choices=_choices((k, v) for k, v in ProtestForm.choices if k),
+                required=False,
+            ),
+            "actor1": forms.CharField(label=_("Actor 1"), required=False, max_length=200),
+            "inter1": forms.ChoiceField(
+                label=_("Tipo de actor 1"), choices=_choices(ActorTypeCode.choices), required=False
             ),
         }
         for name, form_field in default_fields.items():

@@ -4,6 +4,7 @@ defaults, validate (the dry run) and confirm (the import). The two long steps ru
 polls."""
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from willaq.audit.services import record
 from willaq.imports.access import can_use_job
 from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob
-from willaq.imports.reading import ReadError, read_table
+from willaq.imports.reading import ReadError, stream_table
 from willaq.imports.recognition import LayoutError, cell_text, find_layout, parse_overrides
 from willaq.imports.report import ImportReport
 from willaq.imports.services.progress import clear_progress
@@ -85,6 +86,7 @@ class Preview:
     columns: list[ColumnPreview] = field(default_factory=list)
     header_row: int = 0
     rows: int = 0
+    rows_more: bool = False
     error: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -92,27 +94,36 @@ class Preview:
 SAMPLES = 3
 
 
+# The mapping step reads the first rows for the samples and counts at most this many.
+SAMPLE_ROWS = 50
+COUNT_LIMIT = 100_000
+
+
 def preview(job: ImportJob) -> Preview:
     """The file's columns as the import reads them (with the user's choices so far) and a few
-    values of each: what the mapping step shows. A file that cannot be read says why."""
+    values of each: what the mapping step shows. A file that cannot be read says why. Rows are
+    read as a stream and counted up to ``COUNT_LIMIT`` (``rows_more`` says there are more)."""
     spec = importer(job.kind)
     report = ImportReport(job.kind, job.file_name, dry_run=True)
     try:
-        table = read_table(job.file.path)
+        table = stream_table(job.file.path)
         layout = find_layout(
-            table,
+            table.rows,
             Vocabulary(job.institution),
             spec.column_kind,
             parse_overrides(dict(job.options.get("mapping") or {})),
             spec.fields,
             report,
         )
+        first = list(islice(layout.data, SAMPLE_ROWS))
+        counted = len(first) + sum(1 for _row in islice(layout.data, COUNT_LIMIT - len(first)))
+        more = next(layout.data, None) is not None
     except (ReadError, LayoutError) as exc:
         return Preview(error=exc.message)
     columns = []
     for column in layout.columns:
         samples: list[str] = []
-        for row in layout.data:
+        for row in first:
             if len(samples) >= SAMPLES:
                 break
             value = row.values[column.index] if column.index < len(row.values) else None
@@ -123,7 +134,8 @@ def preview(job: ImportJob) -> Preview:
     return Preview(
         columns=columns,
         header_row=layout.header_row,
-        rows=len(layout.data),
+        rows=counted,
+        rows_more=more,
         notes=list(table.notes),
     )
 

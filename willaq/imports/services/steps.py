@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution
-from willaq.imports.access import can_import_cases
+from willaq.imports.access import can_import_cases, can_import_events
 from willaq.imports.choices import ImportKind, JobStatus, SynonymKind
 from willaq.imports.models import ImportJob, ImportRun
 from willaq.imports.report import ImportReport
 from willaq.imports.services.cases import DEFAULTABLE, analyse_cases, import_cases
 from willaq.imports.services.common import ImportOptions, OptionsError
+from willaq.imports.services.events import EVENT_DEFAULTABLE, analyse_events, import_events
 from willaq.imports.services.progress import ProgressFile
-from willaq.imports.vocabulary import CASE_FIELDS
+from willaq.imports.vocabulary import CASE_FIELDS, EVENT_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,14 @@ IMPORTERS: dict[str, Importer] = {
         SynonymKind.CASE_COLUMN,
         DEFAULTABLE,
         can_import_cases,
+    ),
+    ImportKind.EVENTS: Importer(
+        analyse_events,
+        import_events,
+        EVENT_FIELDS,
+        SynonymKind.EVENT_COLUMN,
+        EVENT_DEFAULTABLE,
+        can_import_events,
     ),
 }
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from willaq.accounts.models import Institution, Role, User
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases.choices import CaseScope, CaseState
-from willaq.cases.models import Case, CaseExternalId
+from willaq.cases.models import Case, CaseExternalId, Event
 from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob, ImportRun
 from willaq.imports.services import ImportOptions, import_cases
@@ -277,3 +277,38 @@ def test_the_template_filled_as_shown_imports_without_a_mapping(
 
 def get_letter(headers: list[Any], name: str) -> str:
     return get_column_letter(headers.index(name) + 1)
+
+
+EVENTS = (
+    "ID,Fecha,Tipo de evento,Subtipo,Forma de protesta,Actor 1,Departamento,Provincia,Distrito\n"
+    "E-1,12/03/2023,Protestas,Protesta pacífica,Paro,Frente de defensa,Puno,Puno,Puno\n"
+    "E-2,13/03/2023,Protestas,Protesta pacífica,Marcha,Frente de defensa,Cusco,Cusco,Cusco\n"
+    "E-3,14/03/2023,Protestas,Sin subtipo conocido,,Frente de defensa,Cusco,Cusco,Cusco\n"
+)
+
+
+def test_a_file_of_events_goes_through_the_same_steps(
+    coordinator_client: Client,
+    owner_institution: Institution,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    response = coordinator_client.post(
+        reverse("imports:index"),
+        {
+            "kind": "events",
+            "institution": owner_institution.pk,
+            "file": SimpleUploadedFile("eventos.csv", EVENTS.encode("utf-8")),
+        },
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.kind == "events"
+    with django_capture_on_commit_callbacks(execute=True):
+        column_post(coordinator_client, job)
+    job.refresh_from_db()
+    assert (job.analysis["rows"], job.analysis["created"], job.analysis["rejected"]) == (3, 2, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(reverse("imports:job", args=[job.uuid]), {"action": "confirm"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert Event.objects.filter(institution=owner_institution).count() == 2
