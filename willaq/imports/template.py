@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -27,71 +26,78 @@ from willaq.cases.choices import (
 from willaq.imports.choices import ImportKind
 from willaq.territory.models import Grouping, Level, Ubigeo
 
-# (column header, field, explanation)
-CASE_COLUMNS = [
-    (
-        "Código",
-        "external_id",
-        _l("Identificador del caso en su registro (para volver a importar)."),
-    ),
-    (
-        "Caso",
-        "name",
-        _l("Nombre del caso. Si falta, se toma de la descripción y se marca."),
-    ),
-    (
-        "Departamento",
-        "department",
-        _l(
-            "Uno o varios («Ayacucho / Huancavelica»), «Lima "
-            "Metropolitana», «Lima Provincias», «Nacional»…"
+
+def case_columns() -> list[tuple[str, str, str]]:
+    """(column header, field, what to put in it)."""
+    return [
+        (
+            "Código",
+            "external_id",
+            _("Identificador del caso en su registro (para volver a importar)."),
         ),
-    ),
-    ("Provincia", "province", _l("Opcional.")),
-    ("Distrito", "district", _l("Opcional; «No detalla» ubica el caso en la provincia.")),
-    ("Ámbito", "scope", _l("Opcional: local, regional, multirregional o nacional.")),
-    ("Tipología", "typology", _l("Ver la hoja de valores permitidos.")),
-    ("Subtipo", "subtype", _l("Actividad de un caso socioambiental.")),
-    ("Estado", "state", _l("Activo, latente, resuelto, retirado, preconflicto.")),
-    ("Fase", "phase", _l("Solo para casos activos.")),
-    (
-        "Fecha de inicio",
-        "start_date",
-        _l("31/12/2019, 2019-12-31, dic-2019 o solo el año."),
-    ),
-    ("Fecha de fin", "end_date", _l("Para casos resueltos o retirados.")),
-    ("Descripción", "description", ""),
-    ("Demandas", "demands", ""),
-    (
-        "Autoridad competente",
-        "competent_authority",
-        _l("Ver la hoja de valores permitidos."),
-    ),
-]
-EVENT_COLUMNS = [
-    ("ID", "external_id", _l("Identificador del evento (para volver a importar).")),
-    ("Fecha", "event_date", _l("Día o mes (no basta el año).")),
-    ("Fecha de fin", "end_date", _l("Último día de una acción de varios días.")),
-    ("Tipo de evento", "event_type", _l("Opcional: se deduce del subtipo.")),
-    (
-        "Subtipo",
-        "sub_event_type",
-        _l("Ver la hoja de valores permitidos (español o inglés)."),
-    ),
-    ("Forma de protesta", "protest_form", _l("Solo en protestas y disturbios.")),
-    ("Actor 1", "actor1", ""),
-    ("Tipo de actor 1", "inter1", _l("1 a 8 (ACLED) o su nombre.")),
-    ("Actor 2", "actor2", ""),
-    ("Departamento", "department", ""),
-    ("Provincia", "province", ""),
-    ("Distrito", "district", ""),
-    ("Localidad", "location", ""),
-    ("Latitud", "latitude", ""),
-    ("Longitud", "longitude", ""),
-    ("Fuentes", "sources", ""),
-    ("Notas", "notes", ""),
-    ("Caso", "case", _l("Código del caso o su identificador; vacío: evento sin caso.")),
-]
+        (
+            "Caso",
+            "name",
+            _("Nombre del caso. Si falta, se toma de la descripción y se marca."),
+        ),
+        (
+            "Departamento",
+            "department",
+            _(
+                "Uno o varios («Ayacucho / Huancavelica»), «Lima "
+                "Metropolitana», «Lima Provincias», «Nacional»…"
+            ),
+        ),
+        ("Provincia", "province", _("Opcional.")),
+        ("Distrito", "district", _("Opcional; «No detalla» ubica el caso en la provincia.")),
+        ("Ámbito", "scope", _("Opcional: local, regional, multirregional o nacional.")),
+        ("Tipología", "typology", _("Ver la hoja de valores permitidos.")),
+        ("Subtipo", "subtype", _("Actividad de un caso socioambiental.")),
+        ("Estado", "state", _("Activo, latente, resuelto, retirado, preconflicto.")),
+        ("Fase", "phase", _("Solo para casos activos.")),
+        (
+            "Fecha de inicio",
+            "start_date",
+            _("31/12/2019, 2019-12-31, dic-2019 o solo el año."),
+        ),
+        ("Fecha de fin", "end_date", _("Para casos resueltos o retirados.")),
+        ("Descripción", "description", ""),
+        ("Demandas", "demands", ""),
+        (
+            "Autoridad competente",
+            "competent_authority",
+            _("Ver la hoja de valores permitidos."),
+        ),
+    ]
+
+
+def event_columns() -> list[tuple[str, str, str]]:
+    return [
+        ("ID", "external_id", _("Identificador del evento (para volver a importar).")),
+        ("Fecha", "event_date", _("Día o mes (no basta el año).")),
+        ("Fecha de fin", "end_date", _("Último día de una acción de varios días.")),
+        ("Tipo de evento", "event_type", _("Opcional: se deduce del subtipo.")),
+        (
+            "Subtipo",
+            "sub_event_type",
+            _("Ver la hoja de valores permitidos (español o inglés)."),
+        ),
+        ("Forma de protesta", "protest_form", _("Solo en protestas y disturbios.")),
+        ("Actor 1", "actor1", ""),
+        ("Tipo de actor 1", "inter1", _("1 a 8 (ACLED) o su nombre.")),
+        ("Actor 2", "actor2", ""),
+        ("Departamento", "department", ""),
+        ("Provincia", "province", ""),
+        ("Distrito", "district", ""),
+        ("Localidad", "location", ""),
+        ("Latitud", "latitude", ""),
+        ("Longitud", "longitude", ""),
+        ("Fuentes", "sources", ""),
+        ("Notas", "notes", ""),
+        ("Caso", "case", _("Código del caso o su identificador; vacío: evento sin caso.")),
+    ]
+
+
 CASE_SAMPLE = [
     "DP-0001", "Comunidad de ejemplo y empresa", "Cusco", "Espinar", "Coporaque", "",
     "Socioambiental", "Minería", "Activo", "Diálogo", "dic-2016", "", "", "", "Gobierno nacional",
@@ -109,7 +115,9 @@ def _labels(values: Iterable[object]) -> list[str]:
 
 def build_template(kind: str, institution: Institution | None = None) -> bytes:
     columns, sample = (
-        (CASE_COLUMNS, CASE_SAMPLE) if kind == ImportKind.CASES else (EVENT_COLUMNS, EVENT_SAMPLE)
+        (case_columns(), CASE_SAMPLE)
+        if kind == ImportKind.CASES
+        else (event_columns(), EVENT_SAMPLE)
     )
     book = Workbook()
     sheet = book.active
@@ -155,7 +163,7 @@ def build_template(kind: str, institution: Institution | None = None) -> bytes:
     notes = book.create_sheet(_("Columnas"))
     notes.append([_("Columna"), _("Campo"), _("Qué poner")])
     for header, field, note in columns:
-        notes.append([header, field, str(note)])
+        notes.append([header, field, note])
     notes.append([])
     notes.append(
         [

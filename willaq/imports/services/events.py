@@ -69,10 +69,11 @@ BATCH = 5000
 # Peru's bounding box (a point outside is refused without a boundary test).
 PERU_LATITUDE = (-18.4, 0.1)
 PERU_LONGITUDE = (-81.4, -68.6)
-# Who acts in a protest or a riot when the file does not say (ACLED's conventions).
+# Who acts in a protest or a riot when the file does not say (ACLED's conventions). Stored
+# data, in the registry's language: not translated.
 DEFAULT_ACTOR = {
-    EventType.PROTESTS: (_("Manifestantes"), ActorTypeCode.PROTESTERS),
-    EventType.RIOTS: (_("Amotinados"), ActorTypeCode.RIOTERS),
+    EventType.PROTESTS: ("Manifestantes", ActorTypeCode.PROTESTERS),
+    EventType.RIOTS: ("Amotinados", ActorTypeCode.RIOTERS),
 }
 # ACLED's English names of the actor types, besides the Spanish labels.
 _INTER_NAMES = {
