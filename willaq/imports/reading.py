@@ -219,10 +219,11 @@ def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
     # Latin-1 and Windows-1252 never fail; UTF-8 may, far into a file that mixes encodings.
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
+        previous = 0  # the line the last row ended on: the next one starts after it
         try:
             for values in reader:
-                start = reader.line_num - sum(v.count("\n") for v in values)
-                yield Row(start, [v.strip() for v in values])
+                yield Row(previous + 1, [v.strip() for v in values])
+                previous = reader.line_num
         except UnicodeDecodeError as exc:
             raise ReadError(
                 _(
@@ -290,7 +291,10 @@ def _read_workbook(path: Path, head: bytes) -> Table:
             )
             % {"count": len(filled), "ranges": ", ".join(filled[:10])}
         )
-    rows = [Row(index + 1, list(values)) for index, values in enumerate(grid)]
+    rows = [
+        Row(index + 1, [v.strip() if isinstance(v, str) else v for v in values])
+        for index, values in enumerate(grid)
+    ]
     return Table(rows, fmt, sheet=names[0], notes=notes)
 
 

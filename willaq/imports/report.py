@@ -76,6 +76,10 @@ class ImportReport:
     # Values no table knew, with the closest known spellings: {"typology": {"Sociambientl": [..]}}
     unmatched: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     readable: bool = True
+    # Rows per outcome. ``results`` lists every row, except that an events import (hundreds of
+    # thousands of rows) lists only the rows that were not created or left unchanged.
+    tally: Counter[RowOutcome] = field(default_factory=Counter)
+    list_every_row: bool = True
 
     def add(self, row: int | None, column: str, value: object, message: str, code: str) -> None:
         self.problems.append(Problem(row, column, _text(value), message, code))
@@ -83,12 +87,17 @@ class ImportReport:
     def unmatched_value(self, what: str, value: str, suggestions: list[str]) -> None:
         self.unmatched.setdefault(what, {})[value] = suggestions
 
+    def record(self, row: int, outcome: RowOutcome, target: str = "", reason: str = "") -> None:
+        self.tally[outcome] += 1
+        if self.list_every_row or outcome in (RowOutcome.REJECTED, RowOutcome.UPDATED):
+            self.results.append(RowResult(row, outcome, target, reason))
+
     def count(self, outcome: RowOutcome) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
+        return self.tally[outcome]
 
     @property
     def rows(self) -> int:
-        return len(self.results)
+        return sum(self.tally.values())
 
     @property
     def created(self) -> int:

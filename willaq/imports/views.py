@@ -33,7 +33,7 @@ from willaq.imports.forms import (
 from willaq.imports.report import PROBLEM_LABELS
 from willaq.imports.services import jobs
 from willaq.imports.services.progress import read_progress
-from willaq.imports.template import template_workbook
+from willaq.imports.template import build_template
 
 # Problems listed on the page (all of them are in the CSV download).
 PROBLEMS_SHOWN = 200
@@ -183,9 +183,9 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     """The XLSX template: the columns the import reads, and a sheet of allowed values."""
     user = signed_in_user(request)
     institution = importing_institutions(user).first()
-    if institution is None or kind not in (ImportKind.CASES,):
+    if institution is None or kind not in ImportKind.values:
         raise Http404("template")
-    content = template_workbook(kind, institution)
+    content = build_template(kind, institution)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -40,7 +40,7 @@ from willaq.imports.choices import ImportKind, RowOutcome, SynonymKind
 from willaq.imports.dates import DateError, parse_date
 from willaq.imports.reading import Row
 from willaq.imports.recognition import cell_text, not_a_record, section_state
-from willaq.imports.report import ImportReport, RowResult
+from willaq.imports.report import ImportReport
 from willaq.imports.services.common import (
     ImportOptions,
     OptionsError,
@@ -215,7 +215,7 @@ class CaseImport:
             heading_state = section_state(row, self.vocabulary)
             first = next((cell_text(v) for v in row.values if cell_text(v)), "")
             self.report.add(row.number, "", first, reason, "not_a_case")
-            self.report.results.append(RowResult(row.number, RowOutcome.REJECTED, reason=reason))
+            self.report.record(row.number, RowOutcome.REJECTED, reason=reason)
             return heading_state or section
         problems_before = len(self.report.problems)
         try:
@@ -227,7 +227,7 @@ class CaseImport:
         if key in seen:
             message = _("Fila repetida: el mismo caso que la fila %(row)s.") % {"row": seen[key]}
             self.report.add(row.number, "", parsed.data["name"], message, "duplicate_row")
-            self.report.results.append(RowResult(row.number, RowOutcome.REJECTED, reason=message))
+            self.report.record(row.number, RowOutcome.REJECTED, reason=message)
             return section
         seen[key] = row.number
         try:
@@ -249,7 +249,7 @@ class CaseImport:
                 )
             self._reject(row.number, problems_before)
             return section
-        self.report.results.append(RowResult(row.number, outcome, target=target))
+        self.report.record(row.number, outcome, target=target)
         return section
 
     def _reject(self, number: int, problems_before: int) -> None:
@@ -258,7 +258,7 @@ class CaseImport:
             for p in self.report.problems[problems_before:]
             if p.code not in ("no_place", "derived_name")
         ]
-        self.report.results.append(RowResult(number, RowOutcome.REJECTED, reason=" ".join(reasons)))
+        self.report.record(number, RowOutcome.REJECTED, reason=" ".join(reasons))
 
     def _cell(self, row: Row, name: str) -> str:
         column = self.columns.get(name)

@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import math
 import random
-import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -52,7 +52,7 @@ from willaq.imports.choices import ImportKind, RowOutcome, SynonymKind
 from willaq.imports.dates import DateError, parse_date
 from willaq.imports.reading import ReadError, Row
 from willaq.imports.recognition import Column, cell_text, not_a_record
-from willaq.imports.report import ImportReport, RowResult
+from willaq.imports.report import ImportReport
 from willaq.imports.services.common import (
     ImportOptions,
     OptionsError,
@@ -69,10 +69,11 @@ BATCH = 5000
 # Peru's bounding box (a point outside is refused without a boundary test).
 PERU_LATITUDE = (-18.4, 0.1)
 PERU_LONGITUDE = (-81.4, -68.6)
-# Who acts in a protest or a riot when the file does not say (ACLED's conventions).
+# Who acts in a protest or a riot when the file does not say (ACLED's conventions). Stored
+# data, in the registry's language: not translated.
 DEFAULT_ACTOR = {
-    EventType.PROTESTS: (_("Manifestantes"), ActorTypeCode.PROTESTERS),
-    EventType.RIOTS: (_("Amotinados"), ActorTypeCode.RIOTERS),
+    EventType.PROTESTS: ("Manifestantes", ActorTypeCode.PROTESTERS),
+    EventType.RIOTS: ("Amotinados", ActorTypeCode.RIOTERS),
 }
 # ACLED's English names of the actor types, besides the Spanish labels.
 _INTER_NAMES = {
@@ -123,7 +124,7 @@ class EventImport:
         self.institution = options.institution
         self.dry_run = dry_run
         self.report = ImportReport(
-            ImportKind.EVENTS, options.file_name or path.name, dry_run=dry_run
+            ImportKind.EVENTS, options.file_name or path.name, dry_run=dry_run, list_every_row=False
         )
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -139,6 +140,7 @@ class EventImport:
             "inter": {},
         }
         self.pending: list[dict[str, Any]] = []
+        self.writer = BatchWriter()
         self.victim_rows = 0
 
     # --- setup ---------------------------------------------------------------------------
@@ -216,12 +218,15 @@ class EventImport:
                     self._flush()
                 if progress is not None and done % 500 == 0:
                     progress(done, max(total, done))
+            self._flush()
         except ReadError as exc:  # a stream that breaks mid-file: nothing is kept
+            self.writer.close()
             transaction.set_rollback(True)
             self.report.readable = False
             self.report.add(None, "", self.report.file_name, exc.message, "file")
             return self.report
-        self._flush()
+        finally:
+            self.writer.close()  # the last batch is written (or its error raised) here
         if progress is not None:
             progress(done, done)
         return self.report
@@ -251,27 +256,25 @@ class EventImport:
     def _one_row(self, row: Row) -> None:
         values_in = row.values
         size = len(values_in)
-        self.cells = {
-            name: (v.strip() if type(v := values_in[i]) is str else v) if i < size else ""
-            for name, i in self.items
-        }
+        # Text cells come stripped from the reader.
+        self.cells = {name: values_in[i] if i < size else "" for name, i in self.items}
         # Only a row with at most two cells, or one that starts with a total, may be a heading,
         # a sentence or a total (``not_a_record`` is too slow to ask of every row).
-        filled = size - values_in.count("") - values_in.count(None)
+        filled = size - values_in.count("")  # calamine and csv give "" for an empty cell
         first = values_in[0] if size else ""
         maybe_total = type(first) is str and first[:3].lower() in ("tot", "sub")
         reason = not_a_record(row) if filled <= 2 or maybe_total else ""
         if reason:
             first = next((cell_text(v) for v in row.values if cell_text(v)), "")
             self.report.add(row.number, "", first, reason, "not_an_event")
-            self.report.results.append(RowResult(row.number, RowOutcome.REJECTED, reason=reason))
+            self.report.record(row.number, RowOutcome.REJECTED, reason=reason)
             return
         before = len(self.report.problems)
         try:
             values = self._parse(row)
         except _Rejected:
             reasons = " ".join(p.message for p in self.report.problems[before:])
-            self.report.results.append(RowResult(row.number, RowOutcome.REJECTED, reason=reasons))
+            self.report.record(row.number, RowOutcome.REJECTED, reason=reasons)
             return
         external = self._text(row, "external_id")
         if external:
@@ -283,13 +286,13 @@ class EventImport:
                 "row": self.seen[key]
             }
             self.report.add(row.number, "", external, message, "duplicate_row")
-            self.report.results.append(RowResult(row.number, RowOutcome.REJECTED, reason=message))
+            self.report.record(row.number, RowOutcome.REJECTED, reason=message)
             return
         self.seen[key] = row.number
         existing = self.known.get(key)
         if existing is not None:
             outcome = self._maybe_update(row, existing, values) if key[0] == "i" else None
-            self.report.results.append(RowResult(row.number, outcome or RowOutcome.UNCHANGED))
+            self.report.record(row.number, outcome or RowOutcome.UNCHANGED)
             return
         values["import_key"] = key
         values["_row"] = row.number
@@ -344,8 +347,11 @@ class EventImport:
             DatePrecision.MONTH if precision == StartDatePrecision.MONTH else DatePrecision.DAY
         )
         # Actors.
+        cells = self.cells
         for name in _PLAIN_TEXT:
-            text = self._text(row, name)
+            text = cells.get(name, "")
+            if type(text) is not str:
+                text = cell_text(text)
             limit = _TEXT_LIMITS.get(name)
             if limit is not None and len(text) > limit:
                 self._fail(
@@ -550,6 +556,8 @@ class EventImport:
         if (
             unit.latitude is not None
             and unit.longitude is not None
+            # Within 0.3° on both axes the point is under 50 km away: no need to measure.
+            and (abs(latitude - unit.latitude) > 0.3 or abs(longitude - unit.longitude) > 0.3)
             and _distance_km(latitude, longitude, unit.latitude, unit.longitude) > FAR_POINT_KM
         ):
             # Far from the capital: the full check (inside the place, or refused).
@@ -611,10 +619,10 @@ class EventImport:
         if not batch:
             return
         if not self.dry_run:
-            write_events(batch, self.user.pk, self.institution.pk, self.now, self.reason)
+            self.writer.write(batch, self.user.pk, self.institution.pk, self.now, self.reason)
         for values in batch:
             self.known[values["import_key"]] = 0
-            self.report.results.append(RowResult(values["_row"], RowOutcome.CREATED))
+            self.report.record(values["_row"], RowOutcome.CREATED)
 
     def finish(self) -> None:
         if self.victim_rows:
@@ -636,29 +644,61 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
-def _next_ids(model: type[models.Model], pk: str, count: int) -> list[int]:
-    """``count`` fresh primary keys: from the sequence on PostgreSQL (safe beside other
-    writers); after the largest id elsewhere (SQLite serialises writers)."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        top = model._default_manager.aggregate(top=models.Max(pk))["top"] or 0
-        return list(range(top + 1, top + 1 + count))
+class BatchWriter:
+    """Writes batches of events in order.
+
+    On PostgreSQL the rows are formatted for COPY here (in the calling thread), and a
+    background thread takes their ids from the sequences and streams them to the server, on the
+    request's own database connection (so inside its transaction): the server ingests one batch
+    while Python validates and formats the next. At most one batch is in flight; an error in it
+    is raised at the next ``write`` or at ``close``. Elsewhere (SQLite, the tests) the batch is
+    written at once with batched INSERTs."""
+
+    def __init__(self) -> None:
+        self.raw: Any = None
+        self.pool: ThreadPoolExecutor | None = None
+        self.running: Future[None] | None = None
+
+    def write(
+        self,
+        batch: list[dict[str, Any]],
+        user_id: int,
+        institution_id: int,
+        now: dt.datetime,
+        reason: str,
+    ) -> None:
+        common = _common_values(user_id, institution_id, now, reason)
+        _add_identity(batch)
+        if connection.vendor != "postgresql":
+            _insert(batch, common)
+            return
+        if self.pool is None:
+            connection.ensure_connection()
+            self.raw = connection.connection
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="willaq-import")
+        lines = _copy_lines(batch, common)
+        self.wait()
+        self.running = self.pool.submit(_copy_batch, lines, self.raw)
+
+    def wait(self) -> None:
+        if self.running is not None:
+            running, self.running = self.running, None
+            running.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+                self.pool = None
 
 
-def write_events(
-    batch: list[dict[str, Any]], user_id: int, institution_id: int, now: dt.datetime, reason: str
-) -> None:
-    """Write validated events and their "+" history rows (COPY on PostgreSQL)."""
-    history_model = Event.history.model
-    ids = _next_ids(Event, "id", len(batch))
-    history_ids = _next_ids(history_model, "history_id", len(batch))
-    common = {
+def _common_values(
+    user_id: int, institution_id: int, now: dt.datetime, reason: str
+) -> dict[str, Any]:
+    """The columns every imported event (and its history row) shares."""
+    return {
         "created_at": now,
         "updated_at": now,
         "removed_at": None,
@@ -676,27 +716,99 @@ def write_events(
         "history_user_id": user_id,
         "recorded_at": now,
     }
+
+
+def _add_identity(batch: list[dict[str, Any]]) -> None:
     noon = dt.time(12, 0)
     tz = timezone.get_current_timezone()
     random_bits = _RANDOM.getrandbits
-    for event_id, history_id, values in zip(ids, history_ids, batch, strict=True):
-        values["id"] = event_id
-        values["uuid"] = uuid.UUID(int=random_bits(128), version=4)
-        values["history_id"] = history_id
+    for values in batch:
+        bits = random_bits(128) & _UUID_CLEAR | _UUID_V4  # a version-4, RFC 4122 uuid
+        values["uuid"] = f"{bits:032x}"
         # Effective when it happened (month-end figures follow it); recorded now.
         values["history_date"] = dt.datetime.combine(values["event_date"], noon, tzinfo=tz)
-    if connection.vendor == "postgresql":
-        # Each value formatted once for both tables.
-        names = {f.attname for f in Event._meta.concrete_fields}
-        names |= {f.attname for f in history_model._meta.concrete_fields}
-        names -= set(common)
-        batch = [{n: _copy_text(values[n]) for n in names} for values in batch]
-        common = {n: _copy_text(v) for n, v in common.items()}
-    _copy(Event, batch, common)
-    _copy(history_model, batch, common)
 
 
-# Version-4 uuids from a generator seeded by the system (uuid4() asks the system every time).
+# The primary keys come first in each COPY line: the writer thread prefixes them.
+_KEYS = {"id", "history_id"}
+
+
+def _copy_lines(batch: list[dict[str, Any]], common: dict[str, Any]) -> dict[str, Any]:
+    """Each table's rows in COPY's text format, without their keys; each value formatted once
+    for both tables."""
+    history_model = Event.history.model
+    texts = {n: _copy_text(v) for n, v in common.items()}
+    result: dict[str, Any] = {}
+    tables = [(Event, ["id"]), (history_model, ["history_id", "id"])]
+    names: set[str] = set()
+    for model, _keys in tables:
+        names |= {f.attname for f in model._meta.concrete_fields}
+    names -= set(common) | _KEYS
+    formatted = [{n: _copy_text(values[n]) for n in names} for values in batch]
+    for model, keys in tables:
+        fields = [f for f in model._meta.concrete_fields if f.attname not in _KEYS]
+        spec = [(None, texts[f.attname]) if f.attname in texts else (f.attname, "") for f in fields]
+        lines = [
+            "\t".join([text if name is None else row[name] for name, text in spec])
+            for row in formatted
+        ]
+        columns = ", ".join(
+            connection.ops.quote_name(str(model._meta.get_field(k).column)) for k in keys
+        )
+        columns += ", " + ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        table = connection.ops.quote_name(model._meta.db_table)
+        result[model._meta.label] = (f"COPY {table} ({columns}) FROM STDIN", lines)
+    return result
+
+
+def _copy_batch(lines: dict[str, Any], raw: Any) -> None:
+    """In the writer thread: take the keys from the sequences, stream both tables."""
+    count = len(lines[Event._meta.label][1])
+    ids = _next_ids(Event, "id", count, raw)
+    history_ids = _next_ids(Event.history.model, "history_id", count, raw)
+    sql, rows = lines[Event._meta.label]
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write("".join(f"{i}\t{row}\n" for i, row in zip(ids, rows, strict=True)))
+    sql, rows = lines[Event.history.model._meta.label]
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(
+            "".join(f"{h}\t{i}\t{row}\n" for h, i, row in zip(history_ids, ids, rows, strict=True))
+        )
+
+
+def _next_ids(model: type[models.Model], pk: str, count: int, raw: Any) -> list[int]:
+    """``count`` fresh primary keys: from the sequence on PostgreSQL (safe beside other
+    writers); after the largest id elsewhere (SQLite serialises writers)."""
+    if raw is not None:
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    top = model._default_manager.aggregate(top=models.Max(pk))["top"] or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def _insert(batch: list[dict[str, Any]], common: dict[str, Any]) -> None:
+    """Batched INSERTs of the events and their history rows (databases without COPY)."""
+    history_model = Event.history.model
+    ids = _next_ids(Event, "id", len(batch), None)
+    history_ids = _next_ids(history_model, "history_id", len(batch), None)
+    for event_id, history_id, values in zip(ids, history_ids, batch, strict=True):
+        values["id"], values["history_id"] = event_id, history_id
+    for model in (Event, history_model):
+        names = [f.attname for f in model._meta.concrete_fields]
+        model._default_manager.bulk_create(
+            [model(**{n: row[n] if n in row else common[n] for n in names}) for row in batch],
+            batch_size=500,
+        )
+
+
+# Version-4 uuids from a generator seeded by the system (uuid4() asks the system every time):
+# the version and variant bits set, as uuid.UUID(int=..., version=4) does.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
 _RANDOM = random.Random()  # noqa: S311 (identifiers, not secrets)
 
 
@@ -716,32 +828,11 @@ def _copy_text(value: Any) -> str:
         return value
     if kind is bool:
         return "t" if value else "f"
-    if kind is int or kind is float or kind is uuid.UUID:
+    if kind is int or kind is float:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _copy(model: type[models.Model], rows: list[dict[str, Any]], common: dict[str, Any]) -> None:
-    fields = list(model._meta.concrete_fields)
-    names = [f.attname for f in fields]
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(
-            [model(**{n: row[n] if n in row else common[n] for n in names}) for row in rows],
-            batch_size=500,
-        )
-        return
-    # Each column is a constant or read from the row, both already in COPY's text format.
-    spec = [(None, common[n]) if n in common else (n, "") for n in names]
-    lines = [
-        "\t".join([text if name is None else row[name] for name, text in spec]) for row in rows
-    ]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"COPY {table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write("\n".join(lines) + "\n")
 
 
 def _run(

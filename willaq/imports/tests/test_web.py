@@ -11,7 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl.utils import get_column_letter
 
 from willaq.accounts.models import Institution, Role, User
 from willaq.audit.models import AuditEvent, AuditLog
@@ -19,7 +18,6 @@ from willaq.cases.choices import CaseScope, CaseState
 from willaq.cases.models import Case, CaseExternalId, Event
 from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob, ImportRun
-from willaq.imports.services import ImportOptions, import_cases
 from willaq.imports.services.progress import ProgressFile, read_progress
 from willaq.imports.tasks import run_import_job
 from willaq.testing.factories import member
@@ -257,26 +255,17 @@ def test_another_institutions_coordinator_neither_sees_nor_uploads_for_it(
     assert ImportJob.objects.count() == 1
 
 
-def test_the_template_filled_as_shown_imports_without_a_mapping(
-    coordinator_client: Client, coordinator: User, owner_institution: Institution, tmp_path: Path
+def test_the_templates_download_for_a_coordinator_only(
+    coordinator_client: Client, analyst_client: Client
 ) -> None:
-    response = coordinator_client.get(reverse("imports:template", args=["cases"]))
-    assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Casos", "Columnas", "Valores permitidos"]
-    allowed = workbook["Valores permitidos"]
-    headers = [c.value for c in allowed[1]]
-    assert headers[:3] == ["Tipología", "Subtipo", "Estado"]
-    departments = [c.value for c in allowed[get_letter(headers, "Departamento")] if c.value]
-    assert "Lima Provincias" in departments
-    path = tmp_path / "plantilla.xlsx"
-    path.write_bytes(response.content)
-    report = import_cases(path, ImportOptions(institution=owner_institution, user=coordinator))
-    assert (report.rows, report.created, report.rejected) == (1, 1, 0), report.to_dict()["problems"]
-
-
-def get_letter(headers: list[Any], name: str) -> str:
-    return get_column_letter(headers.index(name) + 1)
+    for kind, first_sheet in (("cases", "Casos"), ("events", "Eventos")):
+        response = coordinator_client.get(reverse("imports:template", args=[kind]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="plantilla-{kind}.xlsx"'
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == [first_sheet, "Valores permitidos", "Columnas"]
+    assert coordinator_client.get(reverse("imports:template", args=["otros"])).status_code == 404
+    assert analyst_client.get(reverse("imports:template", args=["cases"])).status_code == 404
 
 
 EVENTS = (
