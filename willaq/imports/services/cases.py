@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,10 +233,16 @@ class CaseImport:
         try:
             with transaction.atomic():
                 outcome, target = self._write(parsed)
-        except (ValidationError, PermissionDenied) as exc:
-            messages = (
-                validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
-            )
+        except (ValidationError, PermissionDenied, IntegrityError, DataError) as exc:
+            # The savepoint took back whatever the row had written.
+            if isinstance(exc, ValidationError):
+                messages = validation_messages(exc)
+            elif isinstance(exc, PermissionDenied):
+                messages = [("", str(exc))]
+            else:
+                messages = [
+                    ("", _("La base de datos rechazó la fila (%(error)s).") % {"error": exc})
+                ]
             for field_name, message in messages:
                 column = self.columns.get(_column_of(field_name))
                 value = (
