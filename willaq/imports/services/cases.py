@@ -125,6 +125,7 @@ class CaseImport:
         )
         self.dry_run = dry_run
         self.now = timezone.now()
+        self.effective = options.effective()  # None: the changes take effect now
         self.reason = _("Importado de %(file)s") % {"file": self.report.file_name}
 
     # --- setup ---------------------------------------------------------------------------
@@ -509,7 +510,7 @@ class CaseImport:
             )
         follow = _AFTER_APPROVAL.get(CaseState(parsed.state))
         if follow is not None:
-            when = self.now
+            when = self.effective or self.now
             if parsed.end_date is not None and parsed.state != CaseState.LATENT:
                 when = max(self._moment(parsed.end_date), at)
             case = case_services.transition_case(
@@ -543,7 +544,12 @@ class CaseImport:
         changed = bool(changes or places is not None or external)
         if changed:
             case_services.update_case(
-                user=self.user, case=case, data=changes, places=places, external_ids=external
+                user=self.user,
+                case=case,
+                data=changes,
+                places=places,
+                external_ids=external,
+                at=self.effective,
             )
         transition = _CHANGE.get((CaseState(case.state), CaseState(parsed.state)))
         if case.state != parsed.state:
@@ -559,7 +565,12 @@ class CaseImport:
                     }
                 )
             case_services.transition_case(
-                user=self.user, case=case, name=transition, reason=self.reason, phase=parsed.phase
+                user=self.user,
+                case=case,
+                name=transition,
+                reason=self.reason,
+                phase=parsed.phase,
+                at=self.effective,
             )
             changed = True
         elif (
@@ -568,7 +579,9 @@ class CaseImport:
             and parsed.phase
             and case.phase != parsed.phase
         ):
-            case_services.change_phase(user=self.user, case=case, phase=parsed.phase)
+            case_services.change_phase(
+                user=self.user, case=case, phase=parsed.phase, at=self.effective
+            )
             changed = True
         return changed
 
