@@ -510,7 +510,7 @@ class CaseImport:
             )
         follow = _AFTER_APPROVAL.get(CaseState(parsed.state))
         if follow is not None:
-            when = self.effective or self.now
+            when = max(self.effective or self.now, at)  # never before the approval
             if parsed.end_date is not None and parsed.state != CaseState.LATENT:
                 when = max(self._moment(parsed.end_date), at)
             case = case_services.transition_case(
