@@ -26,13 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.cases import services as case_services
+from willaq.cases.access import visible_actors
 from willaq.cases.choices import (
     PLACELESS_SCOPES,
+    ActorKind,
+    ActorRole,
     CaseState,
     Phase,
     StartDatePrecision,
 )
-from willaq.cases.models import Case, CaseExternalId, Category
+from willaq.cases.models import Actor, Case, CaseExternalId, Category
 from willaq.cases.services import PlaceInput
 from willaq.core.text import fold
 from willaq.imports.access import can_import_cases
@@ -105,6 +108,7 @@ class CaseRow:
     phase: str = Phase.EARLY
     end_date: dt.date | None = None
     external_id: str = ""
+    actors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     review: list[str] = field(default_factory=list)
     name_given: bool = True
 
@@ -172,18 +176,8 @@ class CaseImport:
             return self.report
         self.layout = layout
         self.columns = layout.by_field()
-        if "actors" in self.columns:
-            self.report.add(
-                None,
-                self.columns["actors"].header,
-                "",
-                _(
-                    "Los actores se leen pero no se importan: vincúlelos en la ficha de cada caso "
-                    "(un nombre suelto no basta para saber si el actor ya existe)."
-                ),
-                "not_imported",
-            )
         self._load_index()
+        self.actors: dict[str, Actor] = {}  # by folded name: found or created in this run
         data = list(layout.data)
         total = len(data)
         section = ""
@@ -459,6 +453,20 @@ class CaseImport:
         if not place.places and not place.problems and scope not in PLACELESS_SCOPES:
             parsed.review.append(_("El archivo no indica el lugar: complételo."))
             self._problem(row, "department", "", parsed.review[-1], "no_place")
+        for column_name, role in _ACTOR_COLUMNS:
+            for name in split_actors(self._cell(row, column_name)):
+                if len(name) > ACTOR_NAME_LENGTH:
+                    self._problem(
+                        row,
+                        column_name,
+                        name[:60],
+                        _("Nombre de actor demasiado largo (máximo %(max)s caracteres).")
+                        % {"max": ACTOR_NAME_LENGTH},
+                        "invalid",
+                    )
+                    errors.append(column_name)
+                elif fold(name) not in {fold(n) for n, _r in parsed.actors}:
+                    parsed.actors.append((name, role))
         if errors:
             raise RowRejected
         if parsed.review:
@@ -476,6 +484,7 @@ class CaseImport:
             case_id = self.by_name.get(parsed.match_key())
         if case_id is None:
             case = self._create(parsed)
+            self._link_actors(case, parsed.actors)
             return RowOutcome.CREATED, case.code or str(case.uuid)
         case = Case.objects.select_related("typology", "subtype").get(pk=case_id)
         if case.institution_id != self.institution.pk:
@@ -484,6 +493,7 @@ class CaseImport:
                 % {"id": parsed.external_id}
             )
         changed = self._update(case, parsed)
+        changed = self._link_actors(case, parsed.actors) or changed
         return (RowOutcome.UPDATED if changed else RowOutcome.UNCHANGED), case.code or str(
             case.uuid
         )
@@ -584,6 +594,47 @@ class CaseImport:
             )
             changed = True
         return changed
+
+    def _link_actors(self, case: Case, actors: list[tuple[str, str]]) -> bool:
+        """Link the row's actors to the case (an actor the user may see with the same name, or a
+        new organisation); links already there stay as they are. True when one was added."""
+        if not actors:
+            return False
+        linked = set(case.case_actors.values_list("actor__search_name", flat=True))
+        added = False
+        for name, role in actors:
+            folded = fold(name)
+            if folded in linked:
+                continue
+            actor = self.actors.get(folded)
+            if actor is None:
+                actor = visible_actors(self.user).filter(search_name=folded).first()
+            if actor is None:
+                actor = case_services.create_actor(
+                    user=self.user,
+                    institution=self.institution,
+                    data={"name": name, "kind": ActorKind.ORGANISATION},
+                )
+            self.actors[folded] = actor
+            case_services.link_actor(user=self.user, case=case, actor=actor, role=role)
+            linked.add(folded)
+            added = True
+        return added
+
+
+# The actor columns and the role their actors take in the case.
+_ACTOR_COLUMNS = (
+    ("actors", ActorRole.PRIMARY),
+    ("actors_secondary", ActorRole.SECONDARY),
+    ("actors_tertiary", ActorRole.TERTIARY),
+)
+ACTOR_NAME_LENGTH = 250
+
+
+def split_actors(text: str) -> list[str]:
+    """Actor names in a cell: separated by semicolons, line breaks or " / " (commas are left
+    alone: "Comunidad campesina de Tintaya, Espinar" is one name)."""
+    return [n.strip(" .") for n in re.split(r";|\n|\s/\s", text) if n.strip(" .")]
 
 
 def _column_of(field_name: str) -> str:
