@@ -14,7 +14,8 @@ then, each inside a transaction that is rolled back:
 
 It prints rows per second of each, the ratio (target: the import at least 0.25× COPY's rate) and
 the import's peak memory (the process's maximum resident set, and its growth during the import).
-Needs PostgreSQL (COPY); ``--record`` appends the table to bench/RESULTS.md.
+Needs PostgreSQL (COPY); ``--record`` writes the result to bench/RESULTS-p3-latest.md (to copy
+into RESULTS.md).
 """
 
 import argparse
@@ -182,7 +183,7 @@ def peak_kb() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=500_000)
-    parser.add_argument("--record", action="store_true", help="añade el resultado a RESULTS.md")
+    parser.add_argument("--record", action="store_true", help="escribe bench/RESULTS-p3-latest.md")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("P3 se omite: compara con COPY de PostgreSQL (indique DATABASE_URL=postgres://…).")
@@ -244,13 +245,15 @@ def main() -> None:
             cwd=ROOT,
             check=False,
         ).stdout.strip()
-        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
-            handle.write(
-                f"\n## P3 — importación de eventos ({timezone.localdate()}, commit {commit}, "
-                f"{platform.machine()}, {os.cpu_count()} CPU)\n\n```\n"
-                + "\n".join(lines)
-                + "\n```\n"
-            )
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        path = ROOT / "bench" / "RESULTS-p3-latest.md"  # kept out of git: see .gitignore
+        path.write_text(
+            f"## P3 · {timezone.localdate()} · commit {commit}\n\n"
+            f"Máquina: {os.cpu_count()} CPU, CPython {platform.python_version()}; "
+            f"carga media {load}.\n\n```\n" + "\n".join(lines) + "\n```\n",
+            encoding="utf-8",
+        )
+        print(f"Resultado escrito en {path.relative_to(ROOT)} (cópielo en bench/RESULTS.md).")
 
 
 if __name__ == "__main__":

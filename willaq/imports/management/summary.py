@@ -1,5 +1,6 @@
 """What the import commands share: reading their options, printing the Spanish summary."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,17 @@ def options_from(options: dict[str, Any], path: Path) -> ImportOptions:
         mapping = parse_overrides(options.get("map") or [])
     except Exception as exc:
         raise OptionsError(getattr(exc, "message", str(exc))) from exc
+    as_of = None
+    if options.get("as_of"):
+        try:
+            as_of = dt.date.fromisoformat(options["as_of"])
+        except ValueError as exc:
+            raise OptionsError(
+                _("--as-of %(value)s: escriba la fecha como AAAA-MM-DD.")
+                % {"value": options["as_of"]}
+            ) from exc
     return ImportOptions(
+        as_of=as_of,
         institution=institution,
         user=user,
         file_name=path.name,

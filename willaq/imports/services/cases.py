@@ -21,18 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.cases import services as case_services
+from willaq.cases.access import visible_actors
 from willaq.cases.choices import (
     PLACELESS_SCOPES,
+    ActorKind,
+    ActorRole,
     CaseState,
     Phase,
     StartDatePrecision,
 )
-from willaq.cases.models import Case, CaseExternalId, Category
+from willaq.cases.models import Actor, Case, CaseExternalId, Category
 from willaq.cases.services import PlaceInput
 from willaq.core.text import fold
 from willaq.imports.access import can_import_cases
@@ -105,6 +108,7 @@ class CaseRow:
     phase: str = Phase.EARLY
     end_date: dt.date | None = None
     external_id: str = ""
+    actors: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     review: list[str] = field(default_factory=list)
     name_given: bool = True
 
@@ -125,6 +129,7 @@ class CaseImport:
         )
         self.dry_run = dry_run
         self.now = timezone.now()
+        self.effective = options.effective()  # None: the changes take effect now
         self.reason = _("Importado de %(file)s") % {"file": self.report.file_name}
 
     # --- setup ---------------------------------------------------------------------------
@@ -171,18 +176,8 @@ class CaseImport:
             return self.report
         self.layout = layout
         self.columns = layout.by_field()
-        if "actors" in self.columns:
-            self.report.add(
-                None,
-                self.columns["actors"].header,
-                "",
-                _(
-                    "Los actores se leen pero no se importan: vincúlelos en la ficha de cada caso "
-                    "(un nombre suelto no basta para saber si el actor ya existe)."
-                ),
-                "not_imported",
-            )
         self._load_index()
+        self.actors: dict[str, Actor] = {}  # by folded name: found or created in this run
         data = list(layout.data)
         total = len(data)
         section = ""
@@ -233,10 +228,16 @@ class CaseImport:
         try:
             with transaction.atomic():
                 outcome, target = self._write(parsed)
-        except (ValidationError, PermissionDenied) as exc:
-            messages = (
-                validation_messages(exc) if isinstance(exc, ValidationError) else [("", str(exc))]
-            )
+        except (ValidationError, PermissionDenied, IntegrityError, DataError) as exc:
+            # The savepoint took back whatever the row had written.
+            if isinstance(exc, ValidationError):
+                messages = validation_messages(exc)
+            elif isinstance(exc, PermissionDenied):
+                messages = [("", str(exc))]
+            else:
+                messages = [
+                    ("", _("La base de datos rechazó la fila (%(error)s).") % {"error": exc})
+                ]
             for field_name, message in messages:
                 column = self.columns.get(_column_of(field_name))
                 value = (
@@ -452,6 +453,20 @@ class CaseImport:
         if not place.places and not place.problems and scope not in PLACELESS_SCOPES:
             parsed.review.append(_("El archivo no indica el lugar: complételo."))
             self._problem(row, "department", "", parsed.review[-1], "no_place")
+        for column_name, role in _ACTOR_COLUMNS:
+            for name in split_actors(self._cell(row, column_name)):
+                if len(name) > ACTOR_NAME_LENGTH:
+                    self._problem(
+                        row,
+                        column_name,
+                        name[:60],
+                        _("Nombre de actor demasiado largo (máximo %(max)s caracteres).")
+                        % {"max": ACTOR_NAME_LENGTH},
+                        "invalid",
+                    )
+                    errors.append(column_name)
+                elif fold(name) not in {fold(n) for n, _r in parsed.actors}:
+                    parsed.actors.append((name, role))
         if errors:
             raise RowRejected
         if parsed.review:
@@ -469,6 +484,7 @@ class CaseImport:
             case_id = self.by_name.get(parsed.match_key())
         if case_id is None:
             case = self._create(parsed)
+            self._link_actors(case, parsed.actors)
             return RowOutcome.CREATED, case.code or str(case.uuid)
         case = Case.objects.select_related("typology", "subtype").get(pk=case_id)
         if case.institution_id != self.institution.pk:
@@ -477,6 +493,7 @@ class CaseImport:
                 % {"id": parsed.external_id}
             )
         changed = self._update(case, parsed)
+        changed = self._link_actors(case, parsed.actors) or changed
         return (RowOutcome.UPDATED if changed else RowOutcome.UNCHANGED), case.code or str(
             case.uuid
         )
@@ -503,7 +520,7 @@ class CaseImport:
             )
         follow = _AFTER_APPROVAL.get(CaseState(parsed.state))
         if follow is not None:
-            when = self.now
+            when = max(self.effective or self.now, at)  # never before the approval
             if parsed.end_date is not None and parsed.state != CaseState.LATENT:
                 when = max(self._moment(parsed.end_date), at)
             case = case_services.transition_case(
@@ -537,7 +554,12 @@ class CaseImport:
         changed = bool(changes or places is not None or external)
         if changed:
             case_services.update_case(
-                user=self.user, case=case, data=changes, places=places, external_ids=external
+                user=self.user,
+                case=case,
+                data=changes,
+                places=places,
+                external_ids=external,
+                at=self.effective,
             )
         transition = _CHANGE.get((CaseState(case.state), CaseState(parsed.state)))
         if case.state != parsed.state:
@@ -553,7 +575,12 @@ class CaseImport:
                     }
                 )
             case_services.transition_case(
-                user=self.user, case=case, name=transition, reason=self.reason, phase=parsed.phase
+                user=self.user,
+                case=case,
+                name=transition,
+                reason=self.reason,
+                phase=parsed.phase,
+                at=self.effective,
             )
             changed = True
         elif (
@@ -562,9 +589,52 @@ class CaseImport:
             and parsed.phase
             and case.phase != parsed.phase
         ):
-            case_services.change_phase(user=self.user, case=case, phase=parsed.phase)
+            case_services.change_phase(
+                user=self.user, case=case, phase=parsed.phase, at=self.effective
+            )
             changed = True
         return changed
+
+    def _link_actors(self, case: Case, actors: list[tuple[str, str]]) -> bool:
+        """Link the row's actors to the case (an actor the user may see with the same name, or a
+        new organisation); links already there stay as they are. True when one was added."""
+        if not actors:
+            return False
+        linked = set(case.case_actors.values_list("actor__search_name", flat=True))
+        added = False
+        for name, role in actors:
+            folded = fold(name)
+            if folded in linked:
+                continue
+            actor = self.actors.get(folded)
+            if actor is None:
+                actor = visible_actors(self.user).filter(search_name=folded).first()
+            if actor is None:
+                actor = case_services.create_actor(
+                    user=self.user,
+                    institution=self.institution,
+                    data={"name": name, "kind": ActorKind.ORGANISATION},
+                )
+            self.actors[folded] = actor
+            case_services.link_actor(user=self.user, case=case, actor=actor, role=role)
+            linked.add(folded)
+            added = True
+        return added
+
+
+# The actor columns and the role their actors take in the case.
+_ACTOR_COLUMNS = (
+    ("actors", ActorRole.PRIMARY),
+    ("actors_secondary", ActorRole.SECONDARY),
+    ("actors_tertiary", ActorRole.TERTIARY),
+)
+ACTOR_NAME_LENGTH = 250
+
+
+def split_actors(text: str) -> list[str]:
+    """Actor names in a cell: separated by semicolons, line breaks or " / " (commas are left
+    alone: "Comunidad campesina de Tintaya, Espinar" is one name)."""
+    return [n.strip(" .") for n in re.split(r";|\n|\s/\s", text) if n.strip(" .")]
 
 
 def _column_of(field_name: str) -> str:

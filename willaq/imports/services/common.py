@@ -41,7 +41,9 @@ class ImportOptions:
     ``defaults`` are values for what the file lacks, by field name (``{"state": "latent",
     "typology": "otros-asuntos", "start_date": "2004-01-01"}``); ``mapping`` reads a column as a
     field (``{"caso": "description"}``); ``source`` names the system the file's ids come from
-    (default: the institution's slug)."""
+    (default: the institution's slug). ``as_of`` is the date of the report the file comes from:
+    the changes it brings to known cases, and the states of new cases it gives no end date for,
+    take effect then (the month-end figures follow it); without it, at the import's moment."""
 
     institution: Institution
     user: User
@@ -49,13 +51,27 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    as_of: dt.date | None = None
 
     @property
     def id_source(self) -> str:
         return (self.source or self.institution.slug).strip()
 
     def as_json(self) -> dict[str, Any]:
-        return {"defaults": self.defaults, "mapping": self.mapping, "source": self.id_source}
+        return {
+            "defaults": self.defaults,
+            "mapping": self.mapping,
+            "source": self.id_source,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+    def effective(self) -> dt.datetime | None:
+        """When the file's changes take effect: the end of the ``as_of`` day, or None (now)."""
+        if self.as_of is None:
+            return None
+        if self.as_of > timezone.localdate():
+            raise OptionsError(_("La fecha del reporte (--as-of) no puede estar en el futuro."))
+        return timezone.make_aware(dt.datetime.combine(self.as_of, dt.time(23, 59)))
 
 
 def parse_pairs(items: list[str], option: str) -> dict[str, str]:

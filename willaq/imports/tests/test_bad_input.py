@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from willaq.accounts.models import User
 from willaq.cases.choices import StartDatePrecision
-from willaq.cases.models import Case
+from willaq.cases.models import Actor, Case, CaseActor
 from willaq.imports.dates import DateError, parse_date
 from willaq.imports.reading import ReadError, read_table
 
@@ -401,3 +401,31 @@ def test_a_refused_row_leaves_nothing_behind(tmp_path: Path, coordinator: User) 
     assert (data["created"], data["rejected"]) == (1, 1)
     assert data["problems"][0]["column"] == "Departamento"
     assert list(Case.objects.values_list("name", flat=True)) == ["Dos"]
+
+
+def test_actor_columns_link_existing_and_new_actors_by_role(
+    tmp_path: Path, coordinator: User
+) -> None:
+    path = write(
+        tmp_path,
+        "casos.csv",
+        "Código;Caso;Región;Tipo;Estado;Fecha de inicio;Actores primarios;Actores secundarios\n"
+        "A1;Paro de Espinar;Cusco;Minería;Activo;2019;"
+        "Frente Único de Defensa de Espinar / Comunidad de Huano Huano;Empresa minera\n"
+        "A2;Mesa de Tintaya;Cusco;Minería;Activo;2019;"
+        "FRENTE UNICO DE DEFENSA DE ESPINAR;\n",
+    )
+    data = import_file(path, tmp_path)
+    assert (data["created"], data["rejected"]) == (2, 0)
+    assert Actor.objects.count() == 3  # the front is one actor, found again by its folded name
+    roles = sorted(
+        CaseActor.objects.values_list("case__external_ids__external_id", "actor__name", "role")
+    )
+    assert roles == [
+        ("A1", "Comunidad de Huano Huano", "primary"),
+        ("A1", "Empresa minera", "secondary"),
+        ("A1", "Frente Único de Defensa de Espinar", "primary"),
+        ("A2", "Frente Único de Defensa de Espinar", "primary"),
+    ]
+    again = import_file(path, tmp_path)
+    assert (again["unchanged"], CaseActor.objects.count()) == (2, 4)

@@ -466,3 +466,92 @@ def test_events_progress_is_reported(events_file: Path, case_dp100: Case) -> Non
         progress=lambda done, total: calls.append((done, total)),
     )
     assert calls[-1] == (12, 12)
+
+
+def test_the_celery_task_imports_and_keeps_the_report(events_file: Path, case_dp100: Case) -> None:
+    """The task the import page queues, run as the worker runs it (eagerly here)."""
+    from django.core.files import File
+
+    from willaq.imports.choices import JobStatus
+    from willaq.imports.models import ImportJob
+    from willaq.imports.tasks import run_import_job
+
+    job = ImportJob(
+        kind="events",
+        institution=case_dp100.institution,
+        user=case_dp100.created_by,
+        file_name="eventos.csv",
+        status=JobStatus.IMPORTING,
+    )
+    with events_file.open("rb") as handle:
+        job.file.save("eventos.csv", File(handle), save=False)
+    job.save()
+    assert run_import_job.delay(job.pk).get() == JobStatus.DONE
+    job.refresh_from_db()
+    assert (job.result["rows"], job.result["created"], job.result["rejected"]) == (12, 3, 9)
+    assert job.run is not None
+    assert job.run.created == 3
+    assert Event.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("cells", "code", "message"),
+    [
+        (
+            {"Lat": "40.7", "Lon": "-74.0"},
+            "invalid",
+            "El punto indicado está fuera del territorio peruano.",
+        ),
+        (
+            {"Lat": "-15.8", "Lon": ""},
+            "invalid",
+            "Indique latitud y longitud juntas, como números.",
+        ),
+        ({"Departamento": "", "Provincia": "", "Distrito": ""}, "missing_value", None),
+        (
+            {"Departamento": "Nacional"},
+            "unknown_place",
+            "Un evento ocurre en un lugar: indique el departamento, la provincia o el distrito.",
+        ),
+        (
+            {"Subtipo": "Protesta pacifik"},
+            "unknown_value",
+            "Valor desconocido: «Protesta pacifik». ¿Quiso decir: Protesta pacífica, Protesta con "
+            "intervención?",
+        ),
+        (
+            {"Fecha de fin": "01/03/2023"},
+            "bad_date",
+            "La fecha de fin es anterior a la del evento.",
+        ),
+        (
+            {
+                "Tipo de evento": "Hechos estratégicos",
+                "Subtipo": "Detenciones",
+                "Forma de protesta": "",
+            },
+            "missing_value",
+            "Indique el actor 1.",  # an arrest has no default actor
+        ),
+    ],
+)
+def test_bad_event_rows(
+    tmp_path: Path, coordinator: User, cells: dict[str, str], code: str, message: str | None
+) -> None:
+    header = ["ID", "Fecha", "Fecha de fin", "Tipo de evento", "Subtipo", "Forma de protesta",
+              "Departamento", "Provincia", "Distrito", "Lat", "Lon"]  # fmt: skip
+    row = dict.fromkeys(header, "")
+    row.update({"ID": "X1", "Fecha": "12/03/2023", "Tipo de evento": "Protestas",
+                "Subtipo": "Protesta pacífica", "Departamento": "Puno"})  # fmt: skip
+    row.update(cells)
+    path = tmp_path / "eventos.csv"
+    path.write_text(";".join(header) + "\n" + ";".join(row[h] for h in header) + "\n", "utf-8")
+
+    data = run(path, tmp_path)
+
+    assert (data["rows"], data["rejected"]) == (1, 1)
+    problems = [p for p in data["problems"] if p["row"] == 2]
+    assert [p["code"] for p in problems] == [code]
+    if message is not None:
+        assert problems[0]["message"] == message
+    assert Event.objects.count() == 0

@@ -15,7 +15,7 @@ from willaq.accounts.models import User
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.cases.choices import CaseScope, CaseState, StartDatePrecision
 from willaq.cases.history import cases_as_of, end_of_month
-from willaq.cases.models import Case, CaseExternalId, CasePlace, CaseTransition
+from willaq.cases.models import Actor, Case, CaseActor, CaseExternalId, CasePlace, CaseTransition
 from willaq.imports.models import ImportRun
 from willaq.imports.tests.messy import DEFAULTS, ROWS, expected, messy_csv
 
@@ -60,7 +60,6 @@ def test_messy_registry_counts(messy_file: Path, tmp_path: Path, coordinator: Us
         "unknown_place": 2,
         "no_place": 2,
         "unknown_column": 1,
-        "not_imported": 1,
         "unknown_value": 1,
         "future_date": 1,
         "bad_date": 1,
@@ -99,6 +98,13 @@ def test_messy_registry_places_types_states_dates(
     assert [p.ubigeo.name for p in first.places.all()] == ["Challhuahuacho"]
     assert first.typology.code == "socioambiental"
     assert CaseExternalId.objects.get(external_id="DP-001").source == "defensoria"
+    # The actors column: each name linked as a primary actor (a new organisation when unknown).
+    links = first.case_actors.select_related("actor").order_by("actor__name")
+    assert [(link.actor.name, link.role, link.actor.kind) for link in links] == [
+        ("Comunidad campesina", "primary", "organisation"),
+        ("empresa minera", "primary", "organisation"),
+    ]
+    assert Actor.objects.count() == 2
     # Same district name, told apart by the department and province given.
     assert case("DP-002").places.get().ubigeo.code == "080803"  # Coporaque, Espinar, Cusco
     assert case("DP-003").places.get().ubigeo.code == "040506"  # Coporaque, Caylloma, Arequipa
@@ -184,6 +190,7 @@ def test_reimport_changes_nothing(messy_file: Path, tmp_path: Path, coordinator:
         CasePlace.history.count(),
         CaseExternalId.history.count(),
         CaseTransition.objects.count(),
+        CaseActor.history.count(),
     )
     audits = AuditLog.objects.count()
 
@@ -200,6 +207,7 @@ def test_reimport_changes_nothing(messy_file: Path, tmp_path: Path, coordinator:
         CasePlace.history.count(),
         CaseExternalId.history.count(),
         CaseTransition.objects.count(),
+        CaseActor.history.count(),
     ) == histories
     assert AuditLog.objects.count() == audits + 1  # the import run's own record
 

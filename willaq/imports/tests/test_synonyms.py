@@ -138,3 +138,21 @@ def test_remove_synonym(inst_admin: User, owner_institution: Institution) -> Non
     assert shared is not None
     with pytest.raises(PermissionDenied):
         remove_synonym(user=inst_admin, synonym=shared)
+
+
+def test_selectors_list_shared_and_own_spellings(
+    inst_admin: User, owner_institution: Institution, other_institution: Institution
+) -> None:
+    from willaq.imports.selectors import import_runs, synonyms_for
+
+    add_synonym(
+        user=inst_admin,
+        institution=owner_institution,
+        kind=SynonymKind.STATE,
+        text="Dormido",
+        target="latent",
+    )
+    shared = Synonym.objects.filter(institution=None, kind=SynonymKind.STATE).count()
+    assert synonyms_for(owner_institution, SynonymKind.STATE).count() == shared + 1
+    assert synonyms_for(other_institution, SynonymKind.STATE).count() == shared
+    assert import_runs(owner_institution).count() == 0

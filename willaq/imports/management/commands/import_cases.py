@@ -1,5 +1,6 @@
 """python manage.py import_cases FILE --institution SLUG [--dry-run] [--default FIELD=VALUE ...]
-[--map COLUMN=FIELD ...] [--report FILE.json] [--user EMAIL] [--source SLUG]"""
+[--map COLUMN=FIELD ...] [--report FILE.json] [--user EMAIL] [--source SLUG]
+[--as-of DATE]"""
 
 import json
 from pathlib import Path
@@ -40,6 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="Escribir el informe en este archivo JSON.")
         parser.add_argument(
             "--user", help="Correo del usuario que importa (por defecto, el primer coordinador)."
+        )
+        parser.add_argument(
+            "--as-of",
+            help="Fecha del reporte (AAAA-MM-DD): los cambios que trae rigen desde entonces.",
         )
         parser.add_argument(
             "--source",
