@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "willaq.audit",
     "willaq.territory",
     "willaq.cases",
+    "willaq.imports",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Evidence uploads: size cap and the types an analyst may attach.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest spreadsheet the import reads (a larger file is refused before it is read).
+WILLAQ_IMPORT_MAX_BYTES = env.int("WILLAQ_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -274,9 +277,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Requests announcing a body larger than this are refused with a 413 before it is read
 # (willaq.core.middleware.RequestSizeLimitMiddleware); the largest legitimate one is an evidence
-# upload of EVIDENCE_MAX_BYTES plus its form.
+# upload of EVIDENCE_MAX_BYTES or a file to import of WILLAQ_IMPORT_MAX_BYTES, plus its form.
 WILLAQ_MAX_REQUEST_BYTES = env.int(
-    "WILLAQ_MAX_REQUEST_BYTES", default=EVIDENCE_MAX_BYTES + 1024 * 1024
+    "WILLAQ_MAX_REQUEST_BYTES",
+    default=max(EVIDENCE_MAX_BYTES, WILLAQ_IMPORT_MAX_BYTES) + 1024 * 1024,
 )
 
 # Marks demo data in the interface so nobody mistakes it for real cases.

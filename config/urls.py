@@ -13,4 +13,5 @@ urlpatterns = [
     path("territorio/", include("willaq.territory.urls")),
     path("", include("willaq.core.urls")),
     path("", include("willaq.cases.urls")),
+    path("", include("willaq.imports.urls")),
 ]

@@ -41,6 +41,11 @@ class AuditEvent(models.IntegerChoices):
     EVIDENCE_CHANGED = 241, _("Evidencia modificada")
     EVIDENCE_REMOVED = 242, _("Evidencia eliminada")
     EVIDENCE_RESTORED = 243, _("Evidencia restaurada")
+    IMPORT_CASES = 600, _("Importación de casos")
+    IMPORT_EVENTS = 601, _("Importación de eventos")
+    IMPORT_FILE_UPLOADED = 602, _("Archivo de importación subido")
+    SYNONYM_ADDED = 610, _("Sinónimo de importación añadido")
+    SYNONYM_REMOVED = 611, _("Sinónimo de importación retirado")
 
 
 class AuditLog(models.Model):

@@ -481,6 +481,9 @@ class Event(TimeStampedModel, Removable):
         related_name="+",
     )
     is_demo = models.BooleanField(default=False)
+    # Set by a spreadsheet import: the row's identity (its external id, or a hash of its
+    # content), so importing the same file again adds nothing.
+    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
@@ -537,6 +540,13 @@ class Event(TimeStampedModel, Removable):
             models.CheckConstraint(
                 condition=Q(protest_form="") | Q(event_type__in=PROTEST_EVENT_TYPES),
                 name="event_protest_form_only_on_protests",
+            ),
+            # One event per imported row and institution; also the import's lookup of the keys
+            # it has already written.
+            models.UniqueConstraint(
+                fields=["institution", "import_key"],
+                condition=~Q(import_key=""),
+                name="event_institution_import_key",
             ),
         ]
 

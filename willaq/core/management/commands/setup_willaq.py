@@ -38,6 +38,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("load_territory", verbosity=verbosity, stdout=self.stdout)
         call_command("load_categories", verbosity=verbosity, stdout=self.stdout)
+        call_command("load_synonyms", verbosity=verbosity, stdout=self.stdout)
         if verbosity:
             elapsed = time.perf_counter() - started
             self.stdout.write(f"Territorio y categorías listos en {elapsed:.1f} s.")
