@@ -11,6 +11,7 @@ from django.utils import timezone
 from willaq.cases.choices import CaseState
 from willaq.cases.history import cases_as_of
 from willaq.cases.models import Actor, Case, CasePlace, CaseTransition, Event, Victim
+from willaq.testing.factories import CaseFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,16 @@ def test_refuses_what_the_disk_cannot_hold() -> None:
     with pytest.raises(CommandError, match="No hay espacio"):
         call_command("generate_registry", "--cases", "10", "--events", str(10**14))
     assert Case.objects.count() == 0
+
+
+def test_the_app_saves_new_rows_after_a_generated_registry() -> None:
+    """The generator writes its own ids; the sequences follow, so the next case, place, event
+    and history row saved through the app take fresh ids (on PostgreSQL they collided)."""
+    generate()
+    highest = Case.objects.order_by("-id").values_list("id", flat=True).first()
+    case = CaseFactory(code="TEST-0001")
+    assert highest is not None
+    assert case.pk > highest
+    assert case.history.count() >= 1
+    event = EventFactory(case=case)
+    assert Event.objects.filter(pk=event.pk).count() == 1

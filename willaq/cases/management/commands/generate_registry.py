@@ -25,8 +25,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
@@ -245,6 +247,12 @@ class Command(BaseCommand):
                 progress=self._progress,
             )
             counts = generator.run()
+            # The rows were written with their own ids: move each table's sequence past them,
+            # or the next case saved through the app would collide with a generated id.
+            with connection.cursor() as cursor:
+                written = apps.get_app_config("cases").get_models()
+                for statement in connection.ops.sequence_reset_sql(no_style(), list(written)):
+                    cursor.execute(statement)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
