@@ -14,6 +14,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from willaq.testing.factories import TEST_PASSWORD
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which this
@@ -54,3 +56,13 @@ def chromium_page(monkeypatch: pytest.MonkeyPatch, init_script: str = "") -> Ite
             # Playwright runs the test in a greenlet with its own database connection: close it,
             # or PostgreSQL cannot drop the test database at the end.
             connections.close_all()
+
+
+def log_in(page: Any, base_url: str, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the login page as a person would (the factories' password by default)
+    and wait for the dashboard."""
+    page.goto(base_url + "/cuentas/entrar/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -18,6 +18,9 @@ from willaq.cases.choices import (
 from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Category, Event
 from willaq.territory.models import Ubigeo
 
+# Every test person's password (the browser tests type it on the login page).
+TEST_PASSWORD = "clave-segura-123"  # noqa: S105 (a test fixture, not a secret)
+
 
 class InstitutionFactory(DjangoModelFactory[Institution]):
     class Meta:
@@ -38,7 +41,7 @@ class UserFactory(DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"user{n}@example.pe")
     full_name = factory.Sequence(lambda n: f"Usuaria {n}")
-    password = factory.PostGenerationMethodCall("set_password", "clave-segura-123")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

@@ -23,7 +23,7 @@ from willaq.cases.choices import (
 )
 from willaq.cases.emails import NOTIFIED_KINDS
 from willaq.cases.models import Case, CaseCodeSequence, CaseTransition
-from willaq.cases.services.checks import columns
+from willaq.cases.services.checks import check_effective, columns
 from willaq.cases.services.effective import check_after_last_transition, save_case_effective
 from willaq.cases.tasks import notify_transition
 
@@ -158,10 +158,7 @@ def transition_case(
         )
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
-    if at is not None and at > timezone.now():
-        raise ValidationError(
-            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
-        )
+    check_effective(at)
     check_after_last_transition(case, at)
     when = at or timezone.now()
     unchanged = columns(case)
@@ -268,10 +265,7 @@ def change_phase(
             }
         )
     validate_phase(phase, dialogue_mechanism, institution_role)
-    if at is not None and at > timezone.now():
-        raise ValidationError(
-            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
-        )
+    check_effective(at)
     check_after_last_transition(case, at)
     unchanged = columns(case)
     before = {
@@ -340,10 +334,7 @@ def merge_case(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Indique el motivo de este cambio.")})
-    if at is not None and at > timezone.now():
-        raise ValidationError(
-            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
-        )
+    check_effective(at)
     check_after_last_transition(case, at)
     when = at or timezone.now()
     unchanged = columns(case)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import chromium_page, log_in
 from willaq.testing.factories import (
     ActorFactory,
     CaseFactory,
@@ -40,11 +40,7 @@ def test_analyst_logs_in_and_creates_a_case(browser_page, live_server):
     member(institution, Role.ANALYST, email="ana@dp.gob.pe", full_name="Ana Analista")
 
     page = browser_page
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", "ana@dp.gob.pe")
-    page.fill("input[name=password]", "clave-segura-123")
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "ana@dp.gob.pe")
 
     page.goto(live_server.url + reverse("cases:create"))
     page.fill("#id_name", "Bloqueo de la carretera por el agua de Huaraz")
@@ -74,11 +70,7 @@ TAP = 44  # px, the smallest comfortable touch target
 
 
 def _log_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", "clave-segura-123")
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, email)
 
 
 def _no_horizontal_scroll(page) -> bool:

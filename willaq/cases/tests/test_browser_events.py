@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from willaq.accounts.models import Role
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import chromium_page, log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,11 +30,7 @@ def test_protest_form_follows_the_event_type(browser_page, live_server):
     page = browser_page
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", "ana@dp.gob.pe")
-    page.fill("input[name=password]", "clave-segura-123")
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "ana@dp.gob.pe")
 
     page.goto(live_server.url + reverse("cases:event_new"))
     wrapper = page.locator("#field-protest_form")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from willaq.accounts.models import Role
 from willaq.cases.models import Case
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import chromium_page, log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +29,7 @@ def test_case_in_a_grouping_with_a_year_and_an_external_id(browser_page, live_se
     member(institution, Role.ANALYST, email="ana@dp.gob.pe", full_name="Ana Analista")
 
     page = browser_page
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", "ana@dp.gob.pe")
-    page.fill("input[name=password]", "clave-segura-123")
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "ana@dp.gob.pe")
 
     page.goto(live_server.url + reverse("cases:create"))
     page.fill("#id_name", "Conflicto por el agua en Lima Provincias")

@@ -1,10 +1,14 @@
-"""What the import commands share: reading their options, printing the Spanish summary."""
+"""What the import commands share: their options and run (``ImportCommand``), reading the
+options, printing the Spanish summary."""
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import OutputWrapper
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, Membership, Role, User
@@ -95,3 +99,64 @@ def write_summary(out: OutputWrapper, report: ImportReport, *, noun: str) -> Non
         out.write(_("Primeros problemas (fila, columna, valor: mensaje):") + "\n")
         for p in shown:
             out.write(f"  {p.row}, {p.column or '-'}, «{p.value}»: {p.message}\n")
+
+
+class ImportCommand(BaseCommand):
+    """What ``import_cases`` and ``import_events`` share: the options (a contract other scripts
+    rely on), the run, the JSON report and the Spanish summary. A subclass names its services,
+    its noun and the examples in its help."""
+
+    analyse: Callable[..., ImportReport]
+    run: Callable[..., ImportReport]
+    noun = ""
+    default_example = ""
+    map_example = ""
+    takes_as_of = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="El archivo CSV, XLSX, XLS u ODS.")
+        parser.add_argument("--institution", required=True, help="Identificador (slug).")
+        parser.add_argument("--dry-run", action="store_true", help="Validar sin escribir.")
+        parser.add_argument(
+            "--default",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help=f"Valor para lo que el archivo no trae ({self.default_example}…).",
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help=f"Leer una columna como un campo ({self.map_example}).",
+        )
+        parser.add_argument("--report", help="Escribir el informe en este archivo JSON.")
+        parser.add_argument(
+            "--user", help="Correo del usuario que importa (por defecto, el primer coordinador)."
+        )
+        if self.takes_as_of:
+            parser.add_argument(
+                "--as-of",
+                help="Fecha del reporte (AAAA-MM-DD): los cambios que trae rigen desde entonces.",
+            )
+        parser.add_argument(
+            "--source",
+            help="Sistema de origen de los identificadores (por defecto, el de la institución).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            import_options = options_from(options, path)
+            step = type(self).analyse if options["dry_run"] else type(self).run
+            report = step(path, import_options)
+        except (OptionsError, PermissionDenied) as exc:
+            raise CommandError(getattr(exc, "message", None) or str(exc)) from exc
+        if options["report"]:
+            Path(options["report"]).write_text(
+                json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        write_summary(self.stdout, report, noun=self.noun)
+        if not report.readable:
+            raise CommandError(report.problems[-1].message)

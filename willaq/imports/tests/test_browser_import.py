@@ -23,7 +23,7 @@ from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob
 from willaq.imports.services import load_shared_synonyms
 from willaq.imports.services.progress import read_progress
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import chromium_page, log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,11 +84,7 @@ def test_coordinator_imports_a_spreadsheet_and_follows_the_progress(
     member(institution, Role.COORDINATOR, email="coord@dp.gob.pe", full_name="Carla Coordinadora")
 
     page = browser_page
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", "coord@dp.gob.pe")
-    page.fill("input[name=password]", "clave-segura-123")
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "coord@dp.gob.pe")
 
     # The menu (folded at phone width) offers the import page to a coordinator.
     assert page.locator("nav a[href='/importar/']").count() == 1
