@@ -157,7 +157,59 @@ class DemoSeeder:
         # Oldest first, so public codes follow the order in which cases were approved.
         for plan in sorted(plans, key=lambda p: p.registered_at):
             self._seed_case(plan)
+        self._seed_caseless_events()
         return self.counts
+
+    def _seed_caseless_events(self) -> None:
+        """Two protests no case covers yet (they count in the month's protest actions), one of
+        them a strike of three days, recorded by the first institution's analyst."""
+        institution = next(iter(self.institutions.values()))
+        analyst = self.users[(institution.slug, Role.ANALYST)]
+        today = timezone.localdate()
+        protests = (
+            (
+                20,
+                2,
+                "210101",
+                ProtestForm.STRIKE,
+                "Frente de Defensa de la Cuenca del Coata",
+                "Paro de tres días en Puno contra la contaminación de la cuenca; aún no hay un "
+                "caso registrado.",
+            ),
+            (
+                9,
+                0,
+                "080101",
+                ProtestForm.MARCH,
+                "Federación de Mototaxistas del Cusco",
+                "Marcha de unas 300 personas por el centro del Cusco contra una ordenanza de "
+                "tránsito.",
+            ),
+        )
+        for days_ago, length, code, form, organiser, notes in protests:
+            start = today - dt.timedelta(days=days_ago)
+            record_event(
+                user=analyst,
+                case=None,
+                institution=institution,
+                is_demo=True,
+                data={
+                    "event_date": start,
+                    "end_date": start + dt.timedelta(days=length) if length else None,
+                    "event_type": EventType.PROTESTS,
+                    "sub_event_type": SubEventType.PEACEFUL_PROTEST,
+                    "protest_form": form,
+                    "actor1": PROTESTERS,
+                    "assoc_actor_1": organiser,
+                    "inter1": ActorTypeCode.PROTESTERS,
+                    "ubigeo_code": code,
+                    "sources": "Radio local",
+                    "source_scale": "Subnacional",
+                    "reported_by": analyst.full_name,
+                    "notes": notes,
+                },
+            )
+            self.counts["eventos"] += 1
 
     # --- people and places -------------------------------------------------------------------
 

@@ -425,16 +425,21 @@ def test_the_same_moment_seeds_the_same_counts(seeded: str, db: None) -> None:
         # Merged cases first: a case merged into another protects it from deletion.
         Case.objects.filter(is_demo=True, merged_into__isnull=False).delete()
         Case.objects.filter(is_demo=True).delete()
+        Event.all_objects.filter(is_demo=True, case__isnull=True).delete()
         Actor.objects.filter(is_demo=True).delete()
         out = StringIO()
         with time_machine.travel(dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC), tick=False):
             call_command("seed_demo", stdout=out)
-        assert "62 casos, 249 eventos, 22 víctimas, 177 actores, 66 noticias" in out.getvalue()
+        assert "62 casos, 251 eventos, 22 víctimas, 177 actores, 66 noticias" in out.getvalue()
         assert Case.objects.filter(is_demo=True).count() == 62
         assert Case.objects.filter(is_demo=True, state=CaseState.MERGED).count() == 2
         assert CasePlace.objects.filter(case__is_demo=True).count() == 90
         assert CaseTransition.objects.filter(case__is_demo=True).count() == 213
         assert Event.objects.filter(case__is_demo=True).count() == 249
+        # Two protests no case covers yet, one of them a strike of three days.
+        caseless = Event.objects.filter(is_demo=True, case__isnull=True)
+        assert caseless.count() == 2
+        assert caseless.filter(end_date__isnull=False).count() == 1
         assert Victim.objects.filter(event__case__is_demo=True).count() == 22
         assert Actor.objects.filter(is_demo=True).count() == 177
         assert CaseActor.objects.filter(case__is_demo=True).count() == 279
