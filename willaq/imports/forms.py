@@ -83,6 +83,7 @@ class OptionsForm(forms.Form):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=column.header,
                 choices=field_choices,
+                required=False,  # every choice is an answer ("(no importar)" among them)
                 initial=chosen.get(column.header) or column.target or "ignore",
                 help_text=" · ".join(column.samples),
             )

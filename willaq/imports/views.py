@@ -5,6 +5,7 @@ Every job is fetched through ``access.get_job_for_user`` (404 for anyone who may
 its institution); every change goes through ``services.jobs``."""
 
 import csv
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from willaq.imports.forms import (
 from willaq.imports.report import PROBLEM_LABELS
 from willaq.imports.services import jobs
 from willaq.imports.services.progress import read_progress
+from willaq.imports.services.steps import importer
 from willaq.imports.template import build_template
 
 # Problems listed on the page (all of them are in the CSV download).
@@ -105,12 +107,23 @@ def job_detail(request: HttpRequest, job_uuid: UUID) -> HttpResponse:
             "preview": preview,
             "form": form,
             "report": report or None,
+            "unmatched": _unmatched(job.kind, report or {}),
             "problems": (report or {}).get("problems", [])[:PROBLEMS_SHOWN],
             "problems_hidden": max(0, len((report or {}).get("problems", [])) - PROBLEMS_SHOWN),
             "progress": read_progress(job),
             "statuses": JobStatus,
         },
     )
+
+
+def _unmatched(kind: str, report: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """The report's unknown values as (what, value, closest spellings), "what" in words."""
+    labels: dict[str, Any] = {**importer(kind).fields, "places": _("lugar")}
+    return [
+        (str(labels.get(what, what)), value, suggestions)
+        for what, values in report.get("unmatched", {}).items()
+        for value, suggestions in values.items()
+    ]
 
 
 @login_required

@@ -106,6 +106,7 @@ def test_validate_then_confirm_imports_what_the_report_announced(
     html = page.content.decode()
     assert 'data-count="created">3<' in html
     assert "Atlantida" in html  # the unknown place, with its row
+    assert "<td>Lugar</td><td>Atlantida</td>" in html  # named in words, not by its key
     assert 'id="confirm-import"' in html
 
     with django_capture_on_commit_callbacks(execute=True):
