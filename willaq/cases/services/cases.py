@@ -15,7 +15,7 @@ from willaq.accounts.access import has_role
 from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
-from willaq.cases.access import CREATOR_ROLES, can_edit_case
+from willaq.cases.access import CREATOR_ROLES, can_edit_case, can_view_case
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
     PLACELESS_SCOPES,
@@ -431,14 +431,25 @@ def _add_external_id(
         raise ValidationError(
             {"external_ids": _("Indique el sistema de origen y el identificador.")}
         )
-    owner = CaseExternalId.objects.filter(source=source, external_id=external_id).first()
+    owner = (
+        CaseExternalId.objects.select_related("case")
+        .filter(source=source, external_id=external_id)
+        .first()
+    )
     if owner is not None:
-        raise ValidationError(
-            {
-                "external_ids": _("El identificador %(source)s:%(id)s ya es del caso %(case)s.")
-                % {"source": source, "id": external_id, "case": owner.case}
+        # The other case is named only to whom may see it (another institution's draft is not).
+        if can_view_case(user, owner.case):
+            message = _("El identificador %(source)s:%(id)s ya es del caso %(case)s.") % {
+                "source": source,
+                "id": external_id,
+                "case": owner.case,
             }
-        )
+        else:
+            message = _("El identificador %(source)s:%(id)s ya es de otro caso.") % {
+                "source": source,
+                "id": external_id,
+            }
+        raise ValidationError({"external_ids": message})
     item = CaseExternalId(case=case, source=source, external_id=external_id)
     try:
         item.full_clean(exclude=["case"])

@@ -609,3 +609,57 @@ def test_state_and_phase_changes_on_the_page_take_an_effective_date(
         for month in (1, 2, 3, 4)
     }
     assert states == {1: ["early"], 2: ["crisis"], 3: ["crisis"], 4: [CaseState.LATENT]}
+
+
+def test_a_taken_external_id_does_not_name_a_case_the_user_may_not_see(
+    analyst: User, outsider: User, owner_institution: Institution, other_institution: Institution
+) -> None:
+    """Another institution's draft is not in the shared registry: refusing its identifier to
+    someone else says "another case" on the service, the API and the page, never its name."""
+    secret = services.create_case(
+        user=analyst,
+        institution=owner_institution,
+        data={
+            "name": "Borrador reservado",
+            "start_date": dt.date(2025, 1, 5),
+            "typology": "comunal",
+        },
+        places=[PlaceInput("021801", True)],
+        external_ids=[("defensoria", "SEC-1")],
+    )
+    mine = services.create_case(
+        user=outsider,
+        institution=other_institution,
+        data={"name": "Caso de la ONDS", "start_date": dt.date(2025, 1, 5), "typology": "comunal"},
+        places=[PlaceInput("021801", True)],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.add_external_id(user=outsider, case=mine, source="defensoria", external_id="SEC-1")
+    assert error.value.message_dict["external_ids"] == [
+        "El identificador defensoria:SEC-1 ya es de otro caso."
+    ]
+    api = token_client(outsider).post(
+        f"{API}/cases/{mine.uuid}/external-ids",
+        {"source": "defensoria", "id": "SEC-1"},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert "Borrador reservado" not in api.content.decode()
+    page = browser(outsider).post(
+        reverse("cases:external_id_add", kwargs={"case_uuid": mine.uuid}),
+        {"source": "defensoria", "external_id": "SEC-1"},
+    )
+    assert "ya es de otro caso" in page.content.decode()
+    assert "Borrador reservado" not in page.content.decode()
+    # The owner, who sees its own draft, is told which case holds it.
+    other = services.create_case(
+        user=analyst,
+        institution=owner_institution,
+        data={"name": "Otro", "start_date": dt.date(2025, 1, 5), "typology": "comunal"},
+        places=[PlaceInput("021801", True)],
+    )
+    with pytest.raises(ValidationError) as own:
+        services.add_external_id(user=analyst, case=other, source="defensoria", external_id="SEC-1")
+    assert "Borrador reservado" in own.value.message_dict["external_ids"][0]
+    assert CaseExternalId.objects.filter(external_id="SEC-1").count() == 1
+    assert secret.external_ids.count() == 1
