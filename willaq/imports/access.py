@@ -31,8 +31,13 @@ def can_manage_synonyms(user: AnyUser, institution: Institution) -> bool:
 def can_use_job(user: AnyUser, job: ImportJob) -> bool:
     """A file uploaded for import is seen and driven by whoever may import that kind for its
     institution (its report names cases and rows of that institution's file)."""
-    allowed = can_import_events if job.kind == ImportKind.EVENTS else can_import_cases
-    return allowed(user, job.institution)
+    return can_import(user, job.institution, job.kind)
+
+
+def can_import(user: AnyUser, institution: Institution, kind: str) -> bool:
+    """Whether the user may import files of ``kind`` (cases or events) for the institution."""
+    allowed = can_import_events if kind == ImportKind.EVENTS else can_import_cases
+    return allowed(user, institution)
 
 
 def get_job_for_user(user: AnyUser, job_uuid: UUID | str) -> ImportJob:

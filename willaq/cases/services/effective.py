@@ -24,20 +24,18 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.models import User
 from willaq.cases.models import Case, CasePlace, CaseTransition, Category
-from willaq.cases.services.checks import columns, stamp
+from willaq.cases.services.checks import check_effective, columns, stamp
 
 # Columns a back-dated change never rewrites in the past (bookkeeping, not facts).
 _BOOKKEEPING = frozenset({"id", "uuid", "created_at", "updated_at", "created_by_id", "is_demo"})
 
 
 def check_effective_date(case: Case, at: dt.datetime | None) -> None:
-    """An effective date is not in the future and not before the case started."""
+    """An effective date of a case's change: a valid effective date (``check_effective``) and
+    not before the case started."""
+    check_effective(at)
     if at is None:
         return
-    if at > timezone.now():
-        raise ValidationError(
-            {"effective_date": _("La fecha efectiva no puede estar en el futuro.")}
-        )
     if case.start_date and timezone.localtime(at).date() < case.start_date:
         raise ValidationError(
             {

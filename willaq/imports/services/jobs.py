@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
-from willaq.imports.access import can_use_job
+from willaq.imports.access import can_import, can_use_job
 from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob
 from willaq.imports.reading import ReadError, stream_table
@@ -37,8 +37,8 @@ def start_job(
     *, user: User, institution: Institution, kind: str, upload: "UploadedFile[bytes]"
 ) -> ImportJob:
     """Keep an uploaded file as a new job (nothing is read yet beyond its size and name)."""
-    spec = importer(kind)
-    if not spec.allowed(user, institution):
+    importer(kind)  # an unknown kind is refused here
+    if not can_import(user, institution, kind):
         raise PermissionDenied(_("No puede importar para esta institución."))
     name = Path(upload.name or "").name
     if not name.lower().endswith(ACCEPTED_SUFFIXES):

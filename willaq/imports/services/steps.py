@@ -10,9 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from willaq.accounts.access import AnyUser
-from willaq.accounts.models import Institution
-from willaq.imports.access import can_import_cases, can_import_events
 from willaq.imports.choices import ImportKind, JobStatus, SynonymKind
 from willaq.imports.models import ImportJob, ImportRun
 from willaq.imports.report import ImportReport
@@ -34,7 +31,6 @@ class Importer:
     fields: dict[str, Any]
     column_kind: SynonymKind
     defaultable: tuple[str, ...]
-    allowed: Callable[[AnyUser, Institution], bool]
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -44,7 +40,6 @@ IMPORTERS: dict[str, Importer] = {
         CASE_FIELDS,
         SynonymKind.CASE_COLUMN,
         DEFAULTABLE,
-        can_import_cases,
     ),
     ImportKind.EVENTS: Importer(
         analyse_events,
@@ -52,7 +47,6 @@ IMPORTERS: dict[str, Importer] = {
         EVENT_FIELDS,
         SynonymKind.EVENT_COLUMN,
         EVENT_DEFAULTABLE,
-        can_import_events,
     ),
 }
 
