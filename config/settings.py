@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "willaq.territory",
     "willaq.cases",
     "willaq.imports",
+    "willaq.reports",
 ]
 
 MIDDLEWARE = [

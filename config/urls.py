@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("willaq.core.urls")),
     path("", include("willaq.cases.urls")),
     path("", include("willaq.imports.urls")),
+    path("", include("willaq.reports.urls")),
 ]

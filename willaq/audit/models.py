@@ -33,6 +33,7 @@ class AuditEvent(models.IntegerChoices):
     CASE_ACTOR_UNLINKED = 222, _("Actor desvinculado del caso")
     CASE_ACTOR_CHANGED = 223, _("Vínculo de actor modificado")
     ACTORS_MERGED = 224, _("Actores fusionados")
+    CASE_CLASSIFIED = 225, _("Clasificación PCM del caso")
     NEWS_CREATED = 230, _("Noticia registrada")
     NEWS_CHANGED = 231, _("Noticia modificada")
     NEWS_REMOVED = 232, _("Noticia eliminada")

@@ -32,7 +32,7 @@ from willaq.accounts.access import (
     institution_ids,
     is_member,
 )
-from willaq.accounts.models import Role
+from willaq.accounts.models import Institution, Role
 from willaq.cases.choices import REGISTERED_STATES, CaseState
 from willaq.cases.models import (
     Actor,
@@ -153,6 +153,16 @@ def _is_event_author(user: AnyUser, event: Event) -> bool:
 
 def can_approve_case(user: AnyUser, case: Case) -> bool:
     return user.is_authenticated and has_role(user, case.institution_id, APPROVER_ROLES)
+
+
+def can_classify_case(user: AnyUser, case: Case, institution: Institution) -> bool:
+    """Classify ``case`` under the PCM methodology on behalf of ``institution``: that
+    institution's editors, for a case they may see that is registered (or their own)."""
+    if not user.is_authenticated or not has_role(user, institution.pk, EDITOR_ROLES):
+        return False
+    if not can_view_case(user, case):
+        return False
+    return case.state in REGISTERED_STATES or case.institution_id == institution.pk
 
 
 def can_merge_case(user: AnyUser, case: Case) -> bool:

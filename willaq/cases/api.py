@@ -245,7 +245,6 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
             "competent_authority",
             "dialogue_mechanism",
             "institution_role",
-            "pcm_classification",
             "investment_amount",
             "latitude",
             "longitude",
@@ -266,6 +265,14 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     out["merged_cases"] = list(merged_cases(user, case).values_list("uuid", flat=True))
     out["places"] = list(case.places.all())
     out["sectors"] = list(case.sectors.all())
+    classifications = list(case.classifications.select_related("institution"))
+    out["classifications"] = [
+        {"institution": row.institution.slug, "classification": row.classification}
+        for row in classifications
+    ]
+    out["pcm_classification"] = next(
+        (r.classification for r in classifications if r.institution_id == case.institution_id), ""
+    )
     out["actors"] = list(case.case_actors.all())
     out["transitions"] = [
         {

@@ -48,7 +48,13 @@ from willaq.cases.choices import (
 )
 from willaq.cases.models import Actor, Case, Category, Event, NewsItem, Victim
 from willaq.cases.selectors import departments, filter_institutions, shared_categories
-from willaq.cases.services import CASE_DATA_FIELDS, TRANSITIONS, PlaceInput, effective_moment
+from willaq.cases.services import (
+    CASE_DATA_FIELDS,
+    TRANSITIONS,
+    PlaceInput,
+    effective_moment,
+    registrar_classification,
+)
 from willaq.territory.models import Grouping, Level, Ubigeo
 
 MAX_PLACES = 3
@@ -279,7 +285,7 @@ class CaseForm(PlaceForm):
         required=False,
     )
     pcm_classification = forms.ChoiceField(
-        label=model_label(Case, "pcm_classification"),
+        label=_("Clasificación PCM (de la institución que registra)"),
         choices=_blank(PcmClassification.choices),
         required=False,
     )
@@ -443,6 +449,7 @@ class CaseForm(PlaceForm):
         initial["typology"] = case.typology_id
         initial["subtype"] = case.subtype_id
         initial["sectors"] = list(case.sectors.values_list("pk", flat=True))
+        initial["pcm_classification"] = registrar_classification(case)
         places = sorted(
             case.places.select_related("ubigeo", "grouping"),
             key=lambda p: (not p.is_principal, p.pk),
@@ -537,6 +544,7 @@ class CaseForm(PlaceForm):
         data["confirm_far_point"] = bool(self.cleaned_data.get("confirm_far_point"))
         data["confidential_fields"] = list(self.cleaned_data.get("confidential_fields") or [])
         data["sectors"] = list(self.cleaned_data.get("sectors") or [])
+        data["pcm_classification"] = self.cleaned_data.get("pcm_classification") or ""
         if not data.get("scope"):
             data.pop("scope", None)  # the places decide: local or regional
         if not data.get("start_date_precision"):

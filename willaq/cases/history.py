@@ -27,6 +27,7 @@ from willaq.cases.choices import CaseState, TransitionKind
 from willaq.cases.models import (
     Case,
     CaseActor,
+    CaseClassification,
     CaseExternalId,
     CasePlace,
     CaseTransition,
@@ -112,7 +113,6 @@ REPORT_FIELDS = (
     "end_date",
     "dialogue_mechanism",
     "institution_role",
-    "pcm_classification",
     "competent_authority",
 )
 
@@ -142,6 +142,22 @@ def case_as_of(case: Case, when: dt.datetime) -> Case | None:
         return case.history.as_of(when)
     except Case.DoesNotExist:
         return None
+
+
+def classifications_as_of(
+    when: dt.datetime, institution_id: int | None = None
+) -> dict[int, dict[int, str]]:
+    """Each case's PCM classifications as they stood at ``when`` (by effective date), keyed by
+    case id, then by the classifying institution's id. ``institution_id`` keeps one
+    institution's classifications only."""
+    history = CaseClassification.history.all()
+    if institution_id is not None:
+        history = history.filter(institution_id=institution_id)
+    rows = _latest_rows(history, when).values_list("case_id", "institution_id", "classification")
+    result: dict[int, dict[int, str]] = {}
+    for case_id, institution, value in rows:
+        result.setdefault(case_id, {})[institution] = value
+    return result
 
 
 def places_as_of(when: dt.datetime) -> dict[int, list[CasePlace]]:

@@ -209,9 +209,6 @@ class Case(TimeStampedModel):
     institution_role = models.CharField(
         _("rol de la institución"), max_length=20, choices=InstitutionRole.choices, blank=True
     )
-    pcm_classification = models.CharField(
-        _("clasificación PCM"), max_length=20, choices=PcmClassification.choices, blank=True
-    )
     demands = models.TextField(_("demandas y síntesis del problema"), blank=True)
     causes = models.TextField(_("causas"), blank=True)
     triggers = models.TextField(_("desencadenantes"), blank=True)
@@ -666,6 +663,51 @@ class CaseActor(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
+
+
+class CaseClassification(TimeStampedModel):
+    """One institution's classification of a registered case under the national office's
+    methodology (diferencia / controversia / conflicto social, domain.md §2). Each institution owns
+    its own (the registering one too): the national office classifies the ombudsman's cases
+    without touching the ombudsman's record, and both counts exist for the same cases. Historised
+    with effective dates, so the classification at any month end can be rebuilt."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="classifications")
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="case_classifications",
+        verbose_name=_("institución que clasifica"),
+    )
+    classification = models.CharField(
+        _("clasificación PCM"), max_length=20, choices=PcmClassification.choices
+    )
+    note = models.TextField(_("fundamento"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
+
+    class Meta:
+        verbose_name = _("clasificación del caso")
+        verbose_name_plural = _("clasificaciones del caso")
+        ordering = ["institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "institution"], name="caseclassification_case_institution"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["institution", "classification"], name="caseclass_inst_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.institution_id}: {self.classification}"
 
 
 class NewsItem(TimeStampedModel, Removable):

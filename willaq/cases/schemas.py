@@ -560,6 +560,13 @@ class ExternalIdOut(Schema):
     id: str
 
 
+class ClassificationOut(Schema):
+    institution: str = Field(
+        ..., description="Identificador (slug) de la institución que clasifica."
+    )
+    classification: str = Field(..., description="`difference`, `controversy` o `social_conflict`.")
+
+
 class CaseOut(Schema):
     uuid: UUID
     code: str | None
@@ -585,7 +592,12 @@ class CaseOut(Schema):
     competent_authority: str
     dialogue_mechanism: str
     institution_role: str
-    pcm_classification: str
+    pcm_classification: str = Field(
+        ..., description="La clasificación PCM de la institución que registra (vacía si no tiene)."
+    )
+    classifications: list[ClassificationOut] = Field(
+        ..., description="La clasificación PCM de cada institución que clasificó el caso."
+    )
     description: str | None
     demands: str | None
     causes: str | None

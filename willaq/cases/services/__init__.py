@@ -30,6 +30,12 @@ from willaq.cases.services.checks import (
     effective_moment,
     resolve_category,
 )
+from willaq.cases.services.classification import (
+    classifications_text,
+    classify_case,
+    registrar_classification,
+    set_classification,
+)
 from willaq.cases.services.corrections import (
     VICTIM_PERSONAL_FIELDS,
     erase_victim_identity,
@@ -89,6 +95,8 @@ __all__ = [
     "change_phase",
     "check_effective_date",
     "check_point",
+    "classifications_text",
+    "classify_case",
     "create_actor",
     "create_case",
     "effective_moment",
@@ -98,10 +106,12 @@ __all__ = [
     "merge_case",
     "record_event",
     "record_victim",
+    "registrar_classification",
     "remove_external_id",
     "remove_record",
     "resolve_category",
     "restore_record",
+    "set_classification",
     "similar_actors",
     "transition_case",
     "transition_label",

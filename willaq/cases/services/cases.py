@@ -33,6 +33,7 @@ from willaq.cases.services.checks import (
     typed,
     validate_dates,
 )
+from willaq.cases.services.classification import set_classification
 from willaq.cases.services.effective import (
     check_effective_date,
     check_place_effective,
@@ -51,7 +52,6 @@ CASE_DATA_FIELDS: tuple[str, ...] = (
     "typology",
     "subtype",
     "competent_authority",
-    "pcm_classification",
     "demands",
     "causes",
     "triggers",
@@ -343,6 +343,8 @@ def create_case(
     if "sectors" in data:
         case.sectors.set(sectors)
     _write_places(case, resolved, user, at)
+    if data.get("pcm_classification"):
+        set_classification(case, institution, data["pcm_classification"], user, at=at)
     for source, external_id in external_ids:
         _add_external_id(case, source, external_id, user, at)
     CaseTransition.objects.create(
@@ -401,6 +403,9 @@ def update_case(
         _fit_scope(case, _resolve_places(current), explicit=True)  # they must fit the new scope
     if resolved is not None:
         _write_places(case, resolved, user, at)
+    if "pcm_classification" in data:
+        # The registering institution's own classification (each institution owns its own).
+        set_classification(case, case.institution, data["pcm_classification"] or "", user, at=at)
     known = set(case.external_ids.values_list("source", "external_id"))
     for source, external_id in external_ids or ():
         if (source, external_id) not in known:

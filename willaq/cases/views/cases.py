@@ -232,7 +232,7 @@ def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
         fact("typology", case.typology.name),
         fact("subtype", case.subtype.name if case.subtype else ""),
         fact("competent_authority", case.get_competent_authority_display()),
-        fact("pcm_classification", case.get_pcm_classification_display()),
+        Fact(str(_("Clasificación PCM")), services.classifications_text(case)),
         fact("sectors", ", ".join(s.name for s in case.sectors.all())),
     ]
     for name in CONFIDENTIAL_CAPABLE_FIELDS:

@@ -32,7 +32,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from willaq.accounts.models import Institution, Membership, Role, User
+from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
 from willaq.cases.choices import (
     PROTEST_EVENT_TYPES,
     SUB_EVENT_PARENT,
@@ -56,6 +56,7 @@ from willaq.cases.models import (
     Actor,
     Case,
     CaseActor,
+    CaseClassification,
     CaseCodeSequence,
     CasePlace,
     CaseTransition,
@@ -290,6 +291,8 @@ class Command(BaseCommand):
                 Actor,
                 CasePlace.history.model,
                 CasePlace,
+                CaseClassification.history.model,
+                CaseClassification,
                 CaseTransition,
             )
         ]
@@ -426,6 +429,38 @@ class _Generator:
         place_w = self.writer(CasePlace)
         place_hist_w = self.writer(CasePlace.history.model)
         transition_w = self.writer(CaseTransition)
+        class_w = self.writer(CaseClassification)
+        class_hist_w = self.writer(CaseClassification.history.model)
+        # The dialogue office classifies most registered cases under its own methodology.
+        dialogue_office = next(
+            (
+                pk
+                for pk, row in zip(self.institutions, INSTITUTIONS, strict=True)
+                if row[3] == InstitutionKind.DIALOGUE_OFFICE
+            ),
+            None,
+        )
+
+        def classify(case_id: int, institution_id: int, when: dt.datetime, user: int) -> None:
+            row = {
+                "id": self.ids.next(CaseClassification),
+                "case_id": case_id,
+                "institution_id": institution_id,
+                "classification": rng.choice(PcmClassification.values),
+                "note": "",
+                "created_by_id": user,
+                "created_at": when,
+            }
+            class_w.add(**row, updated_at=when)
+            class_hist_w.add(
+                **{k: v for k, v in row.items() if k != "created_by_id"},
+                history_id=self.ids.next(CaseClassification.history.model, "history_id"),
+                history_date=when,
+                recorded_at=when,
+                history_type="+",
+                history_user_id=user,
+            )
+
         states = list(STATE_WEIGHTS)
         weights = list(STATE_WEIGHTS.values())
         cases: list[dict[str, Any]] = []
@@ -465,7 +500,6 @@ class _Generator:
                 "typology_id": typology,
                 "subtype_id": subtype,
                 "competent_authority": rng.choice(CompetentAuthority.values),
-                "pcm_classification": rng.choice(PcmClassification.values),
                 "latitude": district[2],
                 "longitude": district[3],
                 "confidential_fields": confidential,
@@ -515,6 +549,15 @@ class _Generator:
                         by_id=user,
                     )
             case_w.add(**data)
+            if rng.random() < 0.6:
+                classify(data["id"], institution, created, data["created_by_id"])
+            if (
+                data["code"] is not None
+                and dialogue_office not in (None, institution)
+                and rng.random() < 0.5
+            ):
+                assert dialogue_office is not None
+                classify(data["id"], dialogue_office, steps[-1][0], self.analysts[dialogue_office])
             if data["code"] is not None and data["state"] != CaseState.MERGED:
                 absorbing.append(data["id"])
             for n, place in enumerate(places):
@@ -547,7 +590,7 @@ class _Generator:
                 self.progress(
                     f"casos: {i + 1:,} / {self.n_cases:,} ({time.monotonic() - started:.0f} s)"
                 )
-        for w in (case_w, hist_w, place_w, place_hist_w, transition_w):
+        for w in (case_w, hist_w, place_w, place_hist_w, transition_w, class_w, class_hist_w):
             w.flush()
         return cases
 
