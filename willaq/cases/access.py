@@ -165,6 +165,18 @@ def can_classify_case(user: AnyUser, case: Case, institution: Institution) -> bo
     return case.state in REGISTERED_STATES or case.institution_id == institution.pk
 
 
+def classifying_institutions(user: AnyUser, case: Case) -> list[Institution]:
+    """The institutions on whose behalf this user may classify ``case`` (``can_classify_case``)."""
+    if not user.is_authenticated:
+        return []
+    ids = [i for i in institution_ids(user) if has_role(user, i, EDITOR_ROLES)]
+    return [
+        institution
+        for institution in Institution.objects.filter(pk__in=ids).order_by("name")
+        if can_classify_case(user, case, institution)
+    ]
+
+
 def can_merge_case(user: AnyUser, case: Case) -> bool:
     """Merge a registered case into another: a coordinator of the absorbed case's institution."""
     return (

@@ -82,6 +82,7 @@ from willaq.cases.schemas import (
     CategoryFilters,
     CategoryOut,
     ChoicesOut,
+    ClassificationIn,
     EventFilters,
     EventIn,
     EventOut,
@@ -267,7 +268,11 @@ def _case_out(user: AnyUser, case: Case) -> dict[str, Any]:
     out["sectors"] = list(case.sectors.all())
     classifications = list(case.classifications.select_related("institution"))
     out["classifications"] = [
-        {"institution": row.institution.slug, "classification": row.classification}
+        {
+            "institution": row.institution.slug,
+            "classification": row.classification,
+            "note": row.note,
+        }
         for row in classifications
     ]
     out["pcm_classification"] = next(
@@ -475,6 +480,46 @@ def remove_external_id(
     user = _user(request)
     case = get_case_for_user(user, case_uuid)
     services.remove_external_id(user=user, case=case, source=source, external_id=external_id)
+    return _case_out(user, case)
+
+
+@router.put(
+    "/cases/{case_uuid}/classifications/{institution}",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Clasificar un caso según la metodología PCM, por una institución",
+)
+def classify_case(
+    request: HttpRequest, case_uuid: UUID, institution: str, payload: ClassificationIn
+) -> dict[str, Any]:
+    """Each institution owns its classification (diferencia / controversia / conflicto social)
+    of any registered case: its analysts and coordinators set it, with an optional effective
+    date; nobody changes another institution's. An empty `classification` withdraws it."""
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    services.classify_case(
+        user=user,
+        case=case,
+        institution=_institution(institution),
+        classification=payload.classification,
+        note=payload.note,
+        at=_effective_at(payload.effective_date),
+    )
+    return _case_out(user, case)
+
+
+@router.delete(
+    "/cases/{case_uuid}/classifications/{institution}",
+    response={200: CaseOut, **OBJECT_WRITE_ERRORS},
+    tags=["casos"],
+    summary="Retirar la clasificación PCM de una institución",
+)
+def declassify_case(request: HttpRequest, case_uuid: UUID, institution: str) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for_user(user, case_uuid)
+    services.classify_case(
+        user=user, case=case, institution=_institution(institution), classification=""
+    )
     return _case_out(user, case)
 
 

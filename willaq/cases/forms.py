@@ -585,6 +585,37 @@ class ExternalIdForm(forms.Form):
     external_id = forms.CharField(label=_("Identificador"), max_length=100)
 
 
+class ClassificationForm(forms.Form):
+    """An institution's classification of a case under the PCM methodology."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institución que clasifica"), queryset=Institution.objects.none(), empty_label=None
+    )
+    classification = forms.ChoiceField(
+        label=_("Clasificación PCM"),
+        choices=_blank(PcmClassification.choices, _("— sin clasificar (retirar) —")),
+        required=False,
+        help_text=_(
+            "Diferencia: opiniones opuestas. Controversia: posiciones opuestas sobre un hecho o "
+            "una decisión concreta. Conflicto social: un proceso que amenaza la gobernabilidad o "
+            "el orden público y requiere la intervención del Estado."
+        ),
+    )
+    note = forms.CharField(label=_("Fundamento"), required=False, widget=_textarea())
+    effective_date = effective_date_field(
+        _("Desde cuándo vale esta clasificación (por defecto, hoy).")
+    )
+
+    def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
+
+    def clean_effective_date(self) -> Any:
+        return clean_effective_date(self)
+
+
 class MergeForm(forms.Form):
     """Merge this case into another: the absorbing case by its code, with the reason."""
 

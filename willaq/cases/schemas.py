@@ -193,6 +193,18 @@ EFFECTIVE_DATE_DOC = (
 )
 
 
+class ClassificationIn(InputSchema):
+    classification: str = Field(
+        ...,
+        max_length=40,
+        description=(
+            "`difference`, `controversy` o `social_conflict`; vacío retira la clasificación."
+        ),
+    )
+    note: str | None = Field(None, max_length=5000, description="Fundamento (opcional).")
+    effective_date: dt.date | None = Field(None, description=EFFECTIVE_DATE_DOC)
+
+
 FAR_POINT_DOC = (
     "Confirma un punto a más de 50 km de su lugar y fuera de él (si no, 422 en "
     "`confirm_far_point`). Un punto fuera del Perú se rechaza siempre."
@@ -565,6 +577,7 @@ class ClassificationOut(Schema):
         ..., description="Identificador (slug) de la institución que clasifica."
     )
     classification: str = Field(..., description="`difference`, `controversy` o `social_conflict`.")
+    note: str = Field("", description="Fundamento de la clasificación.")
 
 
 class CaseOut(Schema):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("casos/<uuid:case_uuid>/estado/", views.case_transition, name="transition"),
     path("casos/<uuid:case_uuid>/fase/", views.case_phase, name="phase"),
     path("casos/<uuid:case_uuid>/fusionar/", views_registry.case_merge, name="merge"),
+    path("casos/<uuid:case_uuid>/clasificacion/", views_registry.case_classify, name="classify"),
     path(
         "casos/<uuid:case_uuid>/identificadores/nuevo/",
         views_registry.external_id_add,

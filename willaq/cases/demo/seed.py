@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from willaq.accounts.models import Institution, Membership, Role, User
+from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
 from willaq.cases import demo
 from willaq.cases.access import visible_actors
 from willaq.cases.choices import (
@@ -33,6 +33,7 @@ from willaq.cases.choices import (
     EventType,
     InstitutionRole,
     OrganisationType,
+    PcmClassification,
     Phase,
     ProtestForm,
     SubEventType,
@@ -51,6 +52,7 @@ from willaq.cases.services import (
     merge_case,
     record_event,
     record_victim,
+    set_classification,
     transition_case,
 )
 from willaq.core.text import fold
@@ -148,6 +150,7 @@ class DemoSeeder:
         )
         self.units: dict[str, Ubigeo] = {}
         self.districts: dict[str, list[Ubigeo]] = {}
+        self.approved_at: dict[int, dt.datetime | None] = {}
 
     @transaction.atomic
     def run(self) -> Counter[str]:
@@ -158,7 +161,40 @@ class DemoSeeder:
         for plan in sorted(plans, key=lambda p: p.registered_at):
             self._seed_case(plan)
         self._seed_caseless_events()
+        self._seed_cross_classifications()
         return self.counts
+
+    def _seed_cross_classifications(self) -> None:
+        """The national dialogue office classifies three in four of the other institutions'
+        registered cases under its own methodology a week after their approval (so both counts
+        exist for the same cases), and revises a few of them later (a history to follow)."""
+        office = next(
+            (i for i in self.institutions.values() if i.kind == InstitutionKind.DIALOGUE_OFFICE),
+            None,
+        )
+        if office is None:
+            return
+        analyst = self.users[(office.slug, Role.ANALYST)]
+        latest = self.now - dt.timedelta(minutes=5)
+        by_state = {
+            CaseState.PRE_CONFLICT: PcmClassification.DIFFERENCE,
+            CaseState.LATENT: PcmClassification.CONTROVERSY,
+            CaseState.WITHDRAWN: PcmClassification.DIFFERENCE,
+        }
+        for n, case in enumerate(self.cases_by_name.values()):
+            approved = self.approved_at.get(case.pk)
+            if case.institution_id == office.pk or approved is None or n % 4 == 3:
+                continue
+            case.refresh_from_db()
+            first = min(approved + dt.timedelta(days=7), latest)
+            value = by_state.get(CaseState(case.state), PcmClassification.SOCIAL_CONFLICT)
+            if n % 5 == 0 and value != PcmClassification.CONTROVERSY:
+                set_classification(case, office, PcmClassification.CONTROVERSY, analyst, at=first)
+                revised = min(first + dt.timedelta(days=60), latest)
+                set_classification(case, office, value, analyst, at=revised)
+            else:
+                set_classification(case, office, value, analyst, at=first)
+            self.counts["clasificaciones"] += 1
 
     def _seed_caseless_events(self) -> None:
         """Two protests no case covers yet (they count in the month's protest actions), one of
@@ -347,6 +383,10 @@ class DemoSeeder:
         self.cases_by_name[spec.name] = case
         milestones = self._apply_story(plan, case, analyst, coordinator)
         case.refresh_from_db()
+        self.approved_at[case.pk] = min(
+            (milestones[s] for s in (CaseState.ACTIVE, CaseState.PRE_CONFLICT) if s in milestones),
+            default=None,
+        )
         self._seed_actors(plan, case, institution, analyst)
         self._seed_events(plan, case, milestones)
         self._seed_news(plan, case, analyst, milestones)

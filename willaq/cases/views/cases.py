@@ -31,6 +31,7 @@ from willaq.cases.access import (
     can_edit_record,
     can_view_case,
     cases_awaiting_approval,
+    classifying_institutions,
     external_ids,
     get_case_for_edit,
     get_case_for_user,
@@ -232,7 +233,6 @@ def _facts(case: Case, hidden_fields: frozenset[str]) -> list[Fact]:
         fact("typology", case.typology.name),
         fact("subtype", case.subtype.name if case.subtype else ""),
         fact("competent_authority", case.get_competent_authority_display()),
-        Fact(str(_("Clasificación PCM")), services.classifications_text(case)),
         fact("sectors", ", ".join(s.name for s in case.sectors.all())),
     ]
     for name in CONFIDENTIAL_CAPABLE_FIELDS:
@@ -319,6 +319,10 @@ def _detail_context(
     return {
         "case": case,
         "external_ids": list(external_ids(user, case)),
+        "classifications": list(
+            case.classifications.select_related("institution").order_by("institution__name")
+        ),
+        "can_classify": bool(classifying_institutions(user, case)),
         "merged_into": (
             case.merged_into
             if case.merged_into is not None and can_view_case(user, case.merged_into)

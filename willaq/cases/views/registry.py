@@ -14,8 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from willaq.cases import services
-from willaq.cases.access import can_merge_case, find_case_for_user, get_case_for_edit
-from willaq.cases.forms import ExternalIdForm, MergeForm, apply_service_errors
+from willaq.cases.access import (
+    can_merge_case,
+    classifying_institutions,
+    find_case_for_user,
+    get_case_for_edit,
+    get_case_for_user,
+)
+from willaq.cases.forms import ClassificationForm, ExternalIdForm, MergeForm, apply_service_errors
+from willaq.cases.models import CaseClassification
 from willaq.cases.views.common import GET_POST, case_url, signed_in_user
 
 
@@ -42,6 +49,48 @@ def external_id_add(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
         request,
         "cases/record_form.html",
         {"case": case, "form": form, "title": _("Añadir identificador externo")},
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def case_classify(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
+    """An institution classifies the case under the PCM methodology (its own classification,
+    beside the registering institution's typology and state)."""
+    user = signed_in_user(request)
+    case = get_case_for_user(user, case_uuid)
+    institutions = classifying_institutions(user, case)
+    if not institutions:
+        raise PermissionDenied(_("No puede clasificar este caso."))
+    current = {row.institution_id: row for row in CaseClassification.objects.filter(case=case)}
+    initial: dict[str, object] = {"institution": institutions[0].pk}
+    if institutions[0].pk in current:
+        initial["classification"] = current[institutions[0].pk].classification
+        initial["note"] = current[institutions[0].pk].note
+    form = ClassificationForm(
+        request.POST if request.method == "POST" else None,
+        institutions=institutions,
+        initial=initial,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.classify_case(
+                user=user,
+                case=case,
+                institution=form.cleaned_data["institution"],
+                classification=form.cleaned_data["classification"],
+                note=form.cleaned_data["note"],
+                at=services.effective_moment(form.cleaned_data.get("effective_date")),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {})
+        else:
+            messages.success(request, _("Clasificación guardada."))
+            return redirect(case_url(case, "clasificacion"))
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": _("Clasificar según la metodología PCM")},
     )
 
 
