@@ -1,0 +1,35 @@
+"""Who sees what in the reports. Every report surface (map, monthly report, open data) asks here.
+
+The rules come from ``willaq.cases.access``; this module only names the reports' scopes.
+"""
+
+from django.db.models import Q, QuerySet
+
+from willaq.accounts.access import AnyUser
+from willaq.cases.access import visible_cases, visible_events
+from willaq.cases.choices import REGISTERED_STATES
+from willaq.cases.models import Case, Event
+
+# --- the map (/mapa/ and /mapa/publico/) ------------------------------------------------------
+
+
+def public_cases() -> QuerySet[Case]:
+    """What anyone sees without logging in: the registered cases (never a draft or a proposal)."""
+    return Case.objects.filter(state__in=REGISTERED_STATES)
+
+
+def public_events() -> QuerySet[Event]:
+    """Events anyone sees: not removed, of a registered case or of no case."""
+    return Event.objects.filter(Q(case__isnull=True) | Q(case__state__in=REGISTERED_STATES))
+
+
+def map_cases(user: AnyUser, *, public: bool) -> QuerySet[Case]:
+    """The cases a map shows: the public ones on the public map, else those the user sees."""
+    return public_cases() if public else visible_cases(user)
+
+
+def map_events(user: AnyUser, *, public: bool) -> QuerySet[Event]:
+    return public_events() if public else visible_events(user)
+
+
+# --- end of the map's block --------------------------------------------------------------------
