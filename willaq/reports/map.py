@@ -281,7 +281,7 @@ def choropleth_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     key = "principal__ubigeo__department_code" if department else "principal__ubigeo__province_code"
     counts = dict(
         _located_cases(user, query)
-        .filter(principal__ubigeo__isnull=False)
+        .filter(Q(principal__ubigeo__isnull=False))
         .values_list(key)
         .annotate(n=Count("id"))
         .order_by()

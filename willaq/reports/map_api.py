@@ -36,7 +36,5 @@ def map_endpoint(request: HttpRequest, params: Query[MapParams]) -> dict[str, An
     see. At most 2 000 features per answer, whatever the registry's size; unknown values → 422."""
     form = MapQueryForm(request.GET, user=request.user, public=False)
     if not form.is_valid():
-        raise ValidationError(
-            {field: list(messages) for field, messages in form.errors.items()}  # type: ignore[misc]
-        )
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
     return map_data(request.user, form.query())

@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -94,15 +94,18 @@ class MapQueryForm(forms.Form):
             .order_by("sort_order", "name")
             .values_list("code", "name")
         )
-        self.fields["typology"].choices = everyone + list(dict(typologies).items())
+        self.choice_field("typology").choices = everyone + list(dict(typologies).items())
         labels = dict(CaseState.choices)
-        self.fields["state"].choices = [("", _("Todos"))] + [
+        self.choice_field("state").choices = [("", _("Todos"))] + [
             (s, labels[s]) for s in map_states(public=public)
         ]
-        self.fields["phase"].choices = [("", _("Todas")), *list(Phase.choices)]
-        self.fields["institution"].choices = everyone + list(
+        self.choice_field("phase").choices = [("", _("Todas")), *list(Phase.choices)]
+        self.choice_field("institution").choices = everyone + list(
             Institution.objects.order_by("name").values_list("slug", "name")
         )
+
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def clean_bbox(self) -> tuple[float, float, float, float]:
         text = (self.cleaned_data.get("bbox") or "").strip()

@@ -75,7 +75,8 @@ def test_the_map_shows_clusters_the_choropleth_and_a_case_summary(
     page.locator(".map-case").first.click()
     summary = page.locator("#map-summary")
     summary.get_by_text("Conflicto hídrico de Cusco").wait_for()
-    assert "Activo" in summary.inner_text() and cusco.code in summary.inner_text()
+    assert "Activo" in summary.inner_text()
+    assert cusco.code in summary.inner_text()
     assert summary.locator("a").get_attribute("href") == f"/casos/{cusco.uuid}/"
 
     # The rate per 100,000 inhabitants: the legend says so.

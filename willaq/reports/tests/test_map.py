@@ -12,13 +12,14 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from willaq.accounts.models import Institution, User
 from willaq.cases.choices import CaseState, CategoryKind, Phase
-from willaq.cases.models import Case, Event
+from willaq.cases.models import Case
 from willaq.reports import map as map_data
-from willaq.testing.factories import CaseFactory, EventFactory, shared_category
 from willaq.territory.models import Ubigeo
+from willaq.testing.factories import CaseFactory, EventFactory, shared_category
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def registry(owner_institution: Institution, other_institution: Institution) -> 
     other_case = CaseFactory(
         institution=other_institution, name="Caso de la ONDS", place=LIMA_DISTRICT
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     events = [
         EventFactory(case=public_case, event_date=today, notes="NOTA-PRIVADA"),
         EventFactory(case=draft, event_date=today, ubigeo=Ubigeo.objects.get(code=PUNO_DISTRICT)),
@@ -94,11 +95,16 @@ def test_a_draft_is_on_its_institution_s_map_only(
     public = get(client_for(None), PUBLIC, layer="cases")
     public_signed_in = get(client_for(analyst), PUBLIC, layer="cases")
 
-    assert mine["mode"] == "points" and mine["total"] == 3 and draft in uuids(mine)
-    assert theirs["total"] == 2 and draft not in uuids(theirs)
-    assert public["total"] == 2 and draft not in uuids(public)
+    assert mine["mode"] == "points"
+    assert mine["total"] == 3
+    assert draft in uuids(mine)
+    assert theirs["total"] == 2
+    assert draft not in uuids(theirs)
+    assert public["total"] == 2
+    assert draft not in uuids(public)
     # The public map is public data even for a signed-in member of the draft's institution.
-    assert public_signed_in["total"] == 2 and draft not in uuids(public_signed_in)
+    assert public_signed_in["total"] == 2
+    assert draft not in uuids(public_signed_in)
 
 
 def test_events_of_a_draft_stay_inside_its_institution(
@@ -108,9 +114,12 @@ def test_events_of_a_draft_stay_inside_its_institution(
     mine = get(client_for(analyst), API, layer="events")
     theirs = get(client_for(outsider), API, layer="events")
     public = get(client_for(None), PUBLIC, layer="events")
-    assert mine["total"] == 4 and draft_event in uuids(mine)
-    assert theirs["total"] == 3 and draft_event not in uuids(theirs)
-    assert public["total"] == 3 and draft_event not in uuids(public)
+    assert mine["total"] == 4
+    assert draft_event in uuids(mine)
+    assert theirs["total"] == 3
+    assert draft_event not in uuids(theirs)
+    assert public["total"] == 3
+    assert draft_event not in uuids(public)
 
 
 def test_the_draft_is_not_counted_in_anyone_else_s_clusters_or_choropleth(
@@ -134,10 +143,12 @@ def test_the_draft_is_not_counted_in_anyone_else_s_clusters_or_choropleth(
 def test_no_answer_carries_a_confidential_field_or_an_event_s_private_fields(
     registry: dict[str, Any], analyst: User, outsider: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answers = []
+    answers: list[str] = []
     for client, url in ((client_for(outsider), API), (client_for(None), PUBLIC)):
-        for layer in ("cases", "events", "choropleth"):
-            answers.append(client.get(url, {"layer": layer}).content.decode())
+        answers.extend(
+            client.get(url, {"layer": layer}).content.decode()
+            for layer in ("cases", "events", "choropleth")
+        )
         monkeypatch.setattr(map_data, "POINT_LIMIT", 0)
         answers.append(client.get(url, {"layer": "cases"}).content.decode())
         answers.append(client.get(url, {"layer": "events"}).content.decode())
@@ -146,7 +157,8 @@ def test_no_answer_carries_a_confidential_field_or_an_event_s_private_fields(
     for text in answers:
         for secret in ("SECRETO", "NOTA-PRIVADA", "Radio local", "Monitor de campo", "Borrador"):
             assert secret not in text
-        assert "description" not in text and "sources" not in text
+        assert "description" not in text
+        assert "sources" not in text
 
 
 def test_a_case_summary_names_the_case_and_links_to_it_only_when_signed_in(
@@ -160,7 +172,8 @@ def test_a_case_summary_names_the_case_and_links_to_it_only_when_signed_in(
         props = feature["properties"]
         assert props["name"] == "Caso público de Cusco"
         assert props["code"] == case.code
-        assert props["state"] == "active" and props["state_label"] == "Activo"
+        assert props["state"] == "active"
+        assert props["state_label"] == "Activo"
         assert props["typology"] == case.typology.name
         assert props["place"] == "Cusco"
         assert props["url"] == link
@@ -187,14 +200,15 @@ def test_a_case_sits_at_its_coordinates_else_at_its_principal_place(
     cusco = place(placed)
     assert where[str(placed.uuid)] == [round(cusco.longitude, 5), round(cusco.latitude, 5)]
     assert where[str(pinned.uuid)] == [-72.1, -13.2]
-    assert str(nowhere.uuid) not in where and answer["total"] == 2
+    assert str(nowhere.uuid) not in where
+    assert answer["total"] == 2
 
 
 def test_an_event_sits_at_its_coordinates_else_at_its_ubigeo(
     owner_institution: Institution, analyst: User
 ) -> None:
     case = CaseFactory(institution=owner_institution)
-    today = dt.date.today()
+    today = timezone.localdate()
     bare = EventFactory(case=case, event_date=today)
     pinned = EventFactory(case=case, event_date=today, latitude=-14.5, longitude=-71.3)
     answer = get(client_for(analyst), API, layer="events")
@@ -208,9 +222,11 @@ def test_an_event_sits_at_its_coordinates_else_at_its_ubigeo(
 
 def test_only_what_lies_inside_the_bbox_is_sent(registry: dict[str, Any], analyst: User) -> None:
     cusco = place(registry["public"])
-    box = f"{cusco.longitude - 0.5},{cusco.latitude - 0.5},{cusco.longitude + 0.5},{cusco.latitude + 0.5}"
+    lon, lat = cusco.longitude or 0.0, cusco.latitude or 0.0
+    box = f"{lon - 0.5},{lat - 0.5},{lon + 0.5},{lat + 0.5}"
     answer = get(client_for(analyst), API, layer="cases", bbox=box, zoom=9)
-    assert answer["total"] == 1 and uuids(answer) == [str(registry["public"].uuid)]
+    assert answer["total"] == 1
+    assert uuids(answer) == [str(registry["public"].uuid)]
 
 
 # --- clusters and the cap ------------------------------------------------------------------------
@@ -224,14 +240,18 @@ def test_clusters_count_cases_by_state_per_grid_cell(
         CaseFactory(institution=owner_institution, state=state, place=CUSCO_DISTRICT)
     CaseFactory(institution=owner_institution, state=CaseState.RESOLVED, place=LIMA_DISTRICT)
     answer = get(client_for(analyst), API, layer="cases", zoom=5)
-    assert answer["mode"] == "clusters" and answer["total"] == 4
+    assert answer["mode"] == "clusters"
+    assert answer["total"] == 4
     cells = sorted((f["properties"] for f in answer["features"]), key=lambda p: -p["count"])
     assert len(cells) == 2
-    assert cells[0]["count"] == 3 and cells[0]["by"] == {"active": 2, "latent": 1}
-    assert cells[1]["count"] == 1 and cells[1]["by"] == {"resolved": 1}
+    assert cells[0]["count"] == 3
+    assert cells[0]["by"] == {"active": 2, "latent": 1}
+    assert cells[1]["count"] == 1
+    assert cells[1]["by"] == {"resolved": 1}
     west, south, east, north = cells[0]["bounds"]
     cusco = Ubigeo.objects.get(code=CUSCO_DISTRICT)
-    assert west <= cusco.longitude < east and south <= cusco.latitude < north
+    assert west <= cusco.longitude < east
+    assert south <= cusco.latitude < north
 
 
 def spread_cases(institution: Institution, count: int, start: int = 0) -> None:
@@ -272,16 +292,20 @@ def test_the_payload_and_the_queries_stay_bounded_as_cases_grow(
     large, large_queries = measure(client, **params)
 
     assert small["total"] == 25
-    assert len(large["features"]) <= 30 and large_queries == small_queries
+    assert len(large["features"]) <= 30
+    assert large_queries == small_queries
     if zoom == 5:  # a few big cells: every case counted, nothing left out
-        assert large["mode"] == "clusters" and not large["truncated"]
+        assert large["mode"] == "clusters"
+        assert not large["truncated"]
         assert sum(f["properties"]["count"] for f in large["features"]) == 425
     else:  # a cell (or a point) per case: the largest 30 only, and said so
-        assert len(large["features"]) == 30 and large["truncated"]
+        assert len(large["features"]) == 30
+        assert large["truncated"]
     payload = len(json.dumps(large))
     spread_cases(owner_institution, 400, start=425)
     larger, larger_queries = measure(client, **params)
-    assert len(larger["features"]) == len(large["features"]) and larger_queries == small_queries
+    assert len(larger["features"]) == len(large["features"])
+    assert larger_queries == small_queries
     assert len(json.dumps(larger)) < payload * 1.2
 
 
@@ -290,7 +314,8 @@ def test_the_real_cap_is_two_thousand_features(
 ) -> None:
     spread_cases(owner_institution, 2100)
     answer = get(client_for(analyst), API, layer="cases", zoom=16, bbox="-80,-13,-70,-9")
-    assert answer["mode"] == "points" and answer["truncated"]
+    assert answer["mode"] == "points"
+    assert answer["truncated"]
     assert len(answer["features"]) == map_data.MAX_FEATURES == 2000
 
 
@@ -300,12 +325,14 @@ def test_event_queries_do_not_grow_with_the_events(
     monkeypatch.setattr(map_data, "POINT_LIMIT", 5)
     case = CaseFactory(institution=owner_institution)
     client = client_for(analyst)
-    EventFactory.create_batch(3, case=case, event_date=dt.date.today())
+    EventFactory.create_batch(3, case=case, event_date=timezone.localdate())
     few, few_queries = measure(client, layer="events")
-    EventFactory.create_batch(30, case=case, event_date=dt.date.today())
+    EventFactory.create_batch(30, case=case, event_date=timezone.localdate())
     many, many_queries = measure(client, layer="events")
-    assert few["mode"] == "points" and many["mode"] == "clusters"
-    assert many["total"] == 33 and len(many["features"]) == 1
+    assert few["mode"] == "points"
+    assert many["mode"] == "clusters"
+    assert many["total"] == 33
+    assert len(many["features"]) == 1
     assert many_queries <= few_queries
 
 
@@ -388,7 +415,8 @@ def test_choropleth_counts_and_rates_per_department_and_province(
     counts = get(client, API, layer="choropleth", level="department")
     units = {u["code"]: u for u in counts["units"]}
     assert len(units) == Ubigeo.objects.departments().count()
-    assert units["080000"]["count"] == 3 and units["080000"]["key"] == "08"
+    assert units["080000"]["count"] == 3
+    assert units["080000"]["key"] == "08"
     assert units["210000"]["count"] == 2
     assert units["150000"]["count"] == 0
     assert counts["total"] == 5
@@ -396,16 +424,19 @@ def test_choropleth_counts_and_rates_per_department_and_province(
 
     rates = get(client, API, layer="choropleth", level="department", measure="rate")
     units = {u["code"]: u for u in rates["units"]}
-    assert units["080000"]["rate"] == 1.5 and units["080000"]["value"] == 1.5
+    assert units["080000"]["rate"] == 1.5
+    assert units["080000"]["value"] == 1.5
     assert units["210000"]["rate"] == 4.0
     assert units["150000"]["rate"] is None  # no population loaded in this test
     assert rates["breaks"][-1] == 4.0
 
     provinces = get(client, API, layer="choropleth", level="province", measure="rate")
     units = {u["code"]: u for u in provinces["units"]}
-    assert units["080100"]["count"] == 2 and units["080100"]["rate"] == 5.0
+    assert units["080100"]["count"] == 2
+    assert units["080100"]["rate"] == 5.0
     assert units["080100"]["key"] == "0801"
-    assert units["080200"]["count"] == 1 and units["080200"]["rate"] is None
+    assert units["080200"]["count"] == 1
+    assert units["080200"]["rate"] is None
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -440,7 +471,8 @@ def test_bad_input_is_a_422_in_spanish(analyst: User, params: dict[str, str], fi
         response = client.get(url, params)
         assert response.status_code == 422
         body = response.json()
-        assert body["detail"] and list(body["errors"]) == [field]
+        assert body["detail"]
+        assert list(body["errors"]) == [field]
         assert body["errors"][field][0]  # a sentence (Spanish is the default language)
 
 
@@ -449,7 +481,8 @@ def test_the_public_map_refuses_draft_and_proposed_states(analyst: User) -> None
     assert client_for(analyst).get(API, {"state": "draft"}).status_code == 200
     assert Client().get(PUBLIC, {"state": "merged"}).status_code == 422
     message = Client().get(PUBLIC, {"zoom": "40"}).json()["errors"]["zoom"][0]
-    assert "18" in message and "menor o igual" in message
+    assert "18" in message
+    assert "menor o igual" in message
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -457,7 +490,8 @@ def test_the_public_map_refuses_draft_and_proposed_states(analyst: User) -> None
 
 def test_the_map_page_needs_a_login_and_the_public_one_does_not(analyst: User) -> None:
     response = Client().get("/mapa/")
-    assert response.status_code == 302 and "/cuentas/entrar/" in response["Location"]
+    assert response.status_code == 302
+    assert "/cuentas/entrar/" in response["Location"]
     page = client_for(analyst).get("/mapa/")
     assert page.status_code == 200
     assert 'data-url="/api/v1/reports/map"' in page.content.decode()
@@ -465,9 +499,11 @@ def test_the_map_page_needs_a_login_and_the_public_one_does_not(analyst: User) -
     assert public.status_code == 200
     text = public.content.decode()
     assert 'data-url="/mapa/publico/datos.json"' in text
-    assert "js/map.js" in text and "leaflet-1.9.4/leaflet.js" in text
+    assert "js/map.js" in text
+    assert "leaflet-1.9.4/leaflet.js" in text
     # Drafts are no choice on the public map.
-    assert 'value="draft"' not in text and 'value="draft"' in page.content.decode()
+    assert 'value="draft"' not in text
+    assert 'value="draft"' in page.content.decode()
     # The online tiles are allowed on the map pages only.
     assert "https://tile.openstreetmap.org" in public["Content-Security-Policy"]
     assert "tile.openstreetmap.org" not in Client().get("/cuentas/entrar/").get(

@@ -21,9 +21,11 @@ def file_figures() -> dict[str, int]:
 def test_districts_get_their_figure_and_provinces_and_departments_the_sums() -> None:
     call_command("load_population", verbosity=0)
     figures = file_figures()
-    assert len(figures) == 1832 and sum(figures.values()) == 31_930_213
+    assert len(figures) == 1832
+    assert sum(figures.values()) == 31_930_213
     cusco = Ubigeo.objects.get(code="080101")
-    assert cusco.population == figures["080101"] and cusco.population_year == 2017
+    assert cusco.population == figures["080101"]
+    assert cusco.population_year == 2017
     department = sum(v for k, v in figures.items() if k.startswith("08"))
     province = sum(v for k, v in figures.items() if k.startswith("0801"))
     assert Ubigeo.objects.get(code="080000").population == department
