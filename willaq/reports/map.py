@@ -92,7 +92,7 @@ def event_period(query: MapQuery) -> tuple[dt.date, dt.date | None]:
     return end - dt.timedelta(days=DEFAULT_EVENT_DAYS), query.date_to
 
 
-def _located_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
+def _filtered_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
     start, end = event_period(query)
     events = map_events(user, public=query.public).filter(event_date__gte=start)
     if end:
@@ -106,9 +106,44 @@ def _located_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
         events = events.filter(case__phase=query.phase)
     if query.institution:
         events = events.filter(institution__slug=query.institution)
-    return events.annotate(
+    return events
+
+
+def _located_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
+    return _filtered_events(user, query).annotate(
         lat=Coalesce(F("latitude"), F("ubigeo__latitude")),
         lon=Coalesce(F("longitude"), F("ubigeo__longitude")),
+    )
+
+
+def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
+    """The events' grid cells, in two queries: the events with their own coordinates (nearly
+    all) straight from the map's covering index, without joining the territory; then those
+    placed at their ubigeo's centroid. Cells of both are merged."""
+    events = _filtered_events(user, query)
+    own = events.filter(latitude__isnull=False, longitude__isnull=False).annotate(
+        lat=F("latitude"), lon=F("longitude")
+    )
+    centroid = events.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).annotate(
+        lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
+    )
+    merged: dict[tuple[int, int], dict[str, Any]] = {}
+    for rows in (own, centroid):
+        for cell in _cell_rows(_inside(rows, query.bbox), query.zoom, {}):
+            key = (cell["cx"], cell["cy"])
+            if key not in merged:
+                merged[key] = cell
+                continue
+            held = merged[key]
+            n = held["n"] + cell["n"]
+            held["mean_lat"] = (held["mean_lat"] * held["n"] + cell["mean_lat"] * cell["n"]) / n
+            held["mean_lon"] = (held["mean_lon"] * held["n"] + cell["mean_lon"] * cell["n"]) / n
+            held["n"] = n
+    cells = sorted(merged.values(), key=lambda c: (-c["n"], c["cx"], c["cy"]))
+    return (
+        _cell_features(cells[:MAX_FEATURES], query.zoom, {}),
+        _count(cells),
+        (len(cells) > MAX_FEATURES),
     )
 
 
@@ -128,14 +163,11 @@ def _point(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _clusters(
-    rows: QuerySet[Any], zoom: int, breakdown: dict[str, Q]
-) -> tuple[list[dict[str, Any]], int, bool]:
-    """One feature per grid cell holding rows: the count, the mean position, and the counts of
-    ``breakdown``. Returns the features (largest cells first), the rows counted and whether
-    cells were left out for the cap."""
+def _cell_rows(rows: QuerySet[Any], zoom: int, breakdown: dict[str, Q]) -> list[dict[str, Any]]:
+    """Rows grouped by grid cell: ``cx``, ``cy``, ``n``, the mean position and the counts of
+    ``breakdown``; the largest ``MAX_FEATURES`` + 1 (one more tells that some were left out)."""
     size = cell_degrees(zoom)
-    cells = list(
+    return list(
         rows.annotate(cx=Floor(F("lon") / Value(size)), cy=Floor(F("lat") / Value(size)))
         .values("cx", "cy")
         .annotate(
@@ -146,9 +178,17 @@ def _clusters(
         )
         .order_by("-n", "cx", "cy")[: MAX_FEATURES + 1]
     )
-    truncated = len(cells) > MAX_FEATURES
-    cells = cells[:MAX_FEATURES]
-    features = [
+
+
+def _count(cells: list[dict[str, Any]]) -> int:
+    return sum(int(cell["n"]) for cell in cells)
+
+
+def _cell_features(
+    cells: list[dict[str, Any]], zoom: int, breakdown: dict[str, Q]
+) -> list[dict[str, Any]]:
+    size = cell_degrees(zoom)
+    return [
         _point(
             cell["mean_lon"],
             cell["mean_lat"],
@@ -166,7 +206,17 @@ def _clusters(
         )
         for cell in cells
     ]
-    return features, sum(cell["n"] for cell in cells), truncated
+
+
+def _clusters(
+    rows: QuerySet[Any], zoom: int, breakdown: dict[str, Q]
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """One feature per grid cell holding rows: the count, the mean position, and the counts of
+    ``breakdown``. Returns the features (largest cells first), the rows they count, and
+    whether cells were left out for the cap."""
+    cells = _cell_rows(rows, zoom, breakdown)
+    kept = cells[:MAX_FEATURES]
+    return _cell_features(kept, zoom, breakdown), _count(kept), len(cells) > MAX_FEATURES
 
 
 def _answer(
@@ -235,11 +285,11 @@ def case_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
 
 
 def event_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
-    rows = _inside(_located_events(user, query), query.bbox)
-    features, total, truncated = _clusters(rows, query.zoom, {})
+    features, total, truncated = _event_cells(user, query)
     if not _wants_points(query, total, truncated):
         return _answer(query, "clusters", features, total, truncated)
     labels = dict(EventType.choices)
+    rows = _inside(_located_events(user, query), query.bbox)
     points = list(
         rows.order_by("-event_date", "-pk").values(
             "uuid", "event_date", "event_type", "lat", "lon", "ubigeo__name", "case__code"
