@@ -73,7 +73,12 @@ class MapQueryForm(forms.Form):
     zoom = forms.IntegerField(
         label=_("Zoom"), required=False, min_value=MIN_ZOOM, max_value=MAX_ZOOM
     )
-    date_from = forms.DateField(label=_("Desde"), required=False, widget=DATE_INPUT)
+    date_from = forms.DateField(
+        label=_("Desde"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Sin fecha, los eventos de los últimos 12 meses."),
+    )
     date_to = forms.DateField(label=_("Hasta"), required=False, widget=DATE_INPUT)
     typology = forms.ChoiceField(label=_("Tipología"), required=False)
     state = forms.ChoiceField(label=_("Estado"), required=False)
