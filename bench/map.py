@@ -35,7 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -167,6 +167,7 @@ def main() -> None:
             assert response.status_code == 200, (url, params, response.content[:300])
             return response
 
+        reset_queries()  # a request clears the log: start from an empty one
         with CaptureQueriesContext(connection) as ctx:
             body = run().json()  # type: ignore[attr-defined]
         features = len(body.get("features", body.get("units", [])))
