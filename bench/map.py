@@ -13,6 +13,7 @@ query). Target: p95 ≤ 100 ms at any zoom.
 """
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -44,6 +45,7 @@ from willaq.cases.models import Case, Category, Event  # noqa: E402
 from willaq.territory.models import Ubigeo  # noqa: E402
 
 TARGET_MS = 100.0
+TWELVE_MONTHS_AGO = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=365)).isoformat()
 PERU = "-81.5,-18.5,-68.5,0.1"
 CUSCO = "-73.9,-15.6,-70.3,-11.2"  # a department
 LIMA = "-77.4,-12.4,-76.6,-11.6"  # a province
@@ -51,7 +53,7 @@ MIRAFLORES = "-77.06,-12.14,-77.01,-12.10"  # a few streets
 
 SCENARIOS: list[tuple[str, str, dict[str, str]]] = [
     ("país z5 · casos", "api", {"layer": "cases", "zoom": "5", "bbox": PERU}),
-    ("país z5 · eventos (12 meses)", "api", {"layer": "events", "zoom": "5", "bbox": PERU}),
+    ("país z5 · eventos (3 meses)", "api", {"layer": "events", "zoom": "5", "bbox": PERU}),
     ("país z5 · coropleta dpto., conteo", "api", {"layer": "choropleth", "level": "department"}),
     (
         "país z5 · coropleta prov., tasa",
@@ -70,20 +72,25 @@ SCENARIOS: list[tuple[str, str, dict[str, str]]] = [
         },
     ),
     ("dpto. z8 · casos", "api", {"layer": "cases", "zoom": "8", "bbox": CUSCO}),
-    ("dpto. z8 · eventos (12 meses)", "api", {"layer": "events", "zoom": "8", "bbox": CUSCO}),
+    ("dpto. z8 · eventos (3 meses)", "api", {"layer": "events", "zoom": "8", "bbox": CUSCO}),
     ("prov. z10 · casos", "api", {"layer": "cases", "zoom": "10", "bbox": LIMA}),
-    ("prov. z10 · eventos (12 meses)", "api", {"layer": "events", "zoom": "10", "bbox": LIMA}),
+    ("prov. z10 · eventos (3 meses)", "api", {"layer": "events", "zoom": "10", "bbox": LIMA}),
     ("calle z15 · casos", "api", {"layer": "cases", "zoom": "15", "bbox": MIRAFLORES}),
     (
-        "calle z15 · eventos (12 meses)",
+        "calle z15 · eventos (3 meses)",
         "api",
         {"layer": "events", "zoom": "15", "bbox": MIRAFLORES},
     ),
     ("público país z5 · casos", "public", {"layer": "cases", "zoom": "5", "bbox": PERU}),
     (
-        "público país z5 · eventos (12 meses)",
+        "público país z5 · eventos (3 meses)",
         "public",
         {"layer": "events", "zoom": "5", "bbox": PERU},
+    ),
+    (
+        "país z5 · eventos, 12 meses",
+        "api",
+        {"layer": "events", "zoom": "5", "bbox": PERU, "date_from": TWELVE_MONTHS_AGO},
     ),
     (
         "país z5 · eventos, todo el periodo",

@@ -45,9 +45,9 @@ POINT_LIMIT = 300  # items sent one by one when the area holds no more
 POINT_ZOOM = 14  # from this zoom on, items are sent one by one (up to MAX_FEATURES)
 CELL_PIXELS = 60
 TILE_PIXELS = 256
-# Events without a period: the last twelve months (a map of every event ever is rarely wanted
-# and costs a scan of the whole table).
-DEFAULT_EVENT_DAYS = 365
+# Events without a period: the last three months (what is happening now; a longer period is
+# one choice away, and costs a longer scan of the events' index).
+DEFAULT_EVENT_DAYS = 90
 RATE_BASE = 100_000
 
 
@@ -85,7 +85,7 @@ def _located_cases(user: AnyUser, query: MapQuery) -> QuerySet[Case]:
 
 
 def event_period(query: MapQuery) -> tuple[dt.date, dt.date | None]:
-    """The events' period: the one asked, or the last twelve months up to its end."""
+    """The events' period: the one asked, or the last three months up to its end."""
     if query.date_from:
         return query.date_from, query.date_to
     end = query.date_to or timezone.localdate()
@@ -109,27 +109,29 @@ def _filtered_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
     return events
 
 
-def _located_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
-    return _filtered_events(user, query).annotate(
-        lat=Coalesce(F("latitude"), F("ubigeo__latitude")),
-        lon=Coalesce(F("longitude"), F("ubigeo__longitude")),
+def _event_parts(user: AnyUser, query: MapQuery) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """The events inside the bbox in two parts read apart: those with their own coordinates
+    (nearly all), filtered on their columns straight from the map's covering indexes without
+    joining the territory; and those placed at their ubigeo's centroid."""
+    events = _filtered_events(user, query)
+    west, south, east, north = query.bbox
+    own = events.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    ).annotate(lat=F("latitude"), lon=F("longitude"))
+    centroid = _inside(
+        events.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).annotate(
+            lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
+        ),
+        query.bbox,
     )
+    return own, centroid
 
 
 def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
-    """The events' grid cells, in two queries: the events with their own coordinates (nearly
-    all) straight from the map's covering index, without joining the territory; then those
-    placed at their ubigeo's centroid. Cells of both are merged."""
-    events = _filtered_events(user, query)
-    own = events.filter(latitude__isnull=False, longitude__isnull=False).annotate(
-        lat=F("latitude"), lon=F("longitude")
-    )
-    centroid = events.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).annotate(
-        lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
-    )
+    """The events' grid cells: those of both parts (``_event_parts``), merged."""
     merged: dict[tuple[int, int], dict[str, Any]] = {}
-    for rows in (own, centroid):
-        for cell in _cell_rows(_inside(rows, query.bbox), query.zoom, {}):
+    for rows in _event_parts(user, query):
+        for cell in _cell_rows(rows, query.zoom, {}):
             key = (cell["cx"], cell["cy"])
             if key not in merged:
                 merged[key] = cell
@@ -289,11 +291,15 @@ def event_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     if not _wants_points(query, total, truncated):
         return _answer(query, "clusters", features, total, truncated)
     labels = dict(EventType.choices)
-    rows = _inside(_located_events(user, query), query.bbox)
-    points = list(
-        rows.order_by("-event_date", "-pk").values(
-            "uuid", "event_date", "event_type", "lat", "lon", "ubigeo__name", "case__code"
-        )[: MAX_FEATURES + 1]
+    fields = ("uuid", "event_date", "event_type", "lat", "lon", "ubigeo__name", "case__code")
+    points = sorted(
+        (
+            row
+            for part in _event_parts(user, query)
+            for row in part.order_by("-event_date", "-pk").values(*fields)[: MAX_FEATURES + 1]
+        ),
+        key=lambda row: row["event_date"],
+        reverse=True,
     )
     features = [
         _point(

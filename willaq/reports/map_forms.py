@@ -77,7 +77,7 @@ class MapQueryForm(forms.Form):
         label=_("Desde"),
         required=False,
         widget=DATE_INPUT,
-        help_text=_("Sin fecha, los eventos de los últimos 12 meses."),
+        help_text=_("Sin fecha, los eventos de los últimos tres meses."),
     )
     date_to = forms.DateField(label=_("Hasta"), required=False, widget=DATE_INPUT)
     typology = forms.ChoiceField(label=_("Tipología"), required=False)

@@ -376,19 +376,22 @@ def test_filters_by_state_phase_typology_institution_and_period(
     assert total(date_from="2025-01-01") == 3
 
 
-def test_events_follow_the_period_and_default_to_the_last_twelve_months(
+def test_events_follow_the_period_and_default_to_the_last_three_months(
     owner_institution: Institution, other_institution: Institution, analyst: User
 ) -> None:
     case = CaseFactory(institution=owner_institution, state=CaseState.LATENT)
     EventFactory(case=case, event_date=dt.date(2026, 11, 20))
+    EventFactory(case=case, event_date=dt.date(2026, 9, 5))
     EventFactory(case=case, event_date=dt.date(2026, 1, 5))
     EventFactory(case=case, event_date=dt.date(2025, 6, 1))
     EventFactory(case=None, institution=other_institution, event_date=dt.date(2026, 11, 2))
     client = client_for(analyst)
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
         assert get(client, API, layer="events")["total"] == 3
-        assert get(client, API, layer="events", date_from="2020-01-01")["total"] == 4
-        assert get(client, API, layer="events", date_to="2025-12-31")["total"] == 1
+        assert get(client, API, layer="events", date_from="2020-01-01")["total"] == 5
+        # An end without a start: the three months before it.
+        assert get(client, API, layer="events", date_to="2026-01-31")["total"] == 1
+        assert get(client, API, layer="events", date_to="2025-12-31")["total"] == 0
         assert get(client, API, layer="events", date_from="2026-11-01")["total"] == 2
         # A case filter keeps the events of such cases (not the caseless one).
         assert get(client, API, layer="events", state="latent")["total"] == 2
