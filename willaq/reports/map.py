@@ -335,16 +335,17 @@ def choropleth_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     inhabitants of the unit (INEI's estimate, ``Ubigeo.population``)."""
     department = query.level == MapLevel.DEPARTMENT
     key = "principal__ubigeo__department_code" if department else "principal__ubigeo__province_code"
-    counts = dict(
+    counts: dict[str, int] = dict(
         _located_cases(user, query)
-        .filter(Q(principal__ubigeo__isnull=False))
-        .values_list(key)
+        .annotate(unit=F(key))
+        .filter(unit__isnull=False)
+        .values("unit")
         .annotate(n=Count("id"))
         .order_by()
-        .values_list(key, "n")
+        .values_list("unit", "n")
     )
     units = Ubigeo.objects.filter(level=query.level).order_by("code")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code, name, population in units.values_list("code", "name", "population"):
         count = counts.get(code, 0)
         rate = round(count * RATE_BASE / population, 2) if population else None
