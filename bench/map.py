@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,9 +37,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from willaq.accounts.models import Membership, Role  # noqa: E402
 from willaq.cases.models import Case, Category, Event  # noqa: E402
@@ -174,8 +174,13 @@ def main() -> None:
             assert response.status_code == 200, (url, params, response.content[:300])
             return response
 
-        reset_queries()  # a request clears the log: start from an empty one
-        with CaptureQueriesContext(connection) as ctx:
+        executed: list[str] = []
+
+        def count(execute: Any, sql: str, *args: Any, executed: list[str] = executed) -> Any:
+            executed.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
             body = run().json()  # type: ignore[attr-defined]
         features = len(body.get("features", body.get("units", [])))
         p50, p95 = percentiles(timed(run, args.repeat))
@@ -183,7 +188,7 @@ def main() -> None:
         worst = max(worst, p95)
         print(
             f"{label:<44} {p50:7.1f} {p95:7.1f} {p95 / floor_p95:6.1f}× "
-            f"{len(ctx.captured_queries):5d} {features:6d}  {verdict}",
+            f"{len(executed):5d} {features:6d}  {verdict}",
             flush=True,
         )
     print(f"p95 máximo: {worst:.1f} ms ({worst / floor_p95:.1f}× el suelo)")
