@@ -3,3 +3,8 @@
 from ninja import Router
 
 router = Router(tags=["reportes"])
+
+# The map (report-map): GET /map.
+from willaq.reports.map_api import router as map_router  # noqa: E402
+
+router.add_router("", map_router)

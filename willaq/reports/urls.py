@@ -1,5 +1,14 @@
-from django.urls import URLPattern, path  # noqa: F401  (the pages are added as they land)
+from django.urls import URLPattern, path
+
+from willaq.reports import map_views
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern] = []
+
+# The map (report-map).
+urlpatterns += [
+    path("mapa/", map_views.map_page, name="map"),
+    path("mapa/publico/", map_views.public_map_page, name="public_map"),
+    path("mapa/publico/datos.json", map_views.public_map_data, name="public_map_data"),
+]

@@ -49,6 +49,12 @@ class Ubigeo(models.Model):
     latitude = models.FloatField(_("latitud"), null=True, blank=True)
     longitude = models.FloatField(_("longitud"), null=True, blank=True)
     area_km2 = models.FloatField(_("superficie (km²)"), null=True, blank=True)
+    # INEI's population estimate (data/population/): the map's rates per 100,000 inhabitants.
+    # A province or department holds the sum of its districts.
+    population = models.PositiveIntegerField(_("población"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("año de la población"), null=True, blank=True
+    )
 
     objects = UbigeoQuerySet.as_manager()
 

@@ -37,6 +37,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         started = time.perf_counter()
         call_command("load_territory", verbosity=verbosity, stdout=self.stdout)
+        call_command("load_population", verbosity=verbosity, stdout=self.stdout)
         call_command("load_categories", verbosity=verbosity, stdout=self.stdout)
         call_command("load_synonyms", verbosity=verbosity, stdout=self.stdout)
         if verbosity:

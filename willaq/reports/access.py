@@ -1,0 +1,52 @@
+"""Who sees what in the reports. Every report surface (map, monthly report, open data) asks here.
+
+The rules come from ``willaq.cases.access``; this module only names the reports' scopes.
+"""
+
+from django.db.models import Q, QuerySet
+
+from willaq.accounts.access import AnyUser, institution_ids
+from willaq.cases.access import visible_cases, visible_events
+from willaq.cases.choices import REGISTERED_STATES
+from willaq.cases.models import Case, Event
+
+# --- the map (/mapa/ and /mapa/publico/) ------------------------------------------------------
+
+
+def public_cases() -> QuerySet[Case]:
+    """What anyone sees without logging in: the registered cases (never a draft or a proposal)."""
+    return Case.objects.filter(state__in=REGISTERED_STATES)
+
+
+def public_events() -> QuerySet[Event]:
+    """Events anyone sees: not removed, of a registered case or of no case."""
+    return Event.objects.filter(Q(case__isnull=True) | Q(case__state__in=REGISTERED_STATES))
+
+
+def map_cases(user: AnyUser, *, public: bool) -> QuerySet[Case]:
+    """The cases a map shows: the public ones on the public map, else those the user sees."""
+    return public_cases() if public else visible_cases(user)
+
+
+def unseen_cases(user: AnyUser, *, public: bool) -> QuerySet[Case]:
+    """The complement of ``map_cases`` (a draft or a proposal of an institution the user is not
+    in; on the public map every draft and proposal): few rows, found from the state's index.
+    ``test_the_map_s_events_are_exactly_the_visible_ones`` holds it to ``visible_events``."""
+    unregistered = Case.objects.exclude(state__in=REGISTERED_STATES)
+    if public:
+        return unregistered
+    if user.is_authenticated and user.is_superuser:
+        return Case.objects.none()
+    return unregistered.exclude(institution_id__in=institution_ids(user))
+
+
+def map_events(user: AnyUser, *, public: bool) -> QuerySet[Event]:
+    """The events a map shows: ``public_events`` or ``visible_events``, written as "not an
+    event of an unseen case" so the database checks each event against the few unseen cases
+    (a hashed set) instead of joining it to its case."""
+    if not public and visible_events(user).query.is_empty():
+        return Event.objects.none()
+    return Event.objects.exclude(case__in=unseen_cases(user, public=public))
+
+
+# --- end of the map's block --------------------------------------------------------------------

@@ -1,0 +1,381 @@
+"""The map's data: cases, events and a choropleth, aggregated in the database.
+
+Whatever the registry's size, an answer holds at most ``MAX_FEATURES`` features and costs a fixed
+number of queries:
+
+- points are grouped into square cells of the grid of the zoom level (``cell_degrees``: about
+  ``CELL_PIXELS`` screen pixels wide) with one ``GROUP BY``, and only the cells inside the
+  visible area are sent, largest first;
+- when the area holds at most ``POINT_LIMIT`` items (or the map is zoomed in to street level),
+  the items themselves are sent, each with its summary;
+- the choropleth counts cases per department or province (at most 196 units).
+
+A case is placed at its own coordinates, else at the centroid (capital) of its principal place;
+an event at its coordinates, else at its ubigeo's. The map shows each case's current state; the
+period keeps the cases whose life (start to end, or still open) overlaps it and the events dated
+in it.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, Floor
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from willaq.accounts.access import AnyUser
+from willaq.cases.choices import CaseState, EventType
+from willaq.cases.models import Case, Event
+from willaq.reports.access import map_cases, map_events
+from willaq.reports.map_forms import MapLayer, MapLevel, MapMeasure, MapQuery, map_states
+from willaq.territory.models import Ubigeo
+
+MAX_FEATURES = 2000  # features in one answer, whatever the data
+POINT_LIMIT = 300  # items sent one by one when the area holds no more
+POINT_ZOOM = 14  # from this zoom on, items are sent one by one (up to MAX_FEATURES)
+CELL_PIXELS = 60
+TILE_PIXELS = 256
+# Events without a period: the last three months (what is happening now; a longer period is
+# one choice away, and costs a longer scan of the events' index).
+DEFAULT_EVENT_DAYS = 90
+RATE_BASE = 100_000
+
+
+def cell_degrees(zoom: int) -> float:
+    """Width of a grid cell in degrees at this zoom (Web Mercator tiles are 360/2^z wide)."""
+    return 360.0 / 2**zoom * CELL_PIXELS / TILE_PIXELS
+
+
+# --- the rows and their coordinates -------------------------------------------------------------
+
+
+def _located_cases(user: AnyUser, query: MapQuery) -> QuerySet[Case]:
+    cases = (
+        map_cases(user, public=query.public)
+        .exclude(state=CaseState.MERGED)
+        .annotate(principal=FilteredRelation("places", condition=Q(places__is_principal=True)))
+        .annotate(
+            lat=Coalesce(F("latitude"), F("principal__ubigeo__latitude")),
+            lon=Coalesce(F("longitude"), F("principal__ubigeo__longitude")),
+        )
+    )
+    if query.typology:
+        cases = cases.filter(typology__code=query.typology)
+    if query.state:
+        cases = cases.filter(state=query.state)
+    if query.phase:
+        cases = cases.filter(phase=query.phase)
+    if query.institution:
+        cases = cases.filter(institution__slug=query.institution)
+    if query.date_to:
+        cases = cases.filter(start_date__lte=query.date_to)
+    if query.date_from:
+        cases = cases.filter(Q(end_date__isnull=True) | Q(end_date__gte=query.date_from))
+    return cases
+
+
+def event_period(query: MapQuery) -> tuple[dt.date, dt.date | None]:
+    """The events' period: the one asked, or the last three months up to its end."""
+    if query.date_from:
+        return query.date_from, query.date_to
+    end = query.date_to or timezone.localdate()
+    return end - dt.timedelta(days=DEFAULT_EVENT_DAYS), query.date_to
+
+
+def _filtered_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
+    start, end = event_period(query)
+    events = map_events(user, public=query.public).filter(event_date__gte=start)
+    if end:
+        events = events.filter(event_date__lte=end)
+    # A filter on the case's typology, state or phase keeps the events of such cases only.
+    if query.typology:
+        events = events.filter(case__typology__code=query.typology)
+    if query.state:
+        events = events.filter(case__state=query.state)
+    if query.phase:
+        events = events.filter(case__phase=query.phase)
+    if query.institution:
+        events = events.filter(institution__slug=query.institution)
+    return events
+
+
+def _event_parts(user: AnyUser, query: MapQuery) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """The events inside the bbox in two parts read apart: those with their own coordinates
+    (nearly all), filtered on their columns straight from the map's covering indexes without
+    joining the territory; and those placed at their ubigeo's centroid."""
+    events = _filtered_events(user, query)
+    west, south, east, north = query.bbox
+    own = events.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    ).annotate(lat=F("latitude"), lon=F("longitude"))
+    centroid = _inside(
+        events.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).annotate(
+            lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
+        ),
+        query.bbox,
+    )
+    return own, centroid
+
+
+def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
+    """The events' grid cells: those of both parts (``_event_parts``), merged."""
+    merged: dict[tuple[int, int], dict[str, Any]] = {}
+    for rows in _event_parts(user, query):
+        for cell in _cell_rows(rows, query.zoom, {}):
+            key = (cell["cx"], cell["cy"])
+            if key not in merged:
+                merged[key] = cell
+                continue
+            held = merged[key]
+            n = held["n"] + cell["n"]
+            held["mean_lat"] = (held["mean_lat"] * held["n"] + cell["mean_lat"] * cell["n"]) / n
+            held["mean_lon"] = (held["mean_lon"] * held["n"] + cell["mean_lon"] * cell["n"]) / n
+            held["n"] = n
+    cells = sorted(merged.values(), key=lambda c: (-c["n"], c["cx"], c["cy"]))
+    return (
+        _cell_features(cells[:MAX_FEATURES], query.zoom, {}),
+        _count(cells),
+        (len(cells) > MAX_FEATURES),
+    )
+
+
+def _inside(rows: QuerySet[Any], bbox: tuple[float, float, float, float]) -> QuerySet[Any]:
+    west, south, east, north = bbox
+    return rows.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def _point(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+        "properties": properties,
+    }
+
+
+def _cell_rows(rows: QuerySet[Any], zoom: int, breakdown: dict[str, Q]) -> list[dict[str, Any]]:
+    """Rows grouped by grid cell: ``cx``, ``cy``, ``n``, the mean position and the counts of
+    ``breakdown``; the largest ``MAX_FEATURES`` + 1 (one more tells that some were left out)."""
+    size = cell_degrees(zoom)
+    return list(
+        rows.annotate(cx=Floor(F("lon") / Value(size)), cy=Floor(F("lat") / Value(size)))
+        .values("cx", "cy")
+        .annotate(
+            n=Count("id"),
+            mean_lat=Avg("lat"),
+            mean_lon=Avg("lon"),
+            **{f"by_{key}": Count("id", filter=condition) for key, condition in breakdown.items()},
+        )
+        .order_by("-n", "cx", "cy")[: MAX_FEATURES + 1]
+    )
+
+
+def _count(cells: list[dict[str, Any]]) -> int:
+    return sum(int(cell["n"]) for cell in cells)
+
+
+def _cell_features(
+    cells: list[dict[str, Any]], zoom: int, breakdown: dict[str, Q]
+) -> list[dict[str, Any]]:
+    size = cell_degrees(zoom)
+    return [
+        _point(
+            cell["mean_lon"],
+            cell["mean_lat"],
+            {
+                "cluster": True,
+                "count": cell["n"],
+                "by": {key: cell[f"by_{key}"] for key in breakdown if cell[f"by_{key}"]},
+                "bounds": [
+                    cell["cx"] * size,
+                    cell["cy"] * size,
+                    (cell["cx"] + 1) * size,
+                    (cell["cy"] + 1) * size,
+                ],
+            },
+        )
+        for cell in cells
+    ]
+
+
+def _clusters(
+    rows: QuerySet[Any], zoom: int, breakdown: dict[str, Q]
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """One feature per grid cell holding rows: the count, the mean position, and the counts of
+    ``breakdown``. Returns the features (largest cells first), the rows they count, and
+    whether cells were left out for the cap."""
+    cells = _cell_rows(rows, zoom, breakdown)
+    kept = cells[:MAX_FEATURES]
+    return _cell_features(kept, zoom, breakdown), _count(kept), len(cells) > MAX_FEATURES
+
+
+def _answer(
+    query: MapQuery, mode: str, features: list[dict[str, Any]], total: int, truncated: bool
+) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "layer": query.layer,
+        "mode": mode,
+        "zoom": query.zoom,
+        "bbox": list(query.bbox),
+        "cell_degrees": cell_degrees(query.zoom),
+        "total": total,
+        "truncated": truncated,
+        "max_features": MAX_FEATURES,
+        "features": features,
+    }
+
+
+def _wants_points(query: MapQuery, total: int, truncated: bool) -> bool:
+    return query.zoom >= POINT_ZOOM or (not truncated and total <= POINT_LIMIT)
+
+
+def case_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
+    rows = _inside(_located_cases(user, query), query.bbox)
+    states = map_states(public=query.public)
+    features, total, truncated = _clusters(
+        rows, query.zoom, {state: Q(state=state) for state in states}
+    )
+    if not _wants_points(query, total, truncated):
+        return _answer(query, "clusters", features, total, truncated)
+    labels = dict(CaseState.choices)
+    points = list(
+        rows.order_by("code", "pk").values(
+            "uuid",
+            "code",
+            "name",
+            "state",
+            "lat",
+            "lon",
+            "typology__name",
+            "principal__ubigeo__name",
+            "principal__grouping__name",
+        )[: MAX_FEATURES + 1]
+    )
+    features = [
+        _point(
+            row["lon"],
+            row["lat"],
+            {
+                "uuid": str(row["uuid"]),
+                "code": row["code"] or "",
+                "name": row["name"],
+                "state": row["state"],
+                "state_label": str(labels.get(row["state"], row["state"])),
+                "typology": row["typology__name"] or "",
+                "place": row["principal__grouping__name"] or row["principal__ubigeo__name"] or "",
+                "url": ""
+                if query.public
+                else reverse("cases:detail", kwargs={"case_uuid": row["uuid"]}),
+            },
+        )
+        for row in points[:MAX_FEATURES]
+    ]
+    return _answer(query, "points", features, total, truncated or len(points) > MAX_FEATURES)
+
+
+def event_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
+    features, total, truncated = _event_cells(user, query)
+    if not _wants_points(query, total, truncated):
+        return _answer(query, "clusters", features, total, truncated)
+    labels = dict(EventType.choices)
+    fields = ("uuid", "event_date", "event_type", "lat", "lon", "ubigeo__name", "case__code")
+    points = sorted(
+        (
+            row
+            for part in _event_parts(user, query)
+            for row in part.order_by("-event_date", "-pk").values(*fields)[: MAX_FEATURES + 1]
+        ),
+        key=lambda row: row["event_date"],
+        reverse=True,
+    )
+    features = [
+        _point(
+            row["lon"],
+            row["lat"],
+            {
+                "uuid": str(row["uuid"]),
+                "date": row["event_date"].isoformat(),
+                "event_type": row["event_type"],
+                "event_type_label": str(labels.get(row["event_type"], row["event_type"])),
+                "place": row["ubigeo__name"] or "",
+                "case_code": row["case__code"] or "",
+            },
+        )
+        for row in points[:MAX_FEATURES]
+    ]
+    return _answer(query, "points", features, total, truncated or len(points) > MAX_FEATURES)
+
+
+def _breaks(values: list[float], classes: int = 5) -> list[float]:
+    """Upper bounds of ``classes`` quantile classes of the positive values (the legend)."""
+    positive = sorted(v for v in values if v > 0)
+    if not positive:
+        return []
+    bounds = [
+        positive[min(len(positive) - 1, (len(positive) * k) // classes)] for k in range(1, classes)
+    ]
+    return sorted({*bounds, positive[-1]})
+
+
+def choropleth_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
+    """Cases per department or province of their principal place; with ``rate``, per 100,000
+    inhabitants of the unit (INEI's estimate, ``Ubigeo.population``)."""
+    department = query.level == MapLevel.DEPARTMENT
+    key = "principal__ubigeo__department_code" if department else "principal__ubigeo__province_code"
+    counts: dict[str, int] = dict(
+        _located_cases(user, query)
+        .annotate(unit=F(key))
+        .filter(unit__isnull=False)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("unit", "n")
+    )
+    units = Ubigeo.objects.filter(level=query.level).order_by("code")
+    rows: list[dict[str, Any]] = []
+    for code, name, population in units.values_list("code", "name", "population"):
+        count = counts.get(code, 0)
+        rate = round(count * RATE_BASE / population, 2) if population else None
+        rows.append(
+            {
+                "code": code,
+                "key": code[:2] if department else code[:4],
+                "name": name,
+                "count": count,
+                "population": population,
+                "rate": rate,
+                "value": rate if query.measure == MapMeasure.RATE else count,
+            }
+        )
+    values = [float(r["value"]) for r in rows if r["value"] is not None]
+    return {
+        "layer": query.layer,
+        "level": query.level,
+        "measure": query.measure,
+        "measure_label": str(MapMeasure(query.measure).label),
+        "source": _("Población: INEI, estimaciones 2017 por distrito."),
+        "total": sum(counts.get(r["code"], 0) for r in rows),
+        "breaks": _breaks(values),
+        "units": rows,
+    }
+
+
+def map_data(user: AnyUser, query: MapQuery) -> dict[str, Any]:
+    if query.layer == MapLayer.EVENTS:
+        return event_layer(user, query)
+    if query.layer == MapLayer.CHOROPLETH:
+        return choropleth_layer(user, query)
+    return case_layer(user, query)
