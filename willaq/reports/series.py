@@ -13,9 +13,9 @@ it), events not removed, of registered cases or of no case.
   its own month until the month of the next row. The months are taken in the installation's
   time zone (America/Lima).
 - **New and resolved per month** count ``CaseTransition`` rows by ``occurred_at`` (the effective
-  moment): new = approved into the registry (active or pre-conflict) plus pre-conflict escalated
-  to active; resolved = marked resolved. A case that changes state twice in a month counts each
-  change once.
+  moment), distinct cases per month as the monthly report counts them: new = approved into the
+  registry (active or pre-conflict) or pre-conflict escalated to active (a case approved and
+  escalated in one month is one new case); resolved = marked resolved.
 - **By typology and by department at the last month end**: the cases active or latent then, by
   shared typology (an institution's own typology counts as the shared one it maps to), and
   single-department cases by the department (or Lima Metropolitana / Lima Provincias grouping)
@@ -35,7 +35,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, Window
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Lead
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,7 +200,9 @@ def _case_history(institution: Institution | None) -> QuerySet[Any]:
     return history
 
 
-def _state_intervals(institution: Institution | None) -> list[tuple[str, int, str, int, int | None, int]]:
+def _state_intervals(
+    institution: Institution | None,
+) -> list[tuple[str, int, str, int, int | None, int]]:
     """(state, typology id, scope, k0, k1, number of rows) of the active and latent rows."""
     inner = _with_next_month(_case_history(institution)).values(
         "state", "typology_id", "scope", "history_type", "k0", "k1"
@@ -208,7 +211,7 @@ def _state_intervals(institution: Institution | None) -> list[tuple[str, int, st
     states = [str(s) for s in REPORT_STATES]
     marks = ", ".join(["%s"] * len(states))
     query = (
-        "SELECT r.state, r.typology_id, r.scope, r.k0, r.k1, COUNT(*) "
+        "SELECT r.state, r.typology_id, r.scope, r.k0, r.k1, COUNT(*) "  # noqa: S608 (Django SQL)
         f"FROM ({sql}) r WHERE r.history_type <> %s AND r.state IN ({marks}) "
         "AND (r.k1 IS NULL OR r.k1 > r.k0) "
         "GROUP BY r.state, r.typology_id, r.scope, r.k0, r.k1"
@@ -260,7 +263,7 @@ def _departments_at(
     states = [str(s) for s in REPORT_STATES]
     marks = ", ".join(["%s"] * len(states))
     query = (
-        "SELECT c.state, p.department, p.grouping_id, COUNT(*) "
+        "SELECT c.state, p.department, p.grouping_id, COUNT(*) "  # noqa: S608 (Django SQL)
         f"FROM ({case_sql}) c JOIN ({place_sql}) p ON p.case_id = c.id "
         f"WHERE c.history_type <> %s AND c.state IN ({marks}) AND c.scope = %s "
         "AND c.k0 <= %s AND (c.k1 IS NULL OR c.k1 > %s) "
@@ -315,16 +318,20 @@ def _flows(
     )
     if institution is not None:
         transitions = transitions.filter(case__institution_id=institution.pk)
+    counter = CaseWhen(
+        When(kind__in=NEW_KINDS, then=Value("new")),
+        default=Value("resolved"),
+        output_field=CharField(),
+    )
     rows = (
         transitions.order_by()
-        .annotate(key=_key_of("occurred_at", local_time=True))
-        .values("key", "kind")
-        .annotate(n=Count("id"))
+        .annotate(key=_key_of("occurred_at", local_time=True), counter=counter)
+        .values("key", "counter")
+        .annotate(n=Count("case_id", distinct=True))
     )
     result: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts = result.setdefault(row["key"], {"new": 0, "resolved": 0})
-        counts["new" if row["kind"] in NEW_KINDS else "resolved"] += row["n"]
+        result.setdefault(row["key"], {"new": 0, "resolved": 0})[row["counter"]] = row["n"]
     return result
 
 
@@ -390,10 +397,14 @@ def chart_series(
         StatePoint(
             month=month_label(key_month(key)),
             active=sum(
-                n for s, _t, _sc, k0, k1, n in intervals if s == CaseState.ACTIVE and _covers(k0, k1, key)
+                n
+                for s, _t, _sc, k0, k1, n in intervals
+                if s == CaseState.ACTIVE and _covers(k0, k1, key)
             ),
             latent=sum(
-                n for s, _t, _sc, k0, k1, n in intervals if s == CaseState.LATENT and _covers(k0, k1, key)
+                n
+                for s, _t, _sc, k0, k1, n in intervals
+                if s == CaseState.LATENT and _covers(k0, k1, key)
             ),
         )
         for key in keys
@@ -414,9 +425,9 @@ def chart_series(
 
     places = _departments_at(institution, last_key)
     groupings = dict(
-        Grouping.objects.filter(pk__in={g for _s, _d, g, _n in places if g is not None}).values_list(
-            "pk", "name"
-        )
+        Grouping.objects.filter(
+            pk__in={g for _s, _d, g, _n in places if g is not None}
+        ).values_list("pk", "name")
     )
     department_names = dict(
         Ubigeo.objects.filter(code__in={d for _s, d, _g, _n in places}).values_list("code", "name")
@@ -426,7 +437,9 @@ def chart_series(
     for state, department, grouping_id, n in places:
         placed[state] += n
         if grouping_id is not None:
-            _add(departments, f"g{grouping_id}", groupings.get(grouping_id, ""), "grouping", state, n)
+            _add(
+                departments, f"g{grouping_id}", groupings.get(grouping_id, ""), "grouping", state, n
+            )
         else:
             name = department_names.get(department, department)
             _add(departments, department, name, "department", state, n)

@@ -134,7 +134,7 @@ def series(first: str, last: str, institution: Institution | None = None) -> Any
         return chart_series(parse_month(first), parse_month(last), institution)
 
 
-def column(points: list[Any], name: str) -> list[int]:
+def column(points: list[Any], name: str) -> list[Any]:
     return [p[name] for p in points]
 
 
@@ -162,7 +162,9 @@ def test_one_institution_counts_its_registered_cases_only(
     assert sum(column(theirs["states"], "latent")) == 0
 
 
-def test_new_and_resolved_per_month(history: dict[str, Any], owner_institution: Institution) -> None:
+def test_new_and_resolved_per_month(
+    history: dict[str, Any], owner_institution: Institution
+) -> None:
     result = series("2025-01", "2025-08")
     # Jan: A approved. Feb: B approved as pre-conflict, D approved. Apr: B escalated. The
     # latent/reactivated round trip of March is neither.
@@ -200,8 +202,8 @@ def test_typology_and_department_at_the_last_month_end(history: dict[str, Any]) 
     departments = [(r["name"], r["kind"], r["active"], r["latent"]) for r in june["by_department"]]
     assert sorted(departments) == [("Cusco", "department", 1, 0), ("Áncash", "department", 0, 1)]
     april = series("2025-01", "2025-04")
-    departments = [(r["name"], r["active"], r["latent"]) for r in april["by_department"]]
-    assert departments == [("Áncash", 2, 0), ("Cusco", 1, 0)]
+    in_april = [(r["name"], r["active"], r["latent"]) for r in april["by_department"]]
+    assert in_april == [("Áncash", 2, 0), ("Cusco", 1, 0)]
 
 
 def test_a_place_moved_late_counts_where_it_stood_at_the_month_end(
@@ -248,3 +250,16 @@ def test_bad_ranges_are_refused_with_a_message(db: None) -> None:
         with pytest.raises(SeriesError, match=str(MAX_MONTHS)):
             chart_series(dt.date(1900, 1, 1), dt.date(2025, 4, 1))
         assert last_months(24) == (dt.date(2023, 10, 1), dt.date(2025, 9, 1))
+
+
+def test_a_case_approved_and_escalated_in_one_month_is_one_new_case(
+    history: dict[str, Any], analyst: User, coordinator: User, owner_institution: Institution
+) -> None:
+    with time_machine.travel(TODAY, tick=False):
+        e = new_case(analyst, owner_institution, "E", "comunal", "021801")
+        move(coordinator, e, "submit", at(7, 1))
+        move(coordinator, e, "approve_pre_conflict", at(7, 3))
+        move(coordinator, e, "escalate", at(7, 20))
+    result = series("2025-06", "2025-08", owner_institution)
+    assert column(result["flows"], "new") == [0, 1, 0]
+    assert column(result["states"], "active") == [0, 1, 1]
