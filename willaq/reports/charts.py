@@ -321,6 +321,8 @@ CHARTS: dict[str, Callable[[ChartSeries], Spec]] = {
 }
 # The charts of the dashboard (the last 24 months), in order.
 DASHBOARD_CHARTS = ("active_latent", "new_resolved", "protests", "victims")
+# The charts of the monthly report (its PDF), in order.
+REPORT_CHARTS = tuple(CHARTS)
 
 
 def for_paper(spec: Spec, width: int = PAPER_WIDTH) -> Spec:
@@ -358,3 +360,15 @@ def render_png(spec: Spec, width: int = PAPER_WIDTH, scale: float = 2) -> bytes:
         time_format_locale=LOCALE["time"],
     )
     return png
+
+
+def report_svgs(
+    series: ChartSeries, names: tuple[str, ...] = REPORT_CHARTS
+) -> list[tuple[str, str]]:
+    """(title, SVG) of each chart, for the monthly report's PDF: e.g. the 24 months up to the
+    report's month, ``chart_series(*last_months(24, month), institution)``."""
+    result = []
+    for name in names:
+        spec = CHARTS[name](series)
+        result.append((str(spec["title"]["text"]), render_svg(spec)))
+    return result

@@ -114,3 +114,11 @@ def test_render_png_and_english() -> None:
     with translation.override("en"):
         spec = charts.protests(series())
     assert charts.to_vega(spec)["title"]["text"]  # translated or not, still a valid chart
+
+
+def test_the_report_gets_every_chart_as_svg_with_its_title() -> None:
+    with translation.override("es"):
+        svgs = charts.report_svgs(series())
+    assert [title for title, _svg in svgs] == [TITLES[name] for name in charts.REPORT_CHARTS]
+    assert len(svgs) == 6
+    assert all(svg.startswith("<svg") for _title, svg in svgs)
