@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from willaq.reports import map_views
+from willaq.reports import chart_views, map_views
 
 app_name = "reports"
 
@@ -11,4 +11,9 @@ urlpatterns += [
     path("mapa/", map_views.map_page, name="map"),
     path("mapa/publico/", map_views.public_map_page, name="public_map"),
     path("mapa/publico/datos.json", map_views.public_map_data, name="public_map_data"),
+]
+
+# Charts: one chart's Vega-Lite spec with its data, for data-vega-spec (static/js/charts.js).
+urlpatterns += [
+    path("reportes/graficos/<slug:name>.json", chart_views.chart_data, name="chart"),
 ]
