@@ -1,0 +1,27 @@
+"""Who may read which report. One rule per object, used by the pages and the API alike."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from willaq.accounts.access import AnyUser
+from willaq.accounts.models import Institution
+
+
+def can_view_monthly_figures(user: AnyUser) -> bool:
+    """The monthly figures (JSON, CSV) before publication: any signed-in user. They hold only
+    what a published report holds (registered cases, no confidential field, no victim's data),
+    for any institution."""
+    return bool(user.is_authenticated)
+
+
+def report_institution(slug: str | None) -> Institution | None:
+    """The institution a report is filtered by (None: the whole registry), or a ValidationError
+    naming the unknown one."""
+    if not slug:
+        return None
+    institution = Institution.objects.filter(slug=slug.strip()).first()
+    if institution is None:
+        raise ValidationError(
+            {"institution": _("Institución desconocida: «%(slug)s».") % {"slug": slug[:60]}}
+        )
+    return institution
