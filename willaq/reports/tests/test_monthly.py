@@ -63,7 +63,9 @@ def test_transitions_of_the_month_by_effective_date(registry: Registry) -> None:
 def test_by_department_groupings_and_multiregional(registry: Registry) -> None:
     registry.back_date_e()
     rows = by_code(compute_month(2025, 10)["by_department"])
-    assert {code: (r["kind"], r["total"], r["active"], r["latent"]) for code, r in rows.items()} == {
+    assert {
+        code: (r["kind"], r["total"], r["active"], r["latent"]) for code, r in rows.items()
+    } == {
         "020000": ("department", 1, 0, 1),  # A
         "080000": ("department", 2, 2, 0),  # H, I
         "lima-metropolitana": ("grouping", 1, 0, 1),  # E
