@@ -93,9 +93,18 @@ def export(folder: Path) -> float:
             with copying as copy, path.open("wb") as out:
                 for chunk in copy:
                     out.write(chunk)
+            with path.open(encoding="utf-8") as header_line:
+                columns = header_line.readline().strip().split(",")
+            # Ids as integers even when a column is empty throughout (no mapped category yet).
+            select = ", ".join(
+                f'CAST("{col}" AS BIGINT) AS "{col}"'
+                if col == "id" or col.endswith("_id")
+                else f'"{col}"'
+                for col in columns
+            )
             duckdb.sql(
-                f"COPY (SELECT * FROM read_csv('{path}', header=true, all_varchar=false, "
-                f"sample_size=-1)) TO '{folder / name}.parquet' (FORMAT parquet)"
+                f"COPY (SELECT {select} FROM read_csv('{path}', header=true, sample_size=-1)) "
+                f"TO '{folder / name}.parquet' (FORMAT parquet)"
             )
             path.unlink()
     return time.perf_counter() - start
