@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from willaq.cases import services
 from willaq.reports.monthly import compute_month, parse_month
 from willaq.reports.tests.conftest import ANCASH, CUSCO, Registry, at, event, new_case
 
@@ -257,3 +258,15 @@ def test_places_of_fiches_as_of_month_end(registry: Registry) -> None:
     fiches = {f["name"]: f for f in compute_month(2025, 10)["fiches"]}
     assert fiches["Caso I"]["places"] == ["Cusco"]
     assert fiches["Caso C"]["places"] == ["Chimbote", "Cusco"]  # the principal first
+
+
+def test_approved_and_escalated_in_one_month_is_new_once(registry: Registry) -> None:
+    case = new_case(
+        registry.analyst, registry.coordinator, registry.dp, "Caso L", at(11, 5),
+        places=CUSCO, pre_conflict=True,
+    )  # fmt: skip
+    services.transition_case(user=registry.analyst, case=case, name="escalate", at=at(11, 6))
+    november = compute_month(2025, 11)
+    assert november["new"] == 2  # K, and L once although approved and escalated
+    assert [c["name"] for c in november["lists"]["new"]] == ["Caso K", "Caso L"]
+    assert november["pre_conflict"] == 1  # G only: L left pre-conflict within the month
