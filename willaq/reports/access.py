@@ -19,9 +19,16 @@ def report_institution(slug: str | None) -> Institution | None:
     naming the unknown one."""
     if not slug:
         return None
-    institution = Institution.objects.filter(slug=slug.strip()).first()
+    slug = slug.strip()
+    # A slug is short letters, digits and dashes: anything else is unknown without a query
+    # (a NUL character would be refused by PostgreSQL itself).
+    valid = 0 < len(slug) <= 60 and all(c.isascii() and (c.isalnum() or c in "-_") for c in slug)
+    institution = Institution.objects.filter(slug=slug).first() if valid else None
     if institution is None:
         raise ValidationError(
-            {"institution": _("Institución desconocida: «%(slug)s».") % {"slug": slug[:60]}}
+            {
+                "institution": _("Institución desconocida: «%(slug)s».")
+                % {"slug": slug[:60].replace("\x00", "")}
+            }
         )
     return institution

@@ -131,10 +131,11 @@ def parse_month(text: str) -> tuple[int, int]:
 
 
 def first_registered_month() -> tuple[int, int] | None:
-    """The month of the registry's first approval (its first registered case), or None."""
-    first = CaseTransition.objects.filter(kind=TransitionKind.APPROVED).aggregate(
-        first=Min("occurred_at")
-    )["first"]
+    """The month the registry's first registered case took effect (the first historical row of
+    a case in a registered state: its approval, or an import's back-dated row), or None."""
+    first = Case.history.filter(state__in=REGISTERED_STATES).aggregate(first=Min("history_date"))[
+        "first"
+    ]
     if first is None:
         return None
     local = timezone.localtime(first, ZoneInfo(settings.TIME_ZONE))
