@@ -469,23 +469,9 @@ def compute_month(
         ],
     )
 
-    # 5. The month's events (protest actions, fiche facts) and their victims.
-    month_events = list(
-        Event.objects.filter(scope.events_condition())
-        .filter(event_date__gte=start.date(), event_date__lte=end.date())
-        .order_by("event_date", "id")
-        .values_list(
-            "id",
-            "case_id",
-            "event_type",
-            "sub_event_type",
-            "protest_form",
-            "event_date",
-            "location",
-            "ubigeo__name",
-            "ubigeo__department_code",
-        )
-    )
+    # 5. The month's protest actions and victims, counted by the database (a month may hold tens
+    # of thousands of events): one row per case, form and department.
+    month_days = {"event_date__gte": start.date(), "event_date__lte": end.date()}
 
     def counted(case_id: int | None) -> bool:
         # Events of cases not registered at the month's end (drafts) never count.
@@ -494,12 +480,18 @@ def compute_month(
     forms: Counter[str] = Counter()
     event_departments: Counter[str] = Counter()
     caseless = 0
-    for _id, case_id, event_type, _sub, form, _day, _loc, _place, dept in month_events:
-        if event_type not in PROTEST_EVENT_TYPES or not counted(case_id):
+    for case_id, form, dept, n in (
+        Event.objects.filter(scope.events_condition(), event_type__in=PROTEST_EVENT_TYPES)
+        .filter(**month_days)
+        .values_list("case_id", "protest_form", "ubigeo__department_code")
+        .annotate(n=DbCount("id"))
+        .order_by()
+    ):
+        if not counted(case_id):
             continue
-        forms[form] += 1
-        event_departments[dept] += 1
-        caseless += case_id is None
+        forms[form] += n
+        event_departments[dept] += n
+        caseless += n if case_id is None else 0
     protest_actions = ProtestActions(
         total=sum(forms.values()),
         caseless=caseless,
@@ -615,7 +607,7 @@ def compute_month(
     fiche_list: list[Fiche] = []
     if fiches:
         fiche_list = _fiches(
-            scope, end, cases, active, changed, places, groupings, categories, month_events
+            scope, (start, end), cases, active, changed, places, groupings, categories
         )
 
     total = len(in_report)
@@ -659,17 +651,18 @@ def _ref(institution: Institution | None) -> InstitutionRef | None:
 
 def _fiches(
     scope: _Scope,
-    end: dt.datetime,
+    month: tuple[dt.datetime, dt.datetime],
     cases: dict[int, dict[str, Any]],
     active: list[dict[str, Any]],
     changed: dict[str, set[int]],
     places: dict[int, list[dict[str, Any]]],
     groupings: dict[int, dict[str, Any]],
     categories: dict[int, dict[str, Any]],
-    month_events: list[tuple[Any, ...]],
 ) -> list[Fiche]:
     """A fiche per case active at the month's end and per new, reactivated or resolved case of
-    the month: two more queries (actors as of the month's end), whatever the number of cases."""
+    the month: two more queries (actors as of the month's end, the month's events), whatever the
+    number of cases."""
+    start, end = month
     ids = {c["id"] for c in active} | changed["new"] | changed["reactivated"] | changed["resolved"]
     actors: dict[int, dict[str, list[str]]] = defaultdict(
         lambda: {"primary": [], "secondary": [], "tertiary": []}
@@ -682,7 +675,12 @@ def _fiches(
         if case_id in ids and role in ("primary", "secondary", "tertiary"):
             actors[case_id][role].append(name)
     facts: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for _id, case_id, _type, sub, _form, day, location, place, _dept in month_events:
+    for case_id, sub, day, location, place in (
+        Event.objects.filter(scope.events_condition())
+        .filter(event_date__gte=start.date(), event_date__lte=end.date(), case__isnull=False)
+        .order_by("event_date", "id")
+        .values_list("case_id", "sub_event_type", "event_date", "location", "ubigeo__name")
+    ):
         if case_id in ids and len(facts[case_id]) < MAX_FACTS:
             where = f"{location}, {place}" if location else place
             facts[case_id].append(
