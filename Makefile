@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/p3_import.py
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/charts.py
+	$(BIN)/python bench/p2_monthly.py
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)

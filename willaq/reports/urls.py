@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from willaq.reports import chart_views, map_views
+from willaq.reports import chart_views, map_views, views_tables
 
 app_name = "reports"
 
@@ -16,4 +16,13 @@ urlpatterns += [
 # Charts: one chart's Vega-Lite spec with its data, for data-vega-spec (static/js/charts.js).
 urlpatterns += [
     path("reportes/graficos/<slug:name>.json", chart_views.chart_data, name="chart"),
+]
+
+# report-engine: the CSV of each table of the monthly report.
+urlpatterns += [
+    path(
+        "reportes/mensual/<str:month>/<str:table>.csv",
+        views_tables.monthly_table_csv,
+        name="monthly_table_csv",
+    ),
 ]

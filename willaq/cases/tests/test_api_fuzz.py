@@ -192,6 +192,9 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "record_uuid": [str(world["event"].uuid), stranger, "x"],
         "source": ["defensoria", "x"],
         "external_id": ["123", "x"],
+        # report-engine: the monthly figures and their CSV tables.
+        "month": ["2025-10", "2099-01", "x"],
+        "table": ["summary", "x"],
     }
     checked = 0
     for method, path, operation in operations:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from willaq.accounts.models import ApiToken, Institution, Role, User, hash_token
 from willaq.cases import services
@@ -344,6 +345,9 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         "event_uuid": str(secrets_world["event"].uuid),
         "actor_uuid": str(secrets_world["actor"].uuid),
         "code": "021801",
+        # report-engine: this month's figures and one of their CSV tables.
+        "month": timezone.localdate().strftime("%Y-%m"),
+        "table": "summary",
     }
     queries = {f"{API}/territory/locate": "?lat=-9.07&lon=-78.59"}
     walked = 0
