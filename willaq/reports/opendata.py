@@ -1,0 +1,1176 @@
+"""Open data (issue 7 §4): the datasets of ``/datos/`` and ``GET /api/v1/reports/exports/…``,
+their data dictionary, their filters and the one row rule.
+
+A dataset is a list of ``Column`` (the dictionary: name, HXL hashtag, type, meaning, values) and
+a generator of rows (lists in the columns' order) for a user and ``ExportFilters``;
+``willaq.reports.exports`` writes those rows as CSV, XLSX, JSON or GeoJSON. The same generator
+serves the public page (with an ``AnonymousUser``) and the API (with the signed-in user): which
+records come out is ``willaq.reports.access`` (built on ``visible_cases`` / ``visible_events``),
+which fields of each record are blanked is ``hidden_case_fields`` / ``hidden_event_fields``,
+asked per record. Victims never appear: only the event's counts of dead and injured.
+
+Every generator reads with a server-side cursor (``.iterator(chunk_size=…)``) in a stable order,
+so an export of millions of rows holds one chunk in memory, never the whole file. The territory,
+the categories and the institutions (a few thousand rows in all) are read once per export into
+``Lookups`` instead of being joined to every row.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from willaq.accounts.access import AnyUser
+from willaq.accounts.models import Institution
+from willaq.cases.access import EVENT_PRIVATE_FIELDS, hidden_case_fields, hidden_event_fields
+from willaq.cases.choices import (
+    CONFIDENTIAL_CAPABLE_FIELDS,
+    REGISTERED_STATES,
+    ActorTypeCode,
+    CaseScope,
+    CaseState,
+    CategoryKind,
+    CompetentAuthority,
+    DatePrecision,
+    DialogueMechanism,
+    EventType,
+    GeoPrecision,
+    InstitutionRole,
+    PcmClassification,
+    Phase,
+    ProtestForm,
+    StartDatePrecision,
+    SubEventType,
+)
+from willaq.cases.history import end_of_month
+from willaq.cases.models import Case, CaseClassification, CasePlace, Category, Event
+from willaq.reports.access import open_data_cases, open_data_events, sees_drafts_of
+from willaq.territory.models import Grouping, Level, Ubigeo
+
+# Rows read from the database at a time (and the chunk a prefetch covers).
+CHUNK_SIZE = 2000
+# The panel starts here at the earliest: the ombudsman's first monthly report (2004-01).
+PANEL_START = dt.date(2004, 1, 1)
+# Separator of several values in one cell (places, classifications).
+LIST_SEPARATOR = "; "
+
+Row = list[Any]
+
+
+# --- the data dictionary -------------------------------------------------------------------------
+
+
+class ColumnType:
+    TEXT = _("texto")
+    INTEGER = _("entero")
+    DECIMAL = _("decimal")
+    DATE = _("fecha (AAAA-MM-DD)")
+    MONTH = _("mes (AAAA-MM)")
+    UUID = _("uuid")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    hxl: str
+    type: Promise
+    meaning: Promise
+    values: Promise | str = ""
+    # Only in exports for signed-in users (the recording institution's own records filled in,
+    # blank for others'); the public export leaves the column out altogether.
+    private: bool = False
+
+
+def _choices(choices: Iterable[tuple[Any, Any]]) -> str:
+    """A choice list as the dictionary writes it: "value = label; …"."""
+    return LIST_SEPARATOR.join(f"{value} = {label}" for value, label in choices if value != "")
+
+
+class _LazyChoices(Promise):
+    """The values of a choice field, written in the active language when shown."""
+
+    def __init__(self, choices: Callable[[], Iterable[tuple[Any, Any]]]) -> None:
+        self._choices = choices
+
+    def __str__(self) -> str:
+        return _choices(self._choices())
+
+
+def _values(choices: Any) -> _LazyChoices:
+    return _LazyChoices(lambda: choices.choices)
+
+
+_CONFIDENTIAL_MEANING = _(
+    "Vacío cuando la institución que registra el caso lo marcó confidencial para ese caso."
+)
+
+CASE_TEXT_COLUMNS: dict[str, tuple[str, Promise]] = {
+    "description": ("#description", _("Descripción del caso.")),
+    "demands": ("#description+demands", _("Demandas y síntesis del problema.")),
+    "causes": ("#cause", _("Causas.")),
+    "triggers": ("#cause+trigger", _("Desencadenantes.")),
+    "legislation": ("#meta+legislation", _("Normativa relacionada.")),
+    "investment": ("#description+investment", _("Inversión involucrada.")),
+    "strategies": ("#description+strategies", _("Estrategias.")),
+    "next_steps": ("#description+next_steps", _("Próximos pasos.")),
+}
+assert set(CASE_TEXT_COLUMNS) == set(CONFIDENTIAL_CAPABLE_FIELDS)
+
+CASE_COLUMNS: list[Column] = [
+    Column(
+        "case_uuid",
+        "#crisis+id",
+        ColumnType.UUID,
+        _("Identificador estable del caso (no cambia nunca)."),
+    ),
+    Column(
+        "case_code",
+        "#crisis+code",
+        ColumnType.TEXT,
+        _("Código público del caso (AAAA-NNNN), asignado al aprobarlo; vacío en un borrador."),
+    ),
+    Column("name", "#crisis+name", ColumnType.TEXT, _("Nombre del caso.")),
+    *(
+        Column(name, hxl, ColumnType.TEXT, meaning, _CONFIDENTIAL_MEANING)
+        for name, (hxl, meaning) in CASE_TEXT_COLUMNS.items()
+    ),
+    Column(
+        "typology",
+        "#crisis+type+code",
+        ColumnType.TEXT,
+        _("Código de la tipología (las propias de una institución equivalen a una compartida)."),
+    ),
+    Column("typology_name", "#crisis+type+name", ColumnType.TEXT, _("Nombre de la tipología.")),
+    Column("subtype", "#crisis+subtype+code", ColumnType.TEXT, _("Código del subtipo.")),
+    Column("subtype_name", "#crisis+subtype+name", ColumnType.TEXT, _("Nombre del subtipo.")),
+    Column("state", "#status+state", ColumnType.TEXT, _("Estado del caso."), _values(CaseState)),
+    Column(
+        "phase",
+        "#status+phase",
+        ColumnType.TEXT,
+        _("Fase (solo casos activos)."),
+        _values(Phase),
+    ),
+    Column("scope", "#crisis+scope", ColumnType.TEXT, _("Ámbito."), _values(CaseScope)),
+    Column("start_date", "#date+start", ColumnType.DATE, _("Fecha de inicio.")),
+    Column(
+        "start_date_precision",
+        "#date+start+precision",
+        ColumnType.TEXT,
+        _(
+            "Qué se sabe de la fecha de inicio: el día, solo el mes (día 1), solo el año "
+            "(1 de enero) o una cota (el caso empezó en esa fecha o antes)."
+        ),
+        _values(StartDatePrecision),
+    ),
+    Column("end_date", "#date+end", ColumnType.DATE, _("Fecha de fin (resuelto o retirado).")),
+    Column(
+        "principal_ubigeo",
+        "#loc+code",
+        ColumnType.TEXT,
+        _("Ubigeo INEI del lugar principal (departamento, provincia o distrito)."),
+    ),
+    Column("department", "#adm1+name", ColumnType.TEXT, _("Departamento del lugar principal.")),
+    Column("province", "#adm2+name", ColumnType.TEXT, _("Provincia del lugar principal.")),
+    Column("district", "#adm3+name", ColumnType.TEXT, _("Distrito del lugar principal.")),
+    Column(
+        "grouping",
+        "#loc+grouping",
+        ColumnType.TEXT,
+        _("Agrupación del lugar principal (Lima Metropolitana, Lima Provincias), si la hay."),
+    ),
+    Column(
+        "places",
+        "#loc+code+list",
+        ColumnType.TEXT,
+        _("Ubigeos de todos los lugares del caso, separados por «; », el principal primero."),
+    ),
+    Column(
+        "place_names",
+        "#loc+name+list",
+        ColumnType.TEXT,
+        _("Nombres de todos los lugares del caso, en el mismo orden."),
+    ),
+    Column(
+        "latitude",
+        "#geo+lat",
+        ColumnType.DECIMAL,
+        _("Latitud: el punto del caso, o el centroide de su lugar principal."),
+    ),
+    Column(
+        "longitude",
+        "#geo+lon",
+        ColumnType.DECIMAL,
+        _("Longitud: el punto del caso, o el centroide de su lugar principal."),
+    ),
+    Column(
+        "geo_origin",
+        "#geo+origin",
+        ColumnType.TEXT,
+        _("De dónde salen las coordenadas."),
+        _("case = punto del caso; place = centroide del lugar principal"),
+    ),
+    Column(
+        "competent_authority",
+        "#org+authority",
+        ColumnType.TEXT,
+        _("Autoridad competente."),
+        _values(CompetentAuthority),
+    ),
+    Column(
+        "dialogue_mechanism",
+        "#activity+dialogue",
+        ColumnType.TEXT,
+        _("Mecanismo de diálogo (casos en fase de diálogo)."),
+        _values(DialogueMechanism),
+    ),
+    Column(
+        "institution_role",
+        "#org+role",
+        ColumnType.TEXT,
+        _("Rol de la institución que registra en el diálogo."),
+        _values(InstitutionRole),
+    ),
+    Column(
+        "pcm_classifications",
+        "#crisis+pcm",
+        ColumnType.TEXT,
+        _(
+            "Clasificación PCM del caso por cada institución que lo clasificó, como "
+            "«institución:clasificación» separadas por «; »."
+        ),
+        _values(PcmClassification),
+    ),
+    Column(
+        "institution",
+        "#org+code",
+        ColumnType.TEXT,
+        _("Identificador de la institución que registra el caso."),
+    ),
+    Column(
+        "institution_name", "#org+name", ColumnType.TEXT, _("Institución que registra el caso.")
+    ),
+]
+
+PANEL_COLUMNS: list[Column] = [
+    Column("case_uuid", "#crisis+id", ColumnType.UUID, _("Identificador estable del caso.")),
+    Column("case_code", "#crisis+code", ColumnType.TEXT, _("Código público del caso.")),
+    Column("month", "#date+month", ColumnType.MONTH, _("Mes del panel.")),
+    Column(
+        "month_end",
+        "#date+end",
+        ColumnType.DATE,
+        _("Último día del mes: los valores de la fila son los vigentes al cierre de ese día."),
+    ),
+    Column(
+        "state",
+        "#status+state",
+        ColumnType.TEXT,
+        _("Estado al cierre del mes."),
+        _values(CaseState),
+    ),
+    Column("phase", "#status+phase", ColumnType.TEXT, _("Fase al cierre del mes."), _values(Phase)),
+    Column("typology", "#crisis+type+code", ColumnType.TEXT, _("Tipología al cierre del mes.")),
+    Column("typology_name", "#crisis+type+name", ColumnType.TEXT, _("Nombre de la tipología.")),
+    Column("subtype", "#crisis+subtype+code", ColumnType.TEXT, _("Subtipo al cierre del mes.")),
+    Column("subtype_name", "#crisis+subtype+name", ColumnType.TEXT, _("Nombre del subtipo.")),
+    Column(
+        "scope",
+        "#crisis+scope",
+        ColumnType.TEXT,
+        _("Ámbito al cierre del mes."),
+        _values(CaseScope),
+    ),
+    Column(
+        "department_code",
+        "#adm1+code",
+        ColumnType.TEXT,
+        _("Ubigeo del departamento del lugar principal al cierre del mes."),
+    ),
+    Column("department", "#adm1+name", ColumnType.TEXT, _("Nombre de ese departamento.")),
+    Column(
+        "province_code",
+        "#adm2+code",
+        ColumnType.TEXT,
+        _("Ubigeo de la provincia del lugar principal (vacío si el lugar es un departamento)."),
+    ),
+    Column("province", "#adm2+name", ColumnType.TEXT, _("Nombre de esa provincia.")),
+    Column(
+        "district_code",
+        "#adm3+code",
+        ColumnType.TEXT,
+        _("Ubigeo del distrito del lugar principal (vacío si el lugar no es un distrito)."),
+    ),
+    Column("district", "#adm3+name", ColumnType.TEXT, _("Nombre de ese distrito.")),
+    Column(
+        "grouping",
+        "#loc+grouping",
+        ColumnType.TEXT,
+        _("Agrupación del lugar principal (Lima Metropolitana, Lima Provincias), si la hay."),
+    ),
+    Column(
+        "latitude", "#geo+lat", ColumnType.DECIMAL, _("Latitud del centroide del lugar principal.")
+    ),
+    Column(
+        "longitude",
+        "#geo+lon",
+        ColumnType.DECIMAL,
+        _("Longitud del centroide del lugar principal."),
+    ),
+    Column("institution", "#org+code", ColumnType.TEXT, _("Institución que registra el caso.")),
+]
+
+EVENT_COLUMNS: list[Column] = [
+    Column(
+        "event_id_cnty",
+        "#event+id",
+        ColumnType.TEXT,
+        _("Identificador estable del evento al estilo de ACLED: «PER-» y su uuid."),
+    ),
+    Column("event_date", "#date+start", ColumnType.DATE, _("Fecha del evento (su primer día).")),
+    Column("year", "#date+year", ColumnType.INTEGER, _("Año del evento.")),
+    Column(
+        "time_precision",
+        "#date+precision",
+        ColumnType.INTEGER,
+        _("Precisión de la fecha (ACLED)."),
+        _values(DatePrecision),
+    ),
+    Column(
+        "disorder_type",
+        "#event+disorder",
+        ColumnType.TEXT,
+        _("Tipo de desorden (ACLED), deducido del tipo y subtipo de evento."),
+        "Political violence; Demonstrations; Political violence; Demonstrations; "
+        "Strategic developments",
+    ),
+    Column(
+        "event_type",
+        "#event+type",
+        ColumnType.TEXT,
+        _("Tipo de evento (ACLED, en inglés)."),
+        _values(EventType),
+    ),
+    Column(
+        "sub_event_type",
+        "#event+type+sub",
+        ColumnType.TEXT,
+        _("Subtipo de evento (ACLED, en inglés)."),
+        _values(SubEventType),
+    ),
+    Column("actor1", "#group+actor1", ColumnType.TEXT, _("Actor 1.")),
+    Column("assoc_actor_1", "#group+actor1+assoc", ColumnType.TEXT, _("Actores asociados al 1.")),
+    Column(
+        "inter1",
+        "#group+actor1+type",
+        ColumnType.INTEGER,
+        _("Tipo de actor 1 (ACLED)."),
+        _values(ActorTypeCode),
+    ),
+    Column("actor2", "#group+actor2", ColumnType.TEXT, _("Actor 2.")),
+    Column("assoc_actor_2", "#group+actor2+assoc", ColumnType.TEXT, _("Actores asociados al 2.")),
+    Column(
+        "inter2",
+        "#group+actor2+type",
+        ColumnType.INTEGER,
+        _("Tipo de actor 2 (ACLED)."),
+        _values(ActorTypeCode),
+    ),
+    Column(
+        "interaction",
+        "#group+interaction",
+        ColumnType.INTEGER,
+        _(
+            "Interacción (ACLED): los dos códigos de actor, el menor primero (67: manifestantes "
+            "y civiles); un solo actor: su código seguido de 0."
+        ),
+    ),
+    Column(
+        "civilian_targeting",
+        "#event+civilian",
+        ColumnType.TEXT,
+        _("«Civilian targeting» cuando el evento es violencia contra civiles (ACLED)."),
+    ),
+    Column("iso", "#country+code+num", ColumnType.INTEGER, _("Código ISO 3166 numérico (604).")),
+    Column("region", "#region+name", ColumnType.TEXT, _("Región de ACLED (South America).")),
+    Column("country", "#country+name", ColumnType.TEXT, _("País (Peru).")),
+    Column("admin1", "#adm1+name", ColumnType.TEXT, _("Departamento.")),
+    Column("admin2", "#adm2+name", ColumnType.TEXT, _("Provincia.")),
+    Column("admin3", "#adm3+name", ColumnType.TEXT, _("Distrito.")),
+    Column("location", "#loc+name", ColumnType.TEXT, _("Localidad.")),
+    Column(
+        "latitude",
+        "#geo+lat",
+        ColumnType.DECIMAL,
+        _("Latitud: el punto del evento, o el centroide de su lugar."),
+    ),
+    Column(
+        "longitude",
+        "#geo+lon",
+        ColumnType.DECIMAL,
+        _("Longitud: el punto del evento, o el centroide de su lugar."),
+    ),
+    Column(
+        "geo_precision",
+        "#geo+precision",
+        ColumnType.INTEGER,
+        _("Precisión geográfica (ACLED)."),
+        _values(GeoPrecision),
+    ),
+    Column(
+        "source",
+        "#meta+source",
+        ColumnType.TEXT,
+        _("Fuentes. Solo en la API, y solo de los eventos de la institución del usuario."),
+        private=True,
+    ),
+    Column(
+        "source_scale",
+        "#meta+source+scale",
+        ColumnType.TEXT,
+        _("Escala de la fuente. Como «source»."),
+        private=True,
+    ),
+    Column(
+        "notes",
+        "#description+notes",
+        ColumnType.TEXT,
+        _("Notas. Como «source»."),
+        private=True,
+    ),
+    Column(
+        "reported_by",
+        "#contact+reporter",
+        ColumnType.TEXT,
+        _("Quién lo reportó. Como «source»."),
+        private=True,
+    ),
+    Column(
+        "fatalities",
+        "#affected+killed",
+        ColumnType.INTEGER,
+        _("Fallecidos (contados de las víctimas registradas; nunca sus datos personales)."),
+    ),
+    Column("injured", "#affected+injured", ColumnType.INTEGER, _("Heridos (contados igual).")),
+    Column(
+        "end_date",
+        "#date+end",
+        ColumnType.DATE,
+        _("Último día de una acción de varios días (vacío: un solo día)."),
+    ),
+    Column(
+        "protest_form",
+        "#event+protest",
+        ColumnType.TEXT,
+        _("Forma de la acción colectiva de protesta (protestas y disturbios)."),
+        _values(ProtestForm),
+    ),
+    Column("ubigeo", "#loc+code", ColumnType.TEXT, _("Ubigeo INEI del lugar del evento.")),
+    Column(
+        "case_uuid",
+        "#crisis+id",
+        ColumnType.UUID,
+        _("Caso al que pertenece (vacío: evento sin caso)."),
+    ),
+    Column("case_code", "#crisis+code", ColumnType.TEXT, _("Código público de ese caso.")),
+    Column("institution", "#org+code", ColumnType.TEXT, _("Institución que registró el evento.")),
+]
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+FILTER_NAMES = ("date_from", "date_to", "typology", "state", "department", "institution")
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """The filters of every export (page form, download links and API use the same names)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    typology: str = ""
+    state: str = ""
+    department: str = ""
+    institution: str = ""
+    event_type: str = ""
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "ExportFilters":
+        return cls(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            typology=data.get("typology") or "",
+            state=data.get("state") or "",
+            department=data.get("department") or "",
+            institution=data.get("institution") or "",
+            event_type=data.get("event_type") or "",
+        )
+
+
+class ExportFilterForm(forms.Form):
+    """The filters as a form: the page shows it, and the downloads and the API validate with it
+    (an unknown value is an error naming the field, never ignored)."""
+
+    date_from = forms.DateField(label=_("Desde"), required=False, input_formats=["%Y-%m-%d"])
+    date_to = forms.DateField(label=_("Hasta"), required=False, input_formats=["%Y-%m-%d"])
+    typology = forms.ChoiceField(label=_("Tipología"), required=False)
+    state = forms.ChoiceField(
+        label=_("Estado"), required=False, choices=[("", _("Todos")), *CaseState.choices]
+    )
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    institution = forms.ChoiceField(label=_("Institución que registra"), required=False)
+    event_type = forms.ChoiceField(
+        label=_("Tipo de evento"), required=False, choices=[("", _("Todos")), *EventType.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["typology"].choices = [
+            ("", _("Todas")),
+            *Category.objects.filter(kind=CategoryKind.TYPOLOGY, institution__isnull=True)
+            .order_by("sort_order", "name")
+            .values_list("code", "name"),
+        ]
+        fields["department"].choices = [
+            ("", _("Todos")),
+            *Ubigeo.objects.departments().order_by("name").values_list("code", "name"),
+        ]
+        fields["institution"].choices = [
+            ("", _("Todas")),
+            *Institution.objects.filter(is_active=True)
+            .order_by("name")
+            .values_list("slug", "name"),
+        ]
+        for name in ("typology", "state", "department", "institution", "event_type"):
+            fields[name].error_messages["invalid_choice"] = _(
+                "Valor desconocido: «%(value)s». Elija uno de la lista del diccionario de datos."
+            )
+        for name in ("date_from", "date_to"):
+            fields[name].error_messages["invalid"] = _(
+                "Fecha no válida: use el formato AAAA-MM-DD."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("«Hasta» no puede ser anterior a «Desde»."))
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value is not None and value.year < 1900:
+                self.add_error(name, _("La fecha debe ser de 1900 o posterior."))
+        return data
+
+
+def parse_filters(data: Any) -> tuple[ExportFilters | None, dict[str, list[str]]]:
+    """The filters of a request's query (a ``QueryDict`` or a dict), or their errors by field
+    (in the active language) when a value is unknown or malformed."""
+    form = ExportFilterForm(data)
+    if not form.is_valid():
+        return None, {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    return ExportFilters.from_data(form.cleaned_data), {}
+
+
+# --- what every export reads once ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+    department_code: str
+    province_code: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass
+class Lookups:
+    """The small tables an export names rows with, read once: territory, groupings,
+    categories and institutions (thousands of rows, whatever the size of the registry)."""
+
+    units: dict[int, Unit] = field(default_factory=dict)
+    names_by_code: dict[str, str] = field(default_factory=dict)
+    groupings: dict[int, str] = field(default_factory=dict)
+    categories: dict[int, tuple[str, str]] = field(default_factory=dict)
+    institutions: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "Lookups":
+        lookups = cls()
+        rows = Ubigeo.objects.values_list(
+            "id",
+            "code",
+            "name",
+            "level",
+            "department_code",
+            "province_code",
+            "latitude",
+            "longitude",
+        )
+        for pk, code, name, level, department, province, lat, lon in rows:
+            lookups.units[pk] = Unit(code, name, level, department, province, lat, lon)
+            lookups.names_by_code[code] = name
+        lookups.groupings = dict(Grouping.objects.values_list("id", "name"))
+        lookups.categories = {
+            pk: (code, name)
+            for pk, code, name in Category.objects.values_list("id", "code", "name")
+        }
+        lookups.institutions = {
+            pk: (slug, name)
+            for pk, slug, name in Institution.objects.values_list("id", "slug", "name")
+        }
+        return lookups
+
+    def place_names(self, unit: Unit | None) -> tuple[str, str, str]:
+        """(department, province, district) names of a unit, blank below its level."""
+        if unit is None:
+            return "", "", ""
+        department = self.names_by_code.get(unit.department_code, "")
+        province = self.names_by_code.get(unit.province_code, "") if unit.province_code else ""
+        district = unit.name if unit.level == Level.DISTRICT else ""
+        return department, province, district
+
+    def unit_ids_in_department(self, code: str) -> list[int]:
+        return [pk for pk, unit in self.units.items() if unit.department_code == code]
+
+    def institution_id(self, slug: str) -> int | None:
+        return next((pk for pk, (s, _name) in self.institutions.items() if s == slug), None)
+
+    def typology_ids(self, code: str) -> set[int]:
+        """The typologies that count as ``code``: the shared one and those mapped onto it."""
+        shared = Category.objects.filter(kind=CategoryKind.TYPOLOGY, code=code)
+        return set(
+            Category.objects.filter(Q(pk__in=shared) | Q(maps_to__in=shared)).values_list(
+                "pk", flat=True
+            )
+        )
+
+    def category(self, pk: int | None) -> tuple[str, str]:
+        if pk is None:
+            return "", ""
+        return self.categories.get(pk, ("", ""))
+
+
+def _typology_q(prefix: str, code: str) -> Q:
+    return Q(**{f"{prefix}typology__code": code}) | Q(**{f"{prefix}typology__maps_to__code": code})
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def filtered_cases(user: AnyUser, filters: ExportFilters) -> QuerySet[Case]:
+    cases = open_data_cases(user)
+    if filters.date_from:
+        cases = cases.filter(start_date__gte=filters.date_from)
+    if filters.date_to:
+        cases = cases.filter(start_date__lte=filters.date_to)
+    if filters.typology:
+        cases = cases.filter(_typology_q("", filters.typology))
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.institution:
+        cases = cases.filter(institution__slug=filters.institution)
+    if filters.department:
+        placed = CasePlace.objects.filter(
+            case=OuterRef("pk"), ubigeo__department_code=filters.department
+        )
+        cases = cases.filter(Exists(placed))
+    return cases
+
+
+def case_rows(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> Iterator[Row]:
+    """One row per case the user may see, by id; each case's confidential fields blank."""
+    cases = (
+        filtered_cases(user, filters)
+        .prefetch_related(
+            Prefetch("places", CasePlace.objects.order_by("-is_principal", "ubigeo__code")),
+            Prefetch("classifications", CaseClassification.objects.order_by("institution_id")),
+        )
+        .order_by("id")
+    )
+    for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        hidden = hidden_case_fields(user, case)
+        places = list(case.places.all())
+        principal = next((p for p in places if p.is_principal), None)
+        unit = lookups.units.get(principal.ubigeo_id) if principal else None
+        department, province, district = lookups.place_names(unit)
+        lat: float | None
+        lon: float | None
+        if case.latitude is not None and case.longitude is not None:
+            lat, lon, origin = case.latitude, case.longitude, "case"
+        elif unit is not None and unit.latitude is not None:
+            lat, lon, origin = unit.latitude, unit.longitude, "place"
+        else:
+            lat, lon, origin = None, None, ""
+        typology, subtype = lookups.category(case.typology_id), lookups.category(case.subtype_id)
+        institution = lookups.institutions.get(case.institution_id, ("", ""))
+        yield [
+            str(case.uuid),
+            case.code or "",
+            case.name,
+            *("" if name in hidden else getattr(case, name) for name in CASE_TEXT_COLUMNS),
+            typology[0],
+            typology[1],
+            subtype[0],
+            subtype[1],
+            case.state,
+            case.phase,
+            case.scope,
+            case.start_date,
+            case.start_date_precision,
+            case.end_date,
+            unit.code if unit else "",
+            department,
+            province,
+            district,
+            lookups.groupings.get(principal.grouping_id, "")
+            if principal and principal.grouping_id
+            else "",
+            LIST_SEPARATOR.join(_place_code(lookups, p) for p in places),
+            LIST_SEPARATOR.join(_place_name(lookups, p) for p in places),
+            lat,
+            lon,
+            origin,
+            case.competent_authority,
+            case.dialogue_mechanism,
+            case.institution_role,
+            LIST_SEPARATOR.join(
+                f"{lookups.institutions.get(c.institution_id, ('', ''))[0]}:{c.classification}"
+                for c in case.classifications.all()
+            ),
+            institution[0],
+            institution[1],
+        ]
+
+
+def _place_code(lookups: Lookups, place: CasePlace) -> str:
+    unit = lookups.units.get(place.ubigeo_id)
+    return unit.code if unit else ""
+
+
+def _place_name(lookups: Lookups, place: CasePlace) -> str:
+    if place.grouping_id:
+        return lookups.groupings.get(place.grouping_id, "")
+    unit = lookups.units.get(place.ubigeo_id)
+    return unit.name if unit else ""
+
+
+# --- the case-month panel ------------------------------------------------------------------------
+
+
+def last_complete_month(today: dt.date | None = None) -> dt.date:
+    """The first day of the last month that has ended (in the installation's time zone)."""
+    if today is None:
+        today = timezone.localtime(timezone.now(), ZoneInfo(settings.TIME_ZONE)).date()
+    first = today.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def _months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+
+# Columns of Case.history and CasePlace.history the panel reads (nothing else is loaded).
+_CASE_HISTORY = (
+    "id",
+    "history_date",
+    "history_id",
+    "history_type",
+    "uuid",
+    "code",
+    "state",
+    "phase",
+    "typology_id",
+    "subtype_id",
+    "scope",
+    "start_date",
+    "institution_id",
+)
+_PLACE_HISTORY = ("case_id", "id", "history_date", "history_id", "history_type")
+_PLACE_VALUES = ("ubigeo_id", "grouping_id", "is_principal")
+
+
+def case_month_rows(
+    user: AnyUser, filters: ExportFilters, lookups: Lookups, today: dt.date | None = None
+) -> Iterator[Row]:
+    """One row per case per month end, from the case's first month (2004-01 at the earliest)
+    to the last complete month, with the case's state, phase, typology, scope and principal
+    place as they stood at that month end by effective date (``history_date``).
+
+    Reads ``Case.history`` and ``CasePlace.history`` of the cases the user may see, both
+    ordered by case and effective date, side by side with two server-side cursors: one case's
+    history is in memory at a time. A month before the case's first historical row has no row
+    (the case was not in the registry yet); a month whose state was a draft or a proposal
+    appears only inside the registering institution (``sees_drafts_of``)."""
+    cases = filtered_cases(user, ExportFilters(institution=filters.institution)).values("id")
+    case_history = (
+        Case.history.filter(id__in=cases)
+        .order_by("id", "history_date", "history_id")
+        .values_list(*_CASE_HISTORY)
+    )
+    place_history = (
+        CasePlace.history.filter(case_id__in=cases)
+        .order_by("case_id", "history_date", "history_id")
+        .values_list(*_PLACE_HISTORY, *_PLACE_VALUES)
+    )
+    last = last_complete_month(today)
+    if filters.date_to:
+        last = min(last, filters.date_to.replace(day=1))
+    typologies = lookups.typology_ids(filters.typology) if filters.typology else None
+    registered = {str(s) for s in REGISTERED_STATES}
+    places_by_case = groupby(place_history.iterator(chunk_size=CHUNK_SIZE), key=lambda r: r[0])
+    pending: tuple[int, list[tuple[Any, ...]]] | None = None
+
+    def places_of(case_id: int) -> list[tuple[Any, ...]]:
+        """The place rows of ``case_id`` (both cursors walk the cases in the same order)."""
+        nonlocal pending
+        while True:
+            if pending is None:
+                nxt = next(places_by_case, None)
+                if nxt is None:
+                    return []
+                pending = (nxt[0], list(nxt[1]))
+            if pending[0] > case_id:
+                return []
+            current, pending = pending, None
+            if current[0] == case_id:
+                return current[1]
+
+    for case_id, group in groupby(case_history.iterator(chunk_size=CHUNK_SIZE), lambda r: r[0]):
+        rows = list(group)
+        places = places_of(case_id)
+        current = rows[-1]
+        institution_id = current[12]
+        drafts_visible = sees_drafts_of(user, institution_id)
+        entered = timezone.localtime(rows[0][1], ZoneInfo(settings.TIME_ZONE)).date()
+        first = max(PANEL_START, entered.replace(day=1), current[11].replace(day=1))
+        if filters.date_from:
+            first = max(first, filters.date_from.replace(day=1))
+        case_index = place_index = 0
+        case_row: tuple[Any, ...] | None = None
+        live_places: dict[int, tuple[Any, ...]] = {}
+        for month in _months(first, last):
+            moment = end_of_month(month.year, month.month)
+            while case_index < len(rows) and rows[case_index][1] <= moment:
+                case_row = rows[case_index]
+                case_index += 1
+            while place_index < len(places) and places[place_index][2] <= moment:
+                place = places[place_index]
+                if place[4] == "-":
+                    live_places.pop(place[1], None)
+                else:
+                    live_places[place[1]] = place
+                place_index += 1
+            if case_row is None or case_row[3] == "-":
+                continue
+            state = case_row[6]
+            if state not in registered and not drafts_visible:
+                continue
+            if filters.state and state != filters.state:
+                continue
+            if typologies is not None and case_row[8] not in typologies:
+                continue
+            principal = next((p for p in live_places.values() if p[7]), None)
+            unit = lookups.units.get(principal[5]) if principal else None
+            if filters.department and (unit is None or unit.department_code != filters.department):
+                continue
+            yield _panel_row(lookups, current, case_row, month, moment, unit, principal)
+
+
+def _panel_row(
+    lookups: Lookups,
+    current: tuple[Any, ...],
+    row: tuple[Any, ...],
+    month: dt.date,
+    moment: dt.datetime,
+    unit: Unit | None,
+    principal: tuple[Any, ...] | None,
+) -> Row:
+    typology, subtype = lookups.category(row[8]), lookups.category(row[9])
+    department, province, district = lookups.place_names(unit)
+    grouping = principal[6] if principal else None
+    return [
+        str(current[4]),
+        current[5] or "",
+        f"{month:%Y-%m}",
+        moment.date(),
+        row[6],
+        row[7],
+        typology[0],
+        typology[1],
+        subtype[0],
+        subtype[1],
+        row[10],
+        unit.department_code if unit else "",
+        department,
+        unit.province_code if unit else "",
+        province,
+        unit.code if unit and unit.level == Level.DISTRICT else "",
+        district,
+        lookups.groupings.get(grouping, "") if grouping else "",
+        unit.latitude if unit else None,
+        unit.longitude if unit else None,
+        lookups.institutions.get(current[12], ("", ""))[0],
+    ]
+
+
+# --- events --------------------------------------------------------------------------------------
+
+_DISORDER = {
+    EventType.PROTESTS: "Demonstrations",
+    EventType.RIOTS: "Demonstrations",
+    EventType.BATTLES: "Political violence",
+    EventType.EXPLOSIONS: "Political violence",
+    EventType.VIOLENCE_AGAINST_CIVILIANS: "Political violence",
+    EventType.STRATEGIC_DEVELOPMENTS: "Strategic developments",
+}
+# Sub-event types that are violence within a demonstration.
+_DISORDER_BY_SUBTYPE = {
+    SubEventType.EXCESSIVE_FORCE: "Political violence; Demonstrations",
+    SubEventType.MOB_VIOLENCE: "Political violence; Demonstrations",
+}
+_EVENT_VALUES = (
+    "uuid",
+    "event_date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "ubigeo_id",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "injured",
+    "end_date",
+    "protest_form",
+    "case__uuid",
+    "case__code",
+    "institution_id",
+)
+_PRIVATE_VALUES = ("sources", "source_scale", "notes", "reported_by")
+assert set(_PRIVATE_VALUES) == set(EVENT_PRIVATE_FIELDS)
+
+
+def filtered_events(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> QuerySet[Event]:
+    events = open_data_events(user)
+    if filters.date_from:
+        events = events.filter(event_date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(event_date__lte=filters.date_to)
+    if filters.event_type:
+        events = events.filter(event_type=filters.event_type)
+    if filters.department:
+        events = events.filter(ubigeo_id__in=lookups.unit_ids_in_department(filters.department))
+    if filters.institution:
+        institution_id = lookups.institution_id(filters.institution)
+        events = events.filter(institution_id=institution_id) if institution_id else events.none()
+    if filters.typology:
+        events = events.filter(_typology_q("case__", filters.typology))
+    if filters.state:
+        events = events.filter(case__state=filters.state)
+    return events
+
+
+def event_columns(user: AnyUser) -> list[Column]:
+    """The events' columns for this user: the private ones only for signed-in users."""
+    return [c for c in EVENT_COLUMNS if user.is_authenticated or not c.private]
+
+
+def event_rows(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> Iterator[Row]:
+    """One row per event the user may see (not removed), by date and id, with ACLED's columns;
+    sources, notes and reporter only of the events whose institution the user is inside."""
+    with_private = user.is_authenticated
+    names = (*_EVENT_VALUES, *_PRIVATE_VALUES) if with_private else _EVENT_VALUES
+    rows = (
+        filtered_events(user, filters, lookups)
+        .order_by("event_date", "id")
+        .values_list(*names)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    hidden_by_institution: dict[int, frozenset[str]] = {}
+    units = lookups.units
+    place_names = lookups.place_names
+    institutions = lookups.institutions
+    for r in rows:
+        unit = units.get(r[11])
+        department, province, district = place_names(unit)
+        lat, lon = r[13], r[14]
+        if (lat is None or lon is None) and unit is not None:
+            lat, lon = unit.latitude, unit.longitude
+        inter1, inter2 = r[7], r[10]
+        interaction = int(f"{min(inter1, inter2)}{max(inter1, inter2)}") if inter2 else inter1 * 10
+        event_type = r[3]
+        row: Row = [
+            f"PER-{r[0]}",
+            r[1],
+            r[1].year,
+            r[2],
+            _DISORDER_BY_SUBTYPE.get(r[4]) or _DISORDER.get(event_type, ""),
+            event_type,
+            r[4],
+            r[5],
+            r[6],
+            inter1,
+            r[8],
+            r[9],
+            inter2,
+            interaction,
+            "Civilian targeting" if event_type == EventType.VIOLENCE_AGAINST_CIVILIANS else "",
+            604,
+            "South America",
+            "Peru",
+            department,
+            province,
+            district,
+            r[12],
+            lat,
+            lon,
+            r[15],
+        ]
+        if with_private:
+            institution_id = r[22]
+            hidden = hidden_by_institution.get(institution_id)
+            if hidden is None:
+                hidden = hidden_event_fields(user, institution_id)
+                hidden_by_institution[institution_id] = hidden
+            row += ["" if name in hidden else r[23 + i] for i, name in enumerate(_PRIVATE_VALUES)]
+        row += [
+            r[16],
+            r[17],
+            r[18],
+            r[19],
+            unit.code if unit else "",
+            str(r[20]) if r[20] else "",
+            r[21] or "",
+            institutions.get(r[22], ("", ""))[0],
+        ]
+        yield row
+
+
+# --- the datasets --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str  # the API's name (cases, case-months, events)
+    slug: str  # the page's and the file name's word (casos, casos-mes, eventos)
+    title: Promise
+    description: Promise
+    columns: list[Column]
+    filters: tuple[str, ...]  # the filters it honours
+    rows: Callable[[AnyUser, ExportFilters, Lookups], Iterator[Row]] | None = None
+    available: bool = True
+
+    def columns_for(self, user: AnyUser) -> list[Column]:
+        return [c for c in self.columns if user.is_authenticated or not c.private]
+
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        "cases",
+        "casos",
+        _("Casos"),
+        _(
+            "Un registro por caso registrado (aprobado): preconflicto, activo, latente, "
+            "resuelto, retirado o fusionado. Nunca borradores ni propuestas, ni los campos que "
+            "la institución marcó confidenciales, ni fuentes, ni datos de víctimas."
+        ),
+        CASE_COLUMNS,
+        ("date_from", "date_to", "typology", "state", "department", "institution"),
+        case_rows,
+    ),
+    Dataset(
+        "case-months",
+        "casos-mes",
+        _("Panel caso-mes"),
+        _(
+            "Una fila por caso y por cierre de mes, desde el primer mes del caso (o enero de "
+            "2004) hasta el último mes completo: estado, fase, tipología, ámbito y lugar "
+            "principal vigentes al cierre de ese mes según la fecha efectiva de cada cambio. "
+            "El periodo elige los meses; estado, tipología y departamento se comparan con los "
+            "valores de cada mes."
+        ),
+        PANEL_COLUMNS,
+        ("date_from", "date_to", "typology", "state", "department", "institution"),
+        case_month_rows,
+    ),
+    Dataset(
+        "events",
+        "eventos",
+        _("Eventos"),
+        _(
+            "Un registro por evento (protestas, disturbios, violencia, hechos estratégicos) de "
+            "un caso registrado o sin caso, con las columnas de ACLED y las de Willaq. Sin "
+            "fuentes, notas ni datos de víctimas: solo el número de fallecidos y heridos."
+        ),
+        EVENT_COLUMNS,
+        (
+            "date_from",
+            "date_to",
+            "typology",
+            "state",
+            "department",
+            "institution",
+            "event_type",
+        ),
+        event_rows,
+    ),
+    Dataset(
+        "commitments",
+        "compromisos",
+        _("Acuerdos y compromisos"),
+        _("Próximamente: los acuerdos y compromisos de las mesas de diálogo aún no se registran."),
+        [],
+        (),
+        None,
+        available=False,
+    ),
+)
+
+DATASETS_BY_KEY = {d.key: d for d in DATASETS if d.available}
+DATASETS_BY_SLUG = {d.slug: d for d in DATASETS if d.available}
+
+
+def dataset_rows(
+    dataset: Dataset, user: AnyUser, filters: ExportFilters, lookups: Lookups | None = None
+) -> Iterator[Row]:
+    """The rows of ``dataset`` for ``user`` (an ``AnonymousUser`` for the public page)."""
+    assert dataset.rows is not None
+    return dataset.rows(user, filters, lookups or Lookups.load())
+
+
+def dictionary_rows() -> Iterator[dict[str, str]]:
+    """The data dictionary: one entry per column of every available dataset."""
+    for dataset in DATASETS:
+        for column in dataset.columns:
+            yield {
+                "dataset": dataset.key,
+                "column": column.name,
+                "hxl": column.hxl,
+                "type": str(column.type),
+                "meaning": str(column.meaning),
+                "values": str(column.values),
+                "public": "no" if column.private else "sí",
+            }
