@@ -44,7 +44,7 @@ class ExportQuery(Schema):
     hxl: str | None = Field(None, description="1: segunda fila con etiquetas HXL (CSV, XLSX).")
 
 
-def _export_error(status: int, detail: str, errors: dict[str, list[str]]) -> Status:
+def _export_error(status: int, detail: str, errors: dict[str, list[str]]) -> Status[Any]:
     return Status(status, {"detail": detail, "errors": errors})
 
 
