@@ -141,7 +141,7 @@ def test_public_events_csv_acled_columns_no_private_columns(anon_client, registr
     assert list(rows[0]) == public_names
     for name in ("source", "notes", "source_scale", "reported_by"):
         assert name not in rows[0]
-    first, second = rows  # by date: April (the case's), June (the caseless)
+    first, second = rows  # in the order they were recorded
     event = registry["event"]
     assert first["event_id_cnty"] == f"PER-{event.uuid}"
     assert first["event_date"] == "2025-04-02"
@@ -440,7 +440,7 @@ def test_query_count_does_not_grow_with_rows(
 
     case = CaseFactory(institution=owner_institution)
     EventFactory(case=case)
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(80) as few:
         exports()
     for _ in range(20):
         more = CaseFactory(institution=owner_institution)
