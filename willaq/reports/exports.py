@@ -18,6 +18,7 @@ at a time from the database cursor, so memory does not grow with the size of the
 
 import csv
 import datetime as dt
+import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -48,28 +49,24 @@ class TooManyRows(Exception):
     """An XLSX export above ``XLSX_MAX_ROWS``."""
 
 
-class _Line:
-    """A file-like object whose ``write`` returns what it is given (csv.writer writes one line
-    into it and the line comes back to be yielded)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(columns: list[Column], rows: Iterable[Row], *, hxl: bool = False) -> Iterator[bytes]:
-    writer = csv.writer(_Line())
-    yield writer.writerow([c.name for c in columns]).encode()
+    """The CSV, ``BATCH_ROWS`` rows per chunk (``None`` is written empty by the csv module)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.name for c in columns])
     if hxl:
-        yield writer.writerow([c.hxl for c in columns]).encode()
-    batch: list[str] = []
-    write = writer.writerow
+        writer.writerow([c.hxl for c in columns])
+    batch: list[Row] = []
     for row in rows:
-        batch.append(write(["" if v is None else v for v in row]))
+        batch.append(row)
         if len(batch) >= BATCH_ROWS:
-            yield "".join(batch).encode()
+            writer.writerows(batch)
             batch.clear()
-    if batch:
-        yield "".join(batch).encode()
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    writer.writerows(batch)
+    yield buffer.getvalue().encode()
 
 
 def _json_value(value: Any) -> Any:
