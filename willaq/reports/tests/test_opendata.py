@@ -447,3 +447,12 @@ def test_query_count_does_not_grow_with_rows(
         EventFactory.create_batch(3, case=more)
     with django_assert_max_num_queries(len(few.captured_queries)):
         exports()
+
+
+def test_open_data_is_linked_for_everyone(anon_client, analyst_client):
+    login = anon_client.get("/cuentas/entrar/")
+    assert login.status_code == 200
+    assert login.content.decode().count('href="/datos/"') == 2  # the top bar and the page
+    dashboard = analyst_client.get("/")
+    assert dashboard.status_code == 200
+    assert dashboard.content.decode().count('href="/datos/"') == 1
