@@ -42,7 +42,7 @@ BATCH_ROWS = 500
 
 
 def xlsx_max_rows() -> int:
-    return int(getattr(settings, "WILLAQ_XLSX_MAX_ROWS", 100_000))
+    return int(settings.WILLAQ_XLSX_MAX_ROWS)
 
 
 class TooManyRows(Exception):
