@@ -25,6 +25,7 @@ from willaq.reports.exports import (  # noqa: E402
 from willaq.reports.opendata import (  # noqa: E402
     DATASETS_BY_KEY,
     Lookups,
+    dataset_query,
     dataset_rows,
     parse_filters,
 )
@@ -86,10 +87,15 @@ def export_dataset(
     if parsed is None or errors:
         return _export_error(400, _("Filtros no válidos: revise los campos indicados."), errors)
     user = request.user
-    rows = dataset_rows(found, user, parsed, Lookups.load())
+    lookups = Lookups.load()
     try:
         response: HttpResponseBase = export_response(
-            found.columns_for(user), rows, fmt, filename(found.slug, fmt), hxl=hxl == "1"
+            found.columns_for(user),
+            dataset_rows(found, user, parsed, lookups),
+            fmt,
+            filename(found.slug, fmt),
+            hxl=hxl == "1",
+            query=dataset_query(found, user, parsed, lookups),
         )
     except TooManyRows:
         return _export_error(

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -39,6 +41,8 @@ FORMATS: dict[str, str] = {
 }
 # Rows joined into one chunk of the response.
 BATCH_ROWS = 500
+# Bytes of COPY output joined into one chunk of the response.
+COPY_CHUNK_BYTES = 64 * 1024
 
 
 def xlsx_max_rows() -> int:
@@ -67,6 +71,41 @@ def csv_chunks(columns: list[Column], rows: Iterable[Row], *, hxl: bool = False)
             buffer.truncate()
     writer.writerows(batch)
     yield buffer.getvalue().encode()
+
+
+def copy_csv_chunks(
+    columns: list[Column], query: QuerySet[Any], *, hxl: bool = False
+) -> Iterator[bytes]:
+    """The CSV of a dataset expressed as one query (the events), written by PostgreSQL itself:
+    ``COPY (<the query's SQL>) TO STDOUT`` streamed in chunks of about 64 kB. The same rows
+    and values as ``csv_chunks`` over the query's tuples (empty text is NULL, written empty)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.name for c in columns])
+    if hxl:
+        writer.writerow([c.hxl for c in columns])
+    yield buffer.getvalue().encode()
+    sql, params = query.query.sql_with_params()
+    with (
+        transaction.atomic(using=query.db),
+        connections[query.db].cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+    ):
+        batch: list[bytes] = []
+        size = 0
+        for data in copy:
+            batch.append(bytes(data))
+            size += len(data)
+            if size >= COPY_CHUNK_BYTES:
+                yield b"".join(batch)
+                batch.clear()
+                size = 0
+        yield b"".join(batch)
+
+
+def uses_copy(query: QuerySet[Any] | None) -> bool:
+    """Whether a CSV can be written by the database (PostgreSQL's COPY)."""
+    return query is not None and connections[query.db].vendor == "postgresql"
 
 
 def _json_value(value: Any) -> Any:
@@ -137,6 +176,7 @@ def write_xlsx(
         worksheet.append([c.hxl for c in columns])
     for count, row in enumerate(rows, start=1):
         if count > limit:
+            worksheet.close()  # ends openpyxl's writer cleanly before the file is dropped
             raise TooManyRows
         worksheet.append(row)
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the FileResponse)
@@ -158,16 +198,21 @@ def export_response(
     name: str,
     *,
     hxl: bool = False,
+    query: QuerySet[Any] | None = None,
 ) -> HttpResponseBase:
     """The download response of one export; raises ``TooManyRows`` for an oversized XLSX
-    (before anything is sent)."""
+    (before anything is sent). ``query``: the dataset as one query (its tuples are ``rows``),
+    which PostgreSQL writes as CSV itself."""
     if fmt == "xlsx":
         output = write_xlsx(columns, rows, hxl=hxl)
         response: HttpResponseBase = FileResponse(
             output, as_attachment=True, filename=name, content_type=FORMATS["xlsx"]
         )
         return response
-    if fmt == "csv":
+    if fmt == "csv" and uses_copy(query):
+        assert query is not None
+        chunks = copy_csv_chunks(columns, query, hxl=hxl)
+    elif fmt == "csv":
         chunks = csv_chunks(columns, rows, hxl=hxl)
     elif fmt == "json":
         chunks = json_chunks(columns, rows)

@@ -17,7 +17,9 @@ the categories and the institutions (a few thousand rows in all) are read once p
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,7 @@ from willaq.reports.opendata.rows import (
     Row,
     case_month_rows,
     case_rows,
+    event_query,
     event_rows,
     last_complete_month,
 )
@@ -61,8 +64,10 @@ __all__ = [
     "Row",
     "case_month_rows",
     "case_rows",
+    "dataset_query",
     "dataset_rows",
     "dictionary_rows",
+    "event_query",
     "event_rows",
     "last_complete_month",
     "parse_filters",
@@ -81,6 +86,8 @@ class Dataset:
     filters: tuple[str, ...]  # the filters it honours
     rows: Callable[[AnyUser, ExportFilters, Lookups], Iterator[Row]] | None = None
     available: bool = True
+    # The dataset as one query whose tuples are its rows (PostgreSQL then writes its CSV).
+    query: Callable[[AnyUser, ExportFilters, Lookups], QuerySet[Any]] | None = None
 
     def columns_for(self, user: AnyUser) -> list[Column]:
         return [c for c in self.columns if user.is_authenticated or not c.private]
@@ -135,6 +142,7 @@ DATASETS: tuple[Dataset, ...] = (
             "event_type",
         ),
         event_rows,
+        query=event_query,
     ),
     Dataset(
         "commitments",
@@ -150,6 +158,13 @@ DATASETS: tuple[Dataset, ...] = (
 
 DATASETS_BY_KEY = {d.key: d for d in DATASETS if d.available}
 DATASETS_BY_SLUG = {d.slug: d for d in DATASETS if d.available}
+
+
+def dataset_query(
+    dataset: Dataset, user: AnyUser, filters: ExportFilters, lookups: Lookups
+) -> QuerySet[Any] | None:
+    """The dataset as one query (its tuples are ``dataset_rows``), when it is one."""
+    return dataset.query(user, filters, lookups) if dataset.query else None
 
 
 def dataset_rows(

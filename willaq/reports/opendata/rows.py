@@ -10,9 +10,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Case as DjangoCase
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, ExtractYear, Greatest, Least, NullIf
 from django.utils import timezone
 
 from willaq.accounts.access import AnyUser
@@ -394,46 +406,133 @@ def _panel_row(
 
 # --- events --------------------------------------------------------------------------------------
 
-_DISORDER = {
-    EventType.PROTESTS: "Demonstrations",
-    EventType.RIOTS: "Demonstrations",
-    EventType.BATTLES: "Political violence",
-    EventType.EXPLOSIONS: "Political violence",
-    EventType.VIOLENCE_AGAINST_CIVILIANS: "Political violence",
-    EventType.STRATEGIC_DEVELOPMENTS: "Strategic developments",
+
+class UuidText(Func):
+    """A uuid column as its canonical text (``8-4-4-4-12``) on every database: PostgreSQL casts
+    its uuid type; SQLite stores 32 hex digits, which get their dashes back."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s)::text", **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = " || '-' || ".join(
+            f"substr(%(expressions)s, {start}, {length})"
+            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        )
+        return self.as_sql(compiler, connection, template=f"({template})", **extra)
+
+
+def _text(name: str) -> NullIf:
+    """A text column, empty as NULL (written empty in every format)."""
+    return NullIf(F(name), Value(""), output_field=TextField())
+
+
+_DEMONSTRATIONS = (EventType.PROTESTS, EventType.RIOTS)
+_VIOLENCE_IN_DEMONSTRATIONS = (SubEventType.EXCESSIVE_FORCE, SubEventType.MOB_VIOLENCE)
+_DISTRICT, _PROVINCE = Level.DISTRICT, Level.PROVINCE
+
+
+def event_expressions(user: AnyUser, lookups: Lookups) -> dict[str, Any]:
+    """The events' columns (``EVENT_COLUMNS``, in order) as database expressions: the one row
+    rule of the events, run by the database whatever the format. ACLED's derived columns are
+    computed from the event's own (``disorder_type`` from the type and sub-type, ``interaction``
+    from the two actor codes); the place's names come from the ubigeo tree. The private columns
+    are there only for a signed-in user, each blank unless ``hidden_event_fields`` lets the
+    user read the event's institution's (asked once per institution)."""
+    level = "ubigeo__level"
+    columns: dict[str, Any] = {
+        "event_id_cnty": Concat(Value("PER-"), UuidText("uuid"), output_field=TextField()),
+        "event_date": F("event_date"),
+        "year": ExtractYear("event_date"),
+        "time_precision": F("date_precision"),
+        "disorder_type": DjangoCase(
+            When(
+                sub_event_type__in=_VIOLENCE_IN_DEMONSTRATIONS,
+                then=Value("Political violence; Demonstrations"),
+            ),
+            When(event_type__in=_DEMONSTRATIONS, then=Value("Demonstrations")),
+            When(event_type=EventType.STRATEGIC_DEVELOPMENTS, then=Value("Strategic developments")),
+            default=Value("Political violence"),
+            output_field=TextField(),
+        ),
+        "event_type": F("event_type"),
+        "sub_event_type": F("sub_event_type"),
+        "actor1": F("actor1"),
+        "assoc_actor_1": _text("assoc_actor_1"),
+        "inter1": F("inter1"),
+        "actor2": _text("actor2"),
+        "assoc_actor_2": _text("assoc_actor_2"),
+        "inter2": F("inter2"),
+        "interaction": DjangoCase(
+            When(inter2__isnull=True, then=F("inter1") * 10),
+            default=Least("inter1", "inter2") * 10 + Greatest("inter1", "inter2"),
+        ),
+        "civilian_targeting": DjangoCase(
+            When(
+                event_type=EventType.VIOLENCE_AGAINST_CIVILIANS,
+                then=Value("Civilian targeting"),
+            ),
+            default=Value(None, output_field=TextField()),
+            output_field=TextField(),
+        ),
+        "iso": Value(604),
+        "region": Value("South America"),
+        "country": Value("Peru"),
+        "admin1": DjangoCase(
+            When(**{level: _DISTRICT}, then=F("ubigeo__parent__parent__name")),
+            When(**{level: _PROVINCE}, then=F("ubigeo__parent__name")),
+            default=F("ubigeo__name"),
+            output_field=TextField(),
+        ),
+        "admin2": DjangoCase(
+            When(**{level: _DISTRICT}, then=F("ubigeo__parent__name")),
+            When(**{level: _PROVINCE}, then=F("ubigeo__name")),
+            default=Value(None, output_field=TextField()),
+            output_field=TextField(),
+        ),
+        "admin3": DjangoCase(
+            When(**{level: _DISTRICT}, then=F("ubigeo__name")),
+            default=Value(None, output_field=TextField()),
+            output_field=TextField(),
+        ),
+        "location": _text("location"),
+        "latitude": Coalesce("latitude", "ubigeo__latitude"),
+        "longitude": Coalesce("longitude", "ubigeo__longitude"),
+        "geo_precision": F("geo_precision"),
+    }
+    if user.is_authenticated:
+        readable = [
+            pk for pk in lookups.institutions if "sources" not in hidden_event_fields(user, pk)
+        ]
+        for column, name in _PRIVATE_COLUMNS.items():
+            columns[column] = DjangoCase(
+                When(institution_id__in=readable, then=_text(name)),
+                default=Value(None, output_field=TextField()),
+                output_field=TextField(),
+            )
+    columns |= {
+        "fatalities": F("fatalities"),
+        "injured": F("injured"),
+        "end_date": F("end_date"),
+        "protest_form": _text("protest_form"),
+        "ubigeo": F("ubigeo__code"),
+        "case_uuid": UuidText("case__uuid"),
+        "case_code": F("case__code"),
+        "institution": F("institution__slug"),
+    }
+    return columns
+
+
+# The private columns of the events and the fields they show (``EVENT_PRIVATE_FIELDS``).
+_PRIVATE_COLUMNS = {
+    "source": "sources",
+    "source_scale": "source_scale",
+    "notes": "notes",
+    "reported_by": "reported_by",
 }
-# Sub-event types that are violence within a demonstration.
-_DISORDER_BY_SUBTYPE = {
-    SubEventType.EXCESSIVE_FORCE: "Political violence; Demonstrations",
-    SubEventType.MOB_VIOLENCE: "Political violence; Demonstrations",
-}
-_EVENT_VALUES = (
-    "uuid",
-    "event_date",
-    "date_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "ubigeo_id",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "fatalities",
-    "injured",
-    "end_date",
-    "protest_form",
-    "case__uuid",
-    "case__code",
-    "institution_id",
-)
-_PRIVATE_VALUES = ("sources", "source_scale", "notes", "reported_by")
-assert set(_PRIVATE_VALUES) == set(EVENT_PRIVATE_FIELDS)
+assert set(_PRIVATE_COLUMNS.values()) == set(EVENT_PRIVATE_FIELDS)
 
 
 def filtered_events(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> QuerySet[Event]:
@@ -456,93 +555,24 @@ def filtered_events(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> 
     return events
 
 
-def event_rows(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> Iterator[Row]:
-    """One row per event the user may see (not removed), in the order they were recorded (by
-    id: stable, and a new event comes last), with ACLED's columns; sources, notes and reporter
-    only of the events whose institution the user is inside (``hidden_event_fields``).
+def event_query(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> QuerySet[Any]:
+    """The events the user may see (not removed), filtered, in the order they were recorded
+    (by id: stable, and a new event comes last), as tuples of ``event_expressions``. Its SQL
+    also feeds PostgreSQL's ``COPY … TO STDOUT`` for the CSV (``willaq.reports.exports``)."""
+    columns = event_expressions(user, lookups)
+    aliases = {f"x_{name}": expression for name, expression in columns.items()}
+    return (
+        filtered_events(user, filters, lookups)
+        .annotate(**aliases)
+        .order_by("id")
+        .values_list(*aliases)
+    )
 
-    The hot loop of the largest export (P4): uuids come as text from PostgreSQL (no UUID
-    object per row), places are named once per unit, and the cursor is read inside a
-    transaction so PostgreSQL streams it instead of materialising a holdable cursor."""
-    with_private = user.is_authenticated
-    events = filtered_events(user, filters, lookups)
-    uuid_names = ("uuid", "case__uuid")
-    if connection.vendor == "postgresql":
-        events = events.annotate(
-            uuid_text=Cast("uuid", TextField()), case_uuid_text=Cast("case__uuid", TextField())
-        )
-        uuid_names = ("uuid_text", "case_uuid_text")
-    names = [uuid_names[0], *_EVENT_VALUES[1:20], uuid_names[1], *_EVENT_VALUES[21:]]
-    if with_private:
-        names += _PRIVATE_VALUES
-    hidden_by_institution: dict[int, frozenset[str]] = {}
-    places: dict[int, tuple[str, str, str, str, float | None, float | None]] = {}
-    institutions = lookups.institutions
-    with transaction.atomic(using=events.db):
-        rows = events.order_by("id").values_list(*names).iterator(chunk_size=CHUNK_SIZE)
-        for r in rows:
-            place = places.get(r[11])
-            if place is None:
-                unit = lookups.units.get(r[11])
-                place = (
-                    *lookups.place_names(unit),
-                    unit.code if unit else "",
-                    unit.latitude if unit else None,
-                    unit.longitude if unit else None,
-                )
-                places[r[11]] = place
-            lat, lon = r[13], r[14]
-            if lat is None or lon is None:
-                lat, lon = place[4], place[5]
-            inter1, inter2 = r[7], r[10]
-            interaction = (
-                (min(inter1, inter2) * 10 + max(inter1, inter2)) if inter2 else inter1 * 10
-            )
-            event_type = r[3]
-            row: Row = [
-                f"PER-{r[0]}",
-                r[1],
-                r[1].year,
-                r[2],
-                _DISORDER_BY_SUBTYPE.get(r[4]) or _DISORDER.get(event_type, ""),
-                event_type,
-                r[4],
-                r[5],
-                r[6],
-                inter1,
-                r[8],
-                r[9],
-                inter2,
-                interaction,
-                "Civilian targeting" if event_type == EventType.VIOLENCE_AGAINST_CIVILIANS else "",
-                604,
-                "South America",
-                "Peru",
-                place[0],
-                place[1],
-                place[2],
-                r[12],
-                lat,
-                lon,
-                r[15],
-            ]
-            if with_private:
-                institution_id = r[22]
-                hidden = hidden_by_institution.get(institution_id)
-                if hidden is None:
-                    hidden = hidden_event_fields(user, institution_id)
-                    hidden_by_institution[institution_id] = hidden
-                row += [
-                    "" if name in hidden else r[23 + i] for i, name in enumerate(_PRIVATE_VALUES)
-                ]
-            row += [
-                r[16],
-                r[17],
-                r[18],
-                r[19],
-                place[3],
-                str(r[20]) if r[20] else "",
-                r[21] or "",
-                institutions.get(r[22], ("", ""))[0],
-            ]
-            yield row
+
+def event_rows(user: AnyUser, filters: ExportFilters, lookups: Lookups) -> Iterator[Row]:
+    """One row per event of ``event_query``, read with a server-side cursor inside a
+    transaction (PostgreSQL then streams it instead of materialising a holdable cursor)."""
+    query = event_query(user, filters, lookups)
+    with transaction.atomic(using=query.db):
+        for row in query.iterator(chunk_size=CHUNK_SIZE):
+            yield list(row)

@@ -33,6 +33,7 @@ from willaq.reports.opendata import (
     ColumnType,
     ExportFilterForm,
     Lookups,
+    dataset_query,
     dataset_rows,
     dictionary_rows,
     parse_filters,
@@ -121,14 +122,15 @@ def open_data_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponseB
             + ("" if "hxl" not in errors else " " + errors["hxl"][0]),
         )
     anonymous = AnonymousUser()
-    rows = dataset_rows(dataset, anonymous, filters, Lookups.load())
+    lookups = Lookups.load()
     try:
         return export_response(
             dataset.columns_for(anonymous),
-            rows,
+            dataset_rows(dataset, anonymous, filters, lookups),
             fmt,
             filename(dataset.slug, fmt),
             hxl=hxl == "1",
+            query=dataset_query(dataset, anonymous, filters, lookups),
         )
     except TooManyRows:
         return _page(
