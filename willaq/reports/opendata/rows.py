@@ -303,6 +303,18 @@ def case_month_rows(
         .order_by("case_id", "history_date", "history_id")
         .values_list(*_PLACE_HISTORY, *_PLACE_VALUES)
     )
+    with transaction.atomic(using=case_history.db):
+        yield from _case_months(user, filters, lookups, case_history, place_history, today)
+
+
+def _case_months(
+    user: AnyUser,
+    filters: ExportFilters,
+    lookups: Lookups,
+    case_history: QuerySet[Any],
+    place_history: QuerySet[Any],
+    today: dt.date | None,
+) -> Iterator[Row]:
     last = last_complete_month(today)
     if filters.date_to:
         last = min(last, filters.date_to.replace(day=1))
