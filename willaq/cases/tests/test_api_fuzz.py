@@ -192,6 +192,9 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "record_uuid": [str(world["event"].uuid), stranger, "x"],
         "source": ["defensoria", "x"],
         "external_id": ["123", "x"],
+        # Open-data exports (willaq.reports): a dataset and a format, real and unknown.
+        "dataset": ["events", "x"],
+        "fmt": ["csv", "x"],
     }
     checked = 0
     for method, path, operation in operations:

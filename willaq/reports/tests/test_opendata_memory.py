@@ -7,6 +7,7 @@ import tracemalloc
 from collections.abc import Iterator
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from willaq.accounts.models import Institution
@@ -44,6 +45,8 @@ def _events(institution: Institution, ubigeo: Ubigeo) -> Iterator[list[Event]]:
 
 
 def test_streaming_events_csv_within_a_memory_bound(other_institution):
+    # A transactional test: an earlier one may have emptied the territory loaded per session.
+    call_command("load_territory", verbosity=0)
     ubigeo = Ubigeo.objects.get(code="021801")
     for batch in _events(other_institution, ubigeo):
         Event.objects.bulk_create(batch)
