@@ -30,6 +30,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from willaq.reports.opendata import Column, Row
 
@@ -163,6 +164,18 @@ def geojson_chunks(columns: list[Column], rows: Iterable[Row]) -> Iterator[bytes
     yield "".join(batch).encode()
 
 
+def _formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _as_text(worksheet: Any, value: str) -> WriteOnlyCell:
+    """A text cell that starts with "=" (a case named "=…"): kept as text, never a formula
+    that a spreadsheet would compute."""
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_xlsx(
     columns: list[Column], rows: Iterable[Row], *, hxl: bool = False, sheet: str = "datos"
 ) -> Any:
@@ -178,7 +191,7 @@ def write_xlsx(
         if count > limit:
             worksheet.close()  # ends openpyxl's writer cleanly before the file is dropped
             raise TooManyRows
-        worksheet.append(row)
+        worksheet.append([_as_text(worksheet, v) if _formula_like(v) else v for v in row])
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the FileResponse)
     workbook.save(output)
     output.seek(0)

@@ -483,3 +483,14 @@ def test_csv_written_by_the_database_matches_the_rows(anon_client, analyst, regi
         served_rows = list(csv.reader(io.StringIO(served.decode())))
         assert len(served_rows) == 1 + (2 if user.is_anonymous else 3)
         assert served_rows == python_rows
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(anon_client, owner_institution):
+    CaseFactory(institution=owner_institution, name='=HYPERLINK("http://example.org","x")')
+    response = anon_client.get("/datos/casos.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 1
+    name = rows[0][2]
+    assert (name.value, name.data_type) == ('=HYPERLINK("http://example.org","x")', "s")
