@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/p2_monthly.py
+	$(BIN)/python bench/p4_export.py
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)

@@ -212,6 +212,8 @@ WHITENOISE_USE_FINDERS = True
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Largest spreadsheet the import reads (a larger file is refused before it is read).
 WILLAQ_IMPORT_MAX_BYTES = env.int("WILLAQ_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Open data: the most rows an XLSX export holds (CSV, JSON and GeoJSON stream without a limit).
+WILLAQ_XLSX_MAX_ROWS = env.int("WILLAQ_XLSX_MAX_ROWS", default=100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -1,6 +1,12 @@
 """Who sees what in the reports. Every report surface (map, monthly report, open data) asks here.
 
 The rules come from ``willaq.cases.access``; this module only names the reports' scopes.
+
+Open data (``/datos/`` and ``GET /api/v1/reports/exports/…``): the public (an
+``AnonymousUser``) reads the shared registry only (``public_cases``, ``public_events``), a
+signed-in user what ``visible_cases`` / ``visible_events`` give them (their institution's drafts
+too). Which fields of each record are blanked is decided per record by ``hidden_case_fields`` and
+``hidden_event_fields``, in ``willaq.reports.opendata``.
 """
 
 from django.core.exceptions import ValidationError
@@ -9,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser, institution_ids
 from willaq.accounts.models import Institution
-from willaq.cases.access import visible_cases, visible_events
+from willaq.cases.access import inside_institution, visible_cases, visible_events
 from willaq.cases.choices import REGISTERED_STATES
 from willaq.cases.models import Case, Event
 
@@ -91,3 +97,24 @@ def report_institution(slug: str | None) -> Institution | None:
             }
         )
     return institution
+
+
+# --- open data ----------------------------------------------------------------------------------
+
+
+def open_data_cases(user: AnyUser) -> QuerySet[Case]:
+    """The cases an export for this user may hold: the registered ones for the public, what
+    ``visible_cases`` gives a signed-in user."""
+    return visible_cases(user) if user.is_authenticated else public_cases()
+
+
+def open_data_events(user: AnyUser) -> QuerySet[Event]:
+    """The events (not removed) an export for this user may hold: for the public, those of
+    registered cases and those of no case; for a signed-in user, ``visible_events``."""
+    return visible_events(user) if user.is_authenticated else public_events()
+
+
+def sees_drafts_of(user: AnyUser, institution_id: int) -> bool:
+    """Whether the panel may show a case's months before its approval (draft and proposed):
+    only inside the registering institution, as ``visible_cases`` shows drafts."""
+    return inside_institution(user, institution_id)

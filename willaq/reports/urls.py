@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from willaq.reports import chart_views, map_views, views_tables
+from willaq.reports.views import opendata
 
 app_name = "reports"
 
@@ -25,4 +26,11 @@ urlpatterns += [
         views_tables.monthly_table_csv,
         name="monthly_table_csv",
     ),
+]
+
+# --- open data (/datos/) ---
+urlpatterns += [
+    path("datos/", opendata.open_data, name="open_data"),
+    path("datos/diccionario.<str:fmt>", opendata.open_data_dictionary, name="open_data_dictionary"),
+    path("datos/<slug:slug>.<str:fmt>", opendata.open_data_export, name="open_data_export"),
 ]

@@ -195,6 +195,9 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         # report-engine: the monthly figures and their CSV tables.
         "month": ["2025-10", "2099-01", "x"],
         "table": ["summary", "x"],
+        # Open-data exports (willaq.reports): a dataset and a format, real and unknown.
+        "dataset": ["events", "x"],
+        "fmt": ["csv", "x"],
     }
     checked = 0
     for method, path, operation in operations:
