@@ -53,6 +53,9 @@ GOOD_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "reason": "Duplicado",
     },
     ("post", "/api/v1/cases/{case_uuid}/external-ids"): {"source": "defensoria", "id": "123"},
+    ("put", "/api/v1/cases/{case_uuid}/classifications/{institution}"): {
+        "classification": "difference"
+    },
     ("post", "/api/v1/cases/{case_uuid}/events"): {
         "event_date": "2025-04-02",
         "event_type": "Protests",
@@ -192,6 +195,7 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "record_uuid": [str(world["event"].uuid), stranger, "x"],
         "source": ["defensoria", "x"],
         "external_id": ["123", "x"],
+        "institution": ["onds", "x"],
         # report-engine: the monthly figures and their CSV tables.
         "month": ["2025-10", "2099-01", "x"],
         "table": ["summary", "x"],
