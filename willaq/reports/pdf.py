@@ -1,0 +1,62 @@
+"""The monthly report as an A4 PDF (WeasyPrint): cover, table of contents with page numbers,
+every table of the figures, the fiches and the definitions. Only the Celery task calls it: a
+big PDF is never composed inside a web request."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
+
+from willaq.reports.figures import MonthlyFigures
+from willaq.reports.months import month_label
+
+PRINT_CSS = "css/report-print.css"
+
+
+def table_of_contents() -> list[tuple[str, str]]:
+    """(anchor, title) of each section of ``reports/partials/figures.html``, in order."""
+    return [
+        ("resumen", _("1. Resumen del mes")),
+        ("departamentos", _("2. Casos por departamento")),
+        ("tipologia", _("3. Casos por tipo")),
+        ("fases", _("4. Casos activos por fase")),
+        ("dialogo", _("5. Casos en diálogo")),
+        ("protestas", _("6. Acciones colectivas de protesta")),
+        ("victimas", _("7. Muertos y heridos")),
+        ("pcm", _("8. Las mismas cifras con la metodología de la PCM")),
+        ("h-equivalencias", _("Equivalencias entre ambas metodologías")),
+        ("listas", _("9. Casos nuevos, reactivados y resueltos")),
+        ("fichas", _("10. Fichas de los casos")),
+        ("definiciones", _("11. Definiciones")),
+    ]
+
+
+def chart_svgs(figures: MonthlyFigures) -> list[tuple[str, str]]:
+    """The charts as SVG for the PDF. Empty until ``willaq.reports.charts`` (branch
+    report-charts) lands: the integrator returns ``charts.render_svg`` of its specs here."""
+    return []
+
+
+def render_pdf(figures: MonthlyFigures, *, status_label: str) -> bytes:
+    """The PDF of a month's figures, in Spanish whatever the requester's language."""
+    month = dt.date.fromisoformat(figures["month"] + "-01")
+    with translation.override("es"):
+        context: dict[str, Any] = {
+            "figures": figures,
+            "month_label": month_label(month),
+            "status_label": status_label,
+            "as_of": dt.datetime.fromisoformat(figures["as_of"]),
+            "toc": table_of_contents(),
+            "charts": chart_svgs(figures),
+        }
+        html = render_to_string("reports/monthly_pdf.html", context)
+    stylesheet = finders.find(PRINT_CSS)
+    if not isinstance(stylesheet, str):
+        raise RuntimeError(f"static file {PRINT_CSS} not found")
+    document = HTML(string=html).render(stylesheets=[CSS(filename=stylesheet)])
+    pdf: bytes = document.write_pdf()
+    return pdf

@@ -1,0 +1,45 @@
+"""Reads of the monthly reports."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from willaq.accounts.models import Institution
+from willaq.reports.models import FROZEN_STATUSES, MonthlyReport, ReportStatus
+
+
+def reports_of(month: dt.date | None, institution: Institution | None) -> QuerySet[MonthlyReport]:
+    """Every build of one institution's (or the registry's: None) reports, of one month or all."""
+    reports = MonthlyReport.objects.select_related("institution", "created_by", "published_by")
+    if institution is None:
+        reports = reports.filter(institution__isnull=True)
+    else:
+        reports = reports.filter(institution=institution)
+    if month is not None:
+        reports = reports.filter(month=month)
+    return reports
+
+
+def current_version(month: dt.date, institution: Institution | None) -> MonthlyReport | None:
+    return reports_of(month, institution).filter(status=ReportStatus.PUBLISHED).first()
+
+
+def running_build(month: dt.date, institution: Institution | None) -> MonthlyReport | None:
+    return reports_of(month, institution).filter(status=ReportStatus.BUILDING).first()
+
+
+def latest_build(month: dt.date, institution: Institution | None) -> MonthlyReport | None:
+    """The newest build not published (running, ready or failed), if any."""
+    return (
+        reports_of(month, institution)
+        .exclude(status__in=FROZEN_STATUSES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def versions(month: dt.date, institution: Institution | None) -> list[MonthlyReport]:
+    """The published versions, newest first (the current one and the superseded)."""
+    return list(
+        reports_of(month, institution).filter(status__in=FROZEN_STATUSES).order_by("-version")
+    )
