@@ -74,9 +74,7 @@ def next_version(report: MonthlyReport) -> int:
 def mark_published(report: MonthlyReport, user: User | None, note: str) -> None:
     """Number the report, publish it and supersede the version it corrects (in a transaction)."""
     if report.corrects_id is not None:
-        MonthlyReport.objects.filter(pk=report.corrects_id).update(
-            status=ReportStatus.SUPERSEDED
-        )
+        MonthlyReport.objects.filter(pk=report.corrects_id).update(status=ReportStatus.SUPERSEDED)
     report.version = next_version(report)
     report.status = ReportStatus.PUBLISHED
     report.published_by = user
@@ -169,4 +167,3 @@ def _fail(report: MonthlyReport, path: str, message: str) -> MonthlyReport:
         diff={"month": report.month_slug, "error": message},
     )
     return report
-

@@ -33,9 +33,7 @@ def request_build(user: User, month: dt.date, institution: Institution | None) -
         running = running_build(month, institution)
         if running is not None:
             return running
-        report = MonthlyReport.objects.create(
-            month=month, institution=institution, created_by=user
-        )
+        report = MonthlyReport.objects.create(month=month, institution=institution, created_by=user)
         record(
             AuditEvent.REPORT_BUILD_REQUESTED,
             report,
