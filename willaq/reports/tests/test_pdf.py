@@ -95,8 +95,7 @@ def test_table_of_contents_and_page_numbers(rendered: tuple[bytes, list[str]]) -
     assert "Contenido" in toc
     # Each entry ends with the page its section starts on (CSS target-counter).
     found = dict(
-        (title, int(page))
-        for title, page in re.findall(r"(\d+\. [^.]+?)\s*\.+\s*(\d+)", toc)
+        (title, int(page)) for title, page in re.findall(r"(\d+\. [^.]+?)\s*\.+\s*(\d+)", toc)
     )
     assert len(found) >= 11
     summary_page = found["1. Resumen del mes"]
