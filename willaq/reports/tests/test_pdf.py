@@ -62,7 +62,8 @@ def test_every_counter_appears_with_its_number(rendered: tuple[bytes, list[str]]
     }
     for label, number in expected.items():
         assert re.search(re.escape(label) + r" " + str(number) + r"\b", text), (label, number)
-    assert "70.9 %" in text and "29.1 %" in text
+    assert "70.9 %" in text
+    assert "29.1 %" in text
     # Rows of the tables: department (with its scope), typology, activity, phase, mechanism.
     assert "Áncash Un departamento 23 19 4" in text
     assert "Varios departamentos Varios departamentos 11 7 5" in text
@@ -70,8 +71,10 @@ def test_every_counter_appears_with_its_number(rendered: tuple[bytes, list[str]]
     assert "Minería 88 64 24" in text
     assert "Diálogo 71" in text
     assert "Mesa de diálogo 44" in text
-    assert "Marcha 58" in text and "Puno 36" in text
-    assert "Muertos 5 4 1 0 0" in text and "Heridos 42 31 10 1 0" in text
+    assert "Marcha 58" in text
+    assert "Puno 36" in text
+    assert "Muertos 5 4 1 0 0" in text
+    assert "Heridos 42 31 10 1 0" in text
     assert "Conflicto social 77" in text
     assert "Activo Conflicto social 66" in text  # the crosswalk
 
@@ -81,7 +84,8 @@ def test_lists_fiches_and_definitions(rendered: tuple[bytes, list[str]]) -> None
     text = squash(" ".join(pages))
     assert "2026-0101 · Caso Laguna Azul" in text
     assert "2019-0042 · Caso Río Seco" in text
-    assert "Comunidad Huisa" in text and "Empresa Minera Alfa" in text
+    assert "Comunidad Huisa" in text
+    assert "Empresa Minera Alfa" in text
     assert "2026-10-03: Paro de 48 horas en Espinar." in text
     assert "Nuevo Caso aprobado en el mes como activo o preconflicto" in text
     assert "Equivalencias entre ambas metodologías" in text
@@ -94,9 +98,7 @@ def test_table_of_contents_and_page_numbers(rendered: tuple[bytes, list[str]]) -
     toc = squash(pages[1])
     assert "Contenido" in toc
     # Each entry ends with the page its section starts on (CSS target-counter).
-    found = dict(
-        (title, int(page)) for title, page in re.findall(r"(\d+\. [^.]+?)\s*\.+\s*(\d+)", toc)
-    )
+    found = {title: int(page) for title, page in re.findall(r"(\d+\. [^.]+?)\s*\.+\s*(\d+)", toc)}
     assert len(found) >= 11
     summary_page = found["1. Resumen del mes"]
     assert "Casos registrados al cierre del mes" in pages[summary_page - 1]

@@ -114,7 +114,8 @@ def test_published_month_is_frozen_and_a_correction_is_version_two(
     with pytest.raises(ValidationError, match="corrección"):
         services.publish(coordinator, draft, "")
     published.refresh_from_db()
-    assert sha(published) == frozen_pdf and published.status == ReportStatus.PUBLISHED
+    assert sha(published) == frozen_pdf
+    assert published.status == ReportStatus.PUBLISHED
 
     with pytest.raises(ValidationError) as error:
         services.correct(coordinator, published, "   ")
@@ -130,7 +131,8 @@ def test_published_month_is_frozen_and_a_correction_is_version_two(
     assert correction.note.startswith("Un caso pasó a latente")
     assert (correction.figures["active"], correction.figures["latent"]) == (2, 1)
     assert published.status == ReportStatus.SUPERSEDED
-    assert published.figures == frozen_figures and sha(published) == frozen_pdf
+    assert published.figures == frozen_figures
+    assert sha(published) == frozen_pdf
     assert sha(correction) != frozen_pdf
     assert MonthlyReport.objects.filter(version__isnull=False).count() == 2
     corrected = AuditLog.objects.get(event_type=AuditEvent.REPORT_CORRECTED)
