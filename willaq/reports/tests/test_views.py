@@ -141,7 +141,10 @@ def test_correction_from_the_page_lists_both_versions(
     old = text(Client().get(PAGE + "?version=1"))
     assert 'data-shown-version="1"' in old
     assert "Reemplazada por una corrección" in old
-    assert Client().get(reverse("reports:report_pdf", args=[published_registry.uuid])).status_code == 200
+    assert (
+        Client().get(reverse("reports:report_pdf", args=[published_registry.uuid])).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
