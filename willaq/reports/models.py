@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from willaq.accounts.models import Institution
@@ -142,3 +143,8 @@ class MonthlyReport(TimeStampedModel):
     @property
     def month_slug(self) -> str:
         return f"{self.month:%Y-%m}"
+
+    @property
+    def month_label(self) -> str:
+        """«marzo de 2025» in the active language (the shared YEAR_MONTH_FORMAT)."""
+        return formats.date_format(self.month, "YEAR_MONTH_FORMAT")
