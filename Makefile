@@ -53,6 +53,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/p3_import.py
+	$(BIN)/python bench/p2_monthly.py
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)

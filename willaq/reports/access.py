@@ -1,9 +1,10 @@
-"""Who may see, build and publish the monthly report — the one rule every surface calls.
+"""Who may read which report, build it and publish it. One rule per object, used by the pages
+and the API alike.
 
-- A **published** version (current or superseded) holds only public data (registered cases,
-  never confidential fields, event sources or victims' identity): anyone reads it, without login.
-- Figures not published (the live draft and builds not published) need login: the whole
-  registry's for any member of an institution; one institution's for its members.
+- The monthly figures hold only public data (registered cases, never a confidential field, an
+  event's sources or a victim's identity). A **published** version (current or superseded) is
+  read by anyone, without login; figures not published (computed now, or a build not
+  published) by any signed-in user (``can_view_monthly_figures``), for any institution.
 - Building a draft: the registry's by the analysts, coordinators and admins of any institution;
   one institution's by its own.
 - Publishing and correcting: one institution's report by its coordinators. The whole registry's
@@ -14,8 +15,10 @@
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from willaq.accounts.access import (
     APPROVER_ROLES,
@@ -23,10 +26,29 @@ from willaq.accounts.access import (
     AnyUser,
     has_role,
     institution_ids,
-    is_member,
 )
 from willaq.accounts.models import Institution
 from willaq.reports.models import FROZEN_STATUSES, MonthlyReport
+
+
+def can_view_monthly_figures(user: AnyUser) -> bool:
+    """The monthly figures (JSON, CSV) before publication: any signed-in user. They hold only
+    what a published report holds (registered cases, no confidential field, no victim's data),
+    for any institution."""
+    return bool(user.is_authenticated)
+
+
+def report_institution(slug: str | None) -> Institution | None:
+    """The institution a report is filtered by (None: the whole registry), or a ValidationError
+    naming the unknown one."""
+    if not slug:
+        return None
+    institution = Institution.objects.filter(slug=slug.strip()).first()
+    if institution is None:
+        raise ValidationError(
+            {"institution": _("Institución desconocida: «%(slug)s».") % {"slug": slug[:60]}}
+        )
+    return institution
 
 
 def _any_role(user: AnyUser, roles: frozenset[str]) -> bool:
@@ -34,13 +56,8 @@ def _any_role(user: AnyUser, roles: frozenset[str]) -> bool:
 
 
 def can_view_unpublished(user: AnyUser, institution: Institution | None) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if institution is None:
-        return bool(institution_ids(user))
-    return is_member(user, institution.pk)
+    """Figures not published, of the registry or of any institution: the figures' rule."""
+    return can_view_monthly_figures(user)
 
 
 def can_build(user: AnyUser, institution: Institution | None) -> bool:
@@ -67,16 +84,6 @@ def can_view_report(user: AnyUser, report: MonthlyReport) -> bool:
     return can_view_unpublished(user, report.institution)
 
 
-def published_reports() -> QuerySet[MonthlyReport]:
-    return MonthlyReport.objects.filter(status__in=FROZEN_STATUSES)
-
-
-def institutions_for_reports(user: AnyUser) -> QuerySet[Institution]:
-    """Institutions offered in the filters: every active one (the published reports of each
-    are public; what the user may do with each is decided per report)."""
-    return Institution.objects.filter(is_active=True).order_by("name")
-
-
 def get_report_for_user(user: AnyUser, report_uuid: UUID) -> MonthlyReport:
     """A build or version by its uuid, or 404 for whoever may not see it."""
     report = (
@@ -90,7 +97,8 @@ def get_report_for_user(user: AnyUser, report_uuid: UUID) -> MonthlyReport:
 
 
 def member_filter(user: AnyUser) -> Q:
-    """Unpublished builds the user may list on the index page."""
+    """The builds not published worth listing to the user on the index page: the registry's
+    and their institutions' (they may read any; these are theirs to follow)."""
     if user.is_authenticated and user.is_superuser:
         return Q()
     mine = institution_ids(user)

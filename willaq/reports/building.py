@@ -7,13 +7,12 @@ import json
 import logging
 from typing import Any, cast
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, User
@@ -21,27 +20,16 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.reports.figures import MonthlyFigures
 from willaq.reports.models import BuildStage, MonthlyReport, ReportStatus
+from willaq.reports.monthly import compute_month
 from willaq.reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
-# Where the month's figures come from (branch report-engine). A setting may name another
-# function with the same signature (tests of the renderer before the engine lands).
-FIGURES_FUNCTION = "willaq.reports.monthly.compute_month"
-
-
-class FiguresUnavailable(Exception):
-    """The figures' calculation is not installed."""
-
 
 def compute_figures(month: dt.date, institution: Institution | None) -> MonthlyFigures:
-    """The month's figures as JSON-safe data (dates as ISO strings), as they will be stored."""
-    path = getattr(settings, "WILLAQ_REPORT_FIGURES", FIGURES_FUNCTION)
-    try:
-        compute = import_string(path)
-    except ImportError as exc:
-        raise FiguresUnavailable(path) from exc
-    figures = compute(month.year, month.month, institution)
+    """The month's figures computed now (never the published version's), as JSON-safe data
+    (dates as ISO strings), as they are stored."""
+    figures = compute_month(month.year, month.month, institution)
     return cast(MonthlyFigures, json.loads(json.dumps(figures, cls=DjangoJSONEncoder)))
 
 
@@ -134,9 +122,8 @@ def perform_build(report_id: int) -> MonthlyReport:
                         "note": report.note,
                     },
                 )
-    except FiguresUnavailable:
-        logger.exception("monthly report %s: figures unavailable", report.uuid)
-        return _fail(report, path, _("El cálculo de las cifras no está instalado todavía."))
+    except ValidationError as exc:  # the month has no report (compute_month says why)
+        return _fail(report, path, " ".join(exc.messages))
     except Exception:
         logger.exception("monthly report %s failed", report.uuid)
         return _fail(

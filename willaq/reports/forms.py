@@ -22,7 +22,12 @@ class MonthField(forms.CharField):
 
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
         text = super().to_python(value)
-        return parse_month(text) if text else None
+        if not text:
+            return None
+        try:
+            return parse_month(text)
+        except ValidationError as exc:  # keyed by "month" in the engine: this field's error
+            raise ValidationError(exc.messages) from exc
 
 
 def _institution_choices(institutions: Any) -> list[tuple[str, str]]:
@@ -60,7 +65,10 @@ class BuildForm(forms.Form):
 
     def clean_month(self) -> dt.date:
         month: dt.date = self.cleaned_data["month"]
-        check_reportable(month)
+        try:
+            check_reportable(month)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
         return month
 
     def clean_institution(self) -> Institution | None:

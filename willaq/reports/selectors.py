@@ -1,11 +1,27 @@
-"""Reads of the monthly reports."""
+"""Reading the reports: the figures of a month as the pages, the API and the CSV serve them, and
+the builds and published versions of the monthly report."""
 
 import datetime as dt
+from typing import cast
 
 from django.db.models import QuerySet
 
 from willaq.accounts.models import Institution
+from willaq.reports.figures import MonthlyFigures
 from willaq.reports.models import FROZEN_STATUSES, MonthlyReport, ReportStatus
+from willaq.reports.monthly import compute_month
+
+
+def month_figures(year: int, month: int, institution: Institution | None) -> MonthlyFigures:
+    """The figures of a month: its current published version's, frozen, when the month is
+    published (so a published month's numbers never change silently, whatever is edited later);
+    otherwise computed now from the history (``compute_month``).
+
+    The one entry point of the JSON, the CSV tables and the pages."""
+    published = current_version(dt.date(year, month, 1), institution)
+    if published is not None:
+        return cast(MonthlyFigures, published.figures)
+    return compute_month(year, month, institution)
 
 
 def reports_of(month: dt.date | None, institution: Institution | None) -> QuerySet[MonthlyReport]:

@@ -1,12 +1,21 @@
 from django.urls import URLPattern, path
 
-from willaq.reports import views
+from willaq.reports import views, views_tables
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern] = []
 
-# The monthly report as HTML and PDF, its builds and versions (branch report-output).
+# report-engine: the CSV of each table of the monthly report.
+urlpatterns += [
+    path(
+        "reportes/mensual/<str:month>/<str:table>.csv",
+        views_tables.monthly_table_csv,
+        name="monthly_table_csv",
+    ),
+]
+
+# report-output: the monthly report as HTML and PDF, its builds and versions.
 urlpatterns += [
     path("reportes/", views.index, name="index"),
     path("reportes/mensual/<str:month>.pdf", views.monthly_pdf, name="monthly_pdf"),

@@ -28,8 +28,9 @@ from willaq.reports.access import (
     can_view_unpublished,
     get_report_for_user,
     member_filter,
+    report_institution,
 )
-from willaq.reports.building import FiguresUnavailable, compute_figures
+from willaq.reports.building import compute_figures
 from willaq.reports.forms import BuildForm, FilterForm
 from willaq.reports.models import FROZEN_STATUSES, MonthlyReport, ReportStatus
 from willaq.reports.months import check_reportable, has_ended, month_label, parse_month
@@ -62,16 +63,10 @@ def _month(text: str) -> dt.date:
 
 
 def _institution(request: HttpRequest) -> Institution | None:
-    slug = request.GET.get("institucion", "").strip()
-    if not slug:
-        return None
-    institution = Institution.objects.filter(slug=slug, is_active=True).first()
-    if institution is None:
-        raise BadRequest(
-            _("No existe la institución «%(slug)s»: elija una de la lista del índice de reportes.")
-            % {"slug": slug[:60]}
-        )
-    return institution
+    try:
+        return report_institution(request.GET.get("institucion"))
+    except ValidationError as exc:
+        raise BadRequest(" ".join(exc.messages)) from exc
 
 
 def _month_url(month: dt.date, institution: Institution | None, suffix: str = "") -> str:
@@ -193,7 +188,6 @@ def _monthly_page(
     shown: MonthlyReport | None = _version(request, month, institution) or current
     unpublished_ok = can_view_unpublished(user, institution)
     figures: Any = None
-    unavailable = False
     if shown is not None:
         figures = shown.figures
     elif not unpublished_ok:
@@ -205,10 +199,7 @@ def _monthly_page(
             % {"month": month_label(month)}
         )
     else:
-        try:
-            figures = compute_figures(month, institution)
-        except FiguresUnavailable:
-            unavailable = True
+        figures = compute_figures(month, institution)
     build = selectors.latest_build(month, institution) if unpublished_ok else None
     return render(
         request,
@@ -219,7 +210,6 @@ def _monthly_page(
             "month_label": month_label(month),
             "institution": institution,
             "figures": figures,
-            "unavailable": unavailable,
             "shown": shown,
             "current": current,
             "versions": selectors.versions(month, institution),

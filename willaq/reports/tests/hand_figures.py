@@ -1,19 +1,13 @@
-"""Figures for the tests of this branch while ``willaq.reports.monthly.compute_month`` (branch
-report-engine) has not landed here: a hand-built ``MonthlyFigures`` with distinct numbers (a
-test of the renderer), and a small calculation of the counters this branch's tests need from the
-real history (``cases_as_of``), the rest empty. Tests point ``WILLAQ_REPORT_FIGURES`` at
-``compute_month`` below; once the engine is merged they drop the setting."""
+"""A hand-built ``MonthlyFigures`` with a distinct number in every counter, for the tests of the
+renderers (the page and the PDF) apart from the calculation (``monthly.compute_month``)."""
 
 from typing import cast
 
 from django.utils import timezone
 
 from willaq.accounts.models import Institution
-from willaq.cases.choices import CaseState
-from willaq.cases.history import cases_as_of, end_of_month
+from willaq.cases.history import end_of_month
 from willaq.reports.figures import MonthlyFigures
-
-PATH = "willaq.reports.tests.hand_figures.compute_month"
 
 
 def empty_figures(year: int, month: int, institution: Institution | None) -> MonthlyFigures:
@@ -50,30 +44,6 @@ def empty_figures(year: int, month: int, institution: Institution | None) -> Mon
         "lists": {"new": [], "reactivated": [], "resolved": []},
         "fiches": [],
     }
-
-
-def compute_month(
-    year: int, month: int, institution: Institution | None = None, *, fiches: bool = True
-) -> MonthlyFigures:
-    """Active and latent cases at the month's end, from the history (effective dates)."""
-    figures = empty_figures(year, month, institution)
-    cases = [
-        c
-        for c in cases_as_of(end_of_month(year, month))
-        if institution is None or c.institution_id == institution.pk
-    ]
-    active = sum(1 for c in cases if c.state == CaseState.ACTIVE)
-    latent = sum(1 for c in cases if c.state == CaseState.LATENT)
-    total = active + latent
-    figures = _with(
-        figures,
-        total=total,
-        active=active,
-        latent=latent,
-        active_pct=round(100 * active / total, 1) if total else 0.0,
-        latent_pct=round(100 * latent / total, 1) if total else 0.0,
-    )
-    return figures
 
 
 def sample_figures() -> MonthlyFigures:

@@ -58,7 +58,7 @@ def test_coordinator_builds_publishes_and_downloads_the_report(
     coordinator = member(institution, Role.COORDINATOR, email="coord@dp.gob.pe")
     analyst = member(institution, Role.ANALYST, email="ana@dp.gob.pe")
     for n in range(4):
-        registered_case(analyst, coordinator, institution, f"Caso {n}", at(2025, 2, 3 + n))
+        registered_case(analyst, coordinator, institution, f"Caso {n}", at(2, 3 + n))
 
     page = browser_page
     log_in(page, live_server.url, "coord@dp.gob.pe")

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 MARCH = dt.date(2025, 3, 1)
 PAGE = "/reportes/mensual/2025-03/"
 PDF = "/reportes/mensual/2025-03.pdf"
+UNKNOWN = "Institución desconocida: «no-existe»"
 
 
 def built(user: Any, institution: Any, capture: Any) -> MonthlyReport:
@@ -80,27 +81,33 @@ def test_member_sees_live_draft_and_the_built_pdf(analyst_client, institution_dr
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
-def test_other_institution_does_not_see_the_draft(outsider_client, institution_draft):
+def test_other_institution_reads_the_draft_but_neither_builds_nor_publishes_it(
+    outsider_client, institution_draft
+):
+    # The figures hold only public data: any signed-in user reads them (as the JSON API).
     response = outsider_client.get(PAGE + "?institucion=defensoria")
-    assert response.status_code == 404
-    assert "todavía no se ha publicado" in text(response)
-    assert outsider_client.get(PDF + "?institucion=defensoria").status_code == 404
-    draft_pdf = reverse("reports:report_pdf", args=[institution_draft.uuid])
-    assert outsider_client.get(draft_pdf).status_code == 404
-    progress = reverse("reports:build_progress", args=[institution_draft.uuid])
-    assert outsider_client.get(progress).status_code == 404
-    # Nor may it build or publish the other institution's report.
+    assert response.status_code == 200
+    page = text(response)
+    assert "data-draft" in page
+    assert 'id="build-report"' not in page
+    assert 'id="publish-report"' not in page
+    assert 'id="correct-report"' not in page
     before = MonthlyReport.objects.count()
     response = outsider_client.post(
         PAGE + "?institucion=defensoria",
         {"action": "publish", "report": str(institution_draft.uuid)},
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "Solo un coordinador publica" in text(response)
     response = outsider_client.post(PAGE + "?institucion=defensoria", {"action": "build"})
     assert response.status_code == 403
     assert MonthlyReport.objects.count() == before
     institution_draft.refresh_from_db()
     assert institution_draft.status == ReportStatus.READY
+    # Building its own institution's report (or the registry's) is allowed.
+    response = outsider_client.post(PAGE + "?institucion=onds", {"action": "build"})
+    assert response.status_code == 302
+    assert MonthlyReport.objects.count() == before + 1
 
 
 def test_coordinator_publishes_from_the_page(coordinator_client, institution_draft):
@@ -150,14 +157,22 @@ def test_correction_from_the_page_lists_both_versions(
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/reportes/mensual/2025-13/", 400, "no es un mes"),
-        ("/reportes/mensual/marzo/", 400, "no es un mes"),
+        ("/reportes/mensual/2025-13/", 400, "Mes no válido"),
+        ("/reportes/mensual/marzo/", 400, "Mes no válido"),
         ("/reportes/mensual/2025-3/", 400, "AAAA-MM"),
-        ("/reportes/mensual/2099-01/", 404, "mes futuro"),
-        ("/reportes/mensual/2099-01.pdf", 404, "mes futuro"),
-        ("/reportes/mensual/1990-01/", 404, "anterior al primer caso"),
-        ("/reportes/mensual/2025-03/?institucion=no-existe", 404, "No existe la institución"),
-        ("/reportes/mensual/2025-03.pdf?institucion=no-existe", 404, "No existe la institución"),
+        ("/reportes/mensual/2099-01/", 404, "aún no ha llegado"),
+        ("/reportes/mensual/2099-01.pdf", 404, "aún no ha llegado"),
+        ("/reportes/mensual/1990-01/", 404, "el primer caso registrado es de 2025-01"),
+        (
+            "/reportes/mensual/2025-03/?institucion=no-existe",
+            404,
+            UNKNOWN,
+        ),
+        (
+            "/reportes/mensual/2025-03.pdf?institucion=no-existe",
+            404,
+            UNKNOWN,
+        ),
         ("/reportes/mensual/2025-03/?version=7", 404, "no tiene una versión publicada"),
         ("/reportes/mensual/2025-03/?version=uno", 404, "no tiene una versión publicada"),
     ],
@@ -173,7 +188,7 @@ def test_bad_input_is_a_readable_page(published_registry, url, status, message):
 def test_no_case_yet_is_a_readable_page(db):
     response = Client().get(PAGE)
     assert response.status_code == 404
-    assert "no hay casos registrados" in text(response)
+    assert "aún no tiene casos aprobados" in text(response)
 
 
 def test_pdf_without_any_build_starts_one_and_shows_progress(analyst_client, march_cases):
@@ -214,7 +229,7 @@ def test_index_lists_published_versions_and_offers_the_build(
     assert text(Client().get("/reportes/?institucion=defensoria")).count("data-report=") == 0
     bad = Client().get("/reportes/?mes=abril")
     assert bad.status_code == 200
-    assert "no es un mes" in text(bad)
+    assert "Mes no válido" in text(bad)
 
 
 def test_build_from_the_index(coordinator_client, march_cases):
@@ -226,7 +241,7 @@ def test_build_from_the_index(coordinator_client, march_cases):
     assert MonthlyReport.objects.filter(institution__slug="defensoria").count() == 1
     response = coordinator_client.post("/reportes/", {"month": "2099-01", "institution": ""})
     assert response.status_code == 200
-    assert "mes futuro" in text(response)
+    assert "aún no ha llegado" in text(response)
     assert Client().post("/reportes/", {"month": "2025-03"}).status_code == 403
 
 
