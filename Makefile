@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/p3_import.py
 	$(BIN)/python bench/p2_monthly.py
+	$(BIN)/python bench/charts.py
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)

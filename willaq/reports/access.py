@@ -105,3 +105,10 @@ def member_filter(user: AnyUser) -> Q:
     if not mine:
         return Q(pk__in=[])
     return Q(institution__isnull=True) | Q(institution_id__in=mine)
+
+
+def can_view_charts(user: AnyUser) -> bool:
+    """The charts' series (counts of registered cases and of events of registered cases or of
+    no case, no field of any case): whoever reads the shared registry, a member of an
+    institution (``willaq.cases.access.visible_cases`` shows them no less)."""
+    return user.is_authenticated and (user.is_superuser or bool(institution_ids(user)))

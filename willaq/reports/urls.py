@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from willaq.reports import views, views_tables
+from willaq.reports import chart_views, views, views_tables
 
 app_name = "reports"
 
@@ -26,4 +26,9 @@ urlpatterns += [
         name="build_progress",
     ),
     path("reportes/generacion/<uuid:report_uuid>.pdf", views.report_pdf, name="report_pdf"),
+]
+
+# Charts: one chart's Vega-Lite spec with its data, for data-vega-spec (static/js/charts.js).
+urlpatterns += [
+    path("reportes/graficos/<slug:name>.json", chart_views.chart_data, name="chart"),
 ]
