@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
+from willaq.reports.charts import CHARTS, Spec
 from willaq.reports.figures import MonthlyFigures
 from willaq.reports.models import BuildStage, MonthlyReport, ReportStatus
 from willaq.reports.monthly import compute_month
 from willaq.reports.pdf import render_pdf
+from willaq.reports.series import chart_series, last_months
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,27 @@ def compute_figures(month: dt.date, institution: Institution | None) -> MonthlyF
     (dates as ISO strings), as they are stored."""
     figures = compute_month(month.year, month.month, institution)
     return cast(MonthlyFigures, json.loads(json.dumps(figures, cls=DjangoJSONEncoder)))
+
+
+# The report's charts (``charts.CHARTS``), in the order of the report, over the 24 months that
+# end with the report's month.
+REPORT_CHARTS = (
+    "active_latent",
+    "new_resolved",
+    "by_typology",
+    "by_department",
+    "protests",
+    "victims",
+)
+CHART_MONTHS = 24
+
+
+def report_charts(month: dt.date, institution: Institution | None) -> list[Spec]:
+    """The report's charts as Vega-Lite specs with their data, up to the report's month."""
+    first, last = last_months(CHART_MONTHS, until=month)
+    series = chart_series(first, last, institution)
+    specs = [CHARTS[name](series) for name in REPORT_CHARTS]
+    return cast(list[Spec], json.loads(json.dumps(specs, cls=DjangoJSONEncoder)))
 
 
 def status_label(report: MonthlyReport, version: int | None = None) -> str:
@@ -81,12 +104,14 @@ def perform_build(report_id: int) -> MonthlyReport:
     try:
         _progress(report, BuildStage.FIGURES, 10)
         figures = compute_figures(report.month, report.institution)
-        _progress(report, BuildStage.PDF, 50)
+        _progress(report, BuildStage.CHARTS, 40)
+        specs = report_charts(report.month, report.institution)
+        _progress(report, BuildStage.PDF, 60)
         correcting = report.corrects_id is not None
         label = status_label(report, next_version(report) if correcting else None)
         if correcting:
             label = f"{label} · {_('corrección')}: {report.note}"
-        pdf = render_pdf(figures, status_label=label)
+        pdf = render_pdf(figures, status_label=label, charts=specs)
         _progress(report, BuildStage.SAVING, 90)
         with transaction.atomic():
             report.refresh_from_db()
@@ -95,6 +120,7 @@ def perform_build(report_id: int) -> MonthlyReport:
             report.pdf.save(f"reporte-{report.month_slug}.pdf", ContentFile(pdf), save=False)
             path = report.pdf.name or ""
             report.figures = cast(dict[str, Any], figures)
+            report.charts = specs
             report.built_at = timezone.now()
             report.stage = BuildStage.DONE
             report.progress = 100
@@ -144,6 +170,7 @@ def _fail(report: MonthlyReport, path: str, message: str) -> MonthlyReport:
     report.status = ReportStatus.FAILED
     report.error = message
     report.figures = {}
+    report.charts = []
     report.pdf = ""
     report.save()
     record(

@@ -25,6 +25,7 @@ class ReportStatus(models.TextChoices):
 class BuildStage(models.TextChoices):
     QUEUED = "queued", _("En cola")
     FIGURES = "figures", _("Calculando las cifras")
+    CHARTS = "charts", _("Dibujando los gráficos")
     PDF = "pdf", _("Componiendo el PDF")
     SAVING = "saving", _("Guardando")
     DONE = "done", _("Terminado")
@@ -57,6 +58,9 @@ class MonthlyReport(TimeStampedModel):
         _("estado"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.BUILDING
     )
     figures = models.JSONField(_("cifras"), default=dict, blank=True)
+    # The charts' Vega-Lite specs with their data inline, as built: a published version's page
+    # draws these (frozen with the figures), the PDF holds them as SVG.
+    charts = models.JSONField(_("gráficos"), default=list, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True)
     # Why this version exists: required for a correction, optional on a first publication.
     note = models.TextField(_("nota"), blank=True)

@@ -2,6 +2,7 @@
 every table of the figures, the fiches and the definitions. Only the Celery task calls it: a
 big PDF is never composed inside a web request."""
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -11,15 +12,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 
+from willaq.reports.charts import Spec, render_svg
 from willaq.reports.figures import MonthlyFigures
 from willaq.reports.months import month_label
 
 PRINT_CSS = "css/report-print.css"
 
 
-def table_of_contents() -> list[tuple[str, str]]:
-    """(anchor, title) of each section of ``reports/partials/figures.html``, in order."""
-    return [
+def table_of_contents(*, with_charts: bool = False) -> list[tuple[str, str]]:
+    """(anchor, title) of each section of ``reports/partials/figures.html``, in order, then the
+    charts."""
+    sections = [
         ("resumen", _("1. Resumen del mes")),
         ("departamentos", _("2. Casos por departamento")),
         ("tipologia", _("3. Casos por tipo")),
@@ -33,15 +36,28 @@ def table_of_contents() -> list[tuple[str, str]]:
         ("fichas", _("10. Fichas de los casos")),
         ("definiciones", _("11. Definiciones")),
     ]
+    if with_charts:
+        sections.append(("graficos", _("12. Gráficos")))
+    return sections
 
 
-def chart_svgs(figures: MonthlyFigures) -> list[tuple[str, str]]:
-    """The charts as SVG for the PDF. Empty until ``willaq.reports.charts`` (branch
-    report-charts) lands: the integrator returns ``charts.render_svg`` of its specs here."""
-    return []
+def chart_images(specs: list[Spec]) -> list[tuple[str, str]]:
+    """(title, data: URL of the SVG) of each chart, drawn by vl-convert (``charts.render_svg``):
+    WeasyPrint keeps them as vectors."""
+    images = []
+    for spec in specs:
+        title = spec.get("title")
+        text = title.get("text", "") if isinstance(title, dict) else str(title or "")
+        svg = render_svg(spec)
+        images.append(
+            (text, "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode())
+        )
+    return images
 
 
-def render_pdf(figures: MonthlyFigures, *, status_label: str) -> bytes:
+def render_pdf(
+    figures: MonthlyFigures, *, status_label: str, charts: list[Spec] | None = None
+) -> bytes:
     """The PDF of a month's figures, in Spanish whatever the requester's language."""
     month = dt.date.fromisoformat(figures["month"] + "-01")
     with translation.override("es"):
@@ -50,8 +66,8 @@ def render_pdf(figures: MonthlyFigures, *, status_label: str) -> bytes:
             "month_label": month_label(month),
             "status_label": status_label,
             "as_of": dt.datetime.fromisoformat(figures["as_of"]),
-            "toc": table_of_contents(),
-            "charts": chart_svgs(figures),
+            "toc": table_of_contents(with_charts=bool(charts)),
+            "charts": chart_images(charts or []),
         }
         html = render_to_string("reports/monthly_pdf.html", context)
     stylesheet = finders.find(PRINT_CSS)

@@ -25,15 +25,17 @@ from willaq.reports import selectors, services
 from willaq.reports.access import (
     can_build,
     can_publish,
+    can_view_charts,
     can_view_unpublished,
     get_report_for_user,
     member_filter,
     report_institution,
 )
-from willaq.reports.building import compute_figures
+from willaq.reports.building import CHART_MONTHS, REPORT_CHARTS, compute_figures
 from willaq.reports.forms import BuildForm, FilterForm
 from willaq.reports.models import FROZEN_STATUSES, MonthlyReport, ReportStatus
 from willaq.reports.months import check_reportable, has_ended, month_label, parse_month
+from willaq.reports.series import last_months
 
 GET_POST = ["GET", "POST"]
 INDEX_PAGE_SIZE = 24
@@ -217,6 +219,10 @@ def _monthly_page(
             "can_build": can_build(user, institution),
             "can_publish": can_publish(user, institution),
             "month_ended": has_ended(month),
+            "chart_specs": shown.charts if shown is not None else [],
+            "chart_urls": (
+                _chart_urls(month, institution) if shown is None and can_view_charts(user) else []
+            ),
             "link_cases": user.is_authenticated,
             "page_url": _month_url(month, institution),
             "pdf_url": _month_url(month, institution, ".pdf"),
@@ -225,6 +231,17 @@ def _monthly_page(
             ),
         },
     )
+
+
+def _chart_urls(month: dt.date, institution: Institution | None) -> list[str]:
+    """The chart JSON of each of the report's charts, over the 24 months up to ``month``."""
+    first, last = last_months(CHART_MONTHS, until=month)
+    query = {"desde": f"{first:%Y-%m}", "hasta": f"{last:%Y-%m}"}
+    if institution is not None:
+        query["institucion"] = institution.slug
+    return [
+        reverse("reports:chart", args=[name]) + "?" + urlencode(query) for name in REPORT_CHARTS
+    ]
 
 
 def _monthly_action(

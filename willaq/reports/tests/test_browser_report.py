@@ -80,6 +80,10 @@ def test_coordinator_builds_publishes_and_downloads_the_report(
     page.fill("#id_publish_note", "Cierre de marzo")
     page.click("#publish-report")
     page.wait_for_selector('[data-shown-version="1"]')
+    # The published version draws the charts it was built with (vega-embed, under the CSP).
+    page.wait_for_selector('#graficos figure[data-chart-state="ready"] svg')
+    assert page.locator("#graficos figure.chart").count() == 6
+    assert page.locator('#graficos figure[data-chart-state="error"]').count() == 0
     assert "Cierre de marzo" in page.locator("#report-status").inner_text()
 
     download = page.request.get(

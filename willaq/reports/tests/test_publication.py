@@ -4,12 +4,14 @@ not the published version's figures or PDF bytes; a correction is version 2 with
 
 import datetime as dt
 import hashlib
+import io
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from pypdf import PdfReader
 
 from willaq.accounts.models import Role
 from willaq.audit.models import AuditEvent, AuditLog
@@ -47,8 +49,20 @@ def test_build_stores_figures_and_pdf(
     assert report.version is None  # a build takes a number only when published
     assert report.figures["total"] == report.figures["active"] == 3
     assert report.figures["month"] == "2025-03"
+    # The charts of the 24 months up to March, built with it; the PDF draws them (vl-convert).
+    assert len(report.charts) == 6
+    assert report.charts[0]["usermeta"] == {"first": "2023-04", "last": "2025-03"}
+    march = [row for row in report.charts[0]["data"]["values"] if row["month"] == "2025-03-01"]
+    assert sorted((row["serie"], row["count"]) for row in march) == [
+        ("Activos", 3),
+        ("Latentes", 0),
+    ]
     with report.pdf.open("rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+        data = handle.read()
+    assert data.startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "12. Gráficos" in text
+    assert "Casos activos y latentes al cierre de cada mes" in text
     events = list(
         AuditLog.objects.filter(target_id=str(report.uuid)).values_list("event_type", flat=True)
     )
