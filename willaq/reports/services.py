@@ -23,8 +23,11 @@ def _queue(report: MonthlyReport) -> None:
     transaction.on_commit(lambda: build_monthly_report.delay(report.pk))
 
 
-def request_build(user: User, month: dt.date, institution: Institution | None) -> MonthlyReport:
-    """Start building a month's report (a draft): the running build when there is one."""
+def request_build(
+    user: User, month: dt.date, institution: Institution | None, *, queue: bool = True
+) -> MonthlyReport:
+    """Start building a month's report (a draft): the running build when there is one. With
+    ``queue=False`` the caller runs the build itself (``building.perform_build``: the command)."""
     if not can_build(user, institution):
         raise PermissionDenied(_("No puede generar este informe."))
     month = month.replace(day=1)
@@ -41,7 +44,8 @@ def request_build(user: User, month: dt.date, institution: Institution | None) -
             institution=institution,
             diff={"month": report.month_slug},
         )
-        _queue(report)
+        if queue:
+            _queue(report)
     return report
 
 
