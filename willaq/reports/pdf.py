@@ -17,6 +17,9 @@ from willaq.reports.figures import MonthlyFigures
 from willaq.reports.months import month_label
 
 PRINT_CSS = "css/report-print.css"
+# Fiches printed: a regional registry has thousands of active cases, and a PDF of thousands of
+# pages helps no reader; the rest are in the "fiches" CSV table (the PDF says how many).
+MAX_PDF_FICHES = 300
 
 
 def table_of_contents(*, with_charts: bool = False) -> list[tuple[str, str]]:
@@ -63,6 +66,8 @@ def render_pdf(
     with translation.override("es"):
         context: dict[str, Any] = {
             "figures": figures,
+            "fiches": figures["fiches"][:MAX_PDF_FICHES],
+            "fiches_hidden": max(0, len(figures["fiches"]) - MAX_PDF_FICHES),
             "month_label": month_label(month),
             "status_label": status_label,
             "as_of": dt.datetime.fromisoformat(figures["as_of"]),

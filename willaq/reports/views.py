@@ -39,6 +39,8 @@ from willaq.reports.series import last_months
 
 GET_POST = ["GET", "POST"]
 INDEX_PAGE_SIZE = 24
+# Fiches shown on the page (the rest: the "fiches" CSV table, as in the PDF).
+MAX_PAGE_FICHES = 200
 
 
 class BadRequest(Exception):

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from willaq.reports.pdf import render_pdf
+from willaq.reports.pdf import MAX_PDF_FICHES, render_pdf
 from willaq.reports.tests.hand_figures import sample_figures
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +108,13 @@ def test_table_of_contents_and_page_numbers(rendered: tuple[bytes, list[str]]) -
     for number, page in enumerate(pages[1:], start=2):
         assert f"Página {number} de {total}" in squash(page)
     assert "Página" not in pages[0]
+
+
+def test_a_registry_of_thousands_prints_a_bounded_number_of_fiches() -> None:
+    figures = sample_figures()
+    fiche = figures["fiches"][0]
+    figures["fiches"] = [{**fiche, "code": f"2020-{n:04d}"} for n in range(MAX_PDF_FICHES + 7)]
+    text = squash(" ".join(pdf_text(render_pdf(figures, status_label="Borrador"))))
+    assert f"Se muestran las primeras {MAX_PDF_FICHES} fichas; 7 fichas más" in text
+    assert f"2020-{MAX_PDF_FICHES - 1:04d} · Caso Laguna Azul" in text
+    assert f"2020-{MAX_PDF_FICHES:04d} · Caso Laguna Azul" not in text
