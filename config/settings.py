@@ -295,6 +295,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# WeasyPrint (the monthly report's PDF) logs every layout step at INFO: keep its warnings only.
+LOGGING["loggers"] = {"weasyprint": {"level": "WARNING"}}
 SIMPLE_HISTORY_REVERT_DISABLED = (
     True  # the registry is corrected through its services, never reverted in the admin
 )

@@ -47,6 +47,13 @@ class AuditEvent(models.IntegerChoices):
     IMPORT_FILE_UPLOADED = 602, _("Archivo de importación subido")
     SYNONYM_ADDED = 610, _("Sinónimo de importación añadido")
     SYNONYM_REMOVED = 611, _("Sinónimo de importación retirado")
+    # Monthly report (700–709).
+    REPORT_BUILD_REQUESTED = 700, _("Informe mensual solicitado")
+    REPORT_BUILT = 701, _("Informe mensual generado")
+    REPORT_BUILD_FAILED = 702, _("Falló la generación del informe mensual")
+    REPORT_PUBLISHED = 703, _("Informe mensual publicado")
+    REPORT_CORRECTION_REQUESTED = 704, _("Corrección del informe mensual solicitada")
+    REPORT_CORRECTED = 705, _("Informe mensual corregido (nueva versión publicada)")
 
 
 class AuditLog(models.Model):

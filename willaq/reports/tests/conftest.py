@@ -265,3 +265,31 @@ def registry(
     classify(analyst, dp, "C", "social_conflict", at(10, 16))
     classify(analyst, dp, "H", "controversy", at(10, 10))
     return Registry(c, dp, onds, analyst, coordinator, outsider, onds_coord)
+
+
+# --- report-output: cases for the build, publication and pages of the report ----------------
+
+
+def registered_case(
+    analyst: User, coordinator: User, institution: Institution, name: str, start: dt.datetime
+) -> Case:
+    """A case created, proposed and approved (active) at ``start``, through the services."""
+    with time_machine.travel(start, tick=False):
+        case = services.create_case(
+            user=analyst,
+            institution=institution,
+            data={"name": name, "start_date": start.date(), "typology": "socioambiental"},
+            places=[PlaceInput("021801", True)],
+        )
+        services.transition_case(user=analyst, case=case, name="submit")
+        services.transition_case(user=coordinator, case=case, name="approve")
+    return case
+
+
+@pytest.fixture
+def march_cases(analyst: User, coordinator: User, owner_institution: Institution) -> list[Case]:
+    """Three active cases of the ombudsman since January 2025."""
+    return [
+        registered_case(analyst, coordinator, owner_institution, f"Caso {n}", at(1, 10))
+        for n in range(3)
+    ]

@@ -56,7 +56,8 @@ def drop_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_drop_case_pcm_classification"),
+        ("cases", "0013_history_as_of_indexes"),
+        ("reports", "0001_monthly_report"),
     ]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]

@@ -1,0 +1,154 @@
+"""The monthly report as built and published: each build is a row holding the month's figures
+(``figures.MonthlyFigures``) and its PDF. A published version is frozen; a correction is a new
+version with its note, which supersedes the previous one (both stay downloadable)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from willaq.accounts.models import Institution
+from willaq.core.models import TimeStampedModel
+
+
+class ReportStatus(models.TextChoices):
+    BUILDING = "building", _("Generándose")
+    READY = "ready", _("Generado (sin publicar)")
+    FAILED = "failed", _("Falló")
+    PUBLISHED = "published", _("Publicado")
+    SUPERSEDED = "superseded", _("Reemplazado por una corrección")
+
+
+class BuildStage(models.TextChoices):
+    QUEUED = "queued", _("En cola")
+    FIGURES = "figures", _("Calculando las cifras")
+    CHARTS = "charts", _("Dibujando los gráficos")
+    PDF = "pdf", _("Componiendo el PDF")
+    SAVING = "saving", _("Guardando")
+    DONE = "done", _("Terminado")
+
+
+# The statuses whose figures and PDF never change again.
+FROZEN_STATUSES = frozenset({ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED})
+
+
+def _pdf_path(report: "MonthlyReport", filename: str) -> str:
+    return f"reports/{report.uuid}/{filename}"
+
+
+class MonthlyReport(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    month = models.DateField(_("mes"), help_text=_("El primer día del mes."))
+    # None: the whole registry (every institution's registered cases).
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monthly_reports",
+        verbose_name=_("institución"),
+    )
+    # Published versions are numbered 1, 2, … per month and institution when published; a
+    # build not (yet) published has none, so a failed or discarded build takes no number.
+    version = models.PositiveIntegerField(_("versión"), null=True, blank=True)
+    status = models.CharField(
+        _("estado"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.BUILDING
+    )
+    figures = models.JSONField(_("cifras"), default=dict, blank=True)
+    # The charts' Vega-Lite specs with their data inline, as built: a published version's page
+    # draws these (frozen with the figures), the PDF holds them as SVG.
+    charts = models.JSONField(_("gráficos"), default=list, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True)
+    # Why this version exists: required for a correction, optional on a first publication.
+    note = models.TextField(_("nota"), blank=True)
+    # The published version this build corrects: it is published on completion and supersedes it.
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrige a"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("generado por"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("publicado por"),
+    )
+    built_at = models.DateTimeField(_("generado el"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)
+    # Progress of the build, written by the Celery task outside any long transaction (the
+    # figures are read-only work; only the final write is one transaction).
+    stage = models.CharField(
+        _("etapa"), max_length=10, choices=BuildStage.choices, default=BuildStage.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("avance (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("informe mensual")
+        verbose_name_plural = _("informes mensuales")
+        ordering = ["-month", "-created_at"]
+        constraints = [
+            # One version number per month and institution (and per month for the registry).
+            models.UniqueConstraint(
+                fields=["month", "institution", "version"],
+                condition=Q(version__isnull=False, institution__isnull=False),
+                name="report_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "version"],
+                condition=Q(version__isnull=False, institution__isnull=True),
+                name="report_registry_version_unique",
+            ),
+            # At most one published (current) version at a time.
+            models.UniqueConstraint(
+                fields=["month", "institution"],
+                condition=Q(status="published", institution__isnull=False),
+                name="report_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=Q(status="published", institution__isnull=True),
+                name="report_registry_one_current",
+            ),
+        ]
+        indexes = [
+            # The index page and the month page: a month's reports for one institution (or all).
+            models.Index(fields=["month", "institution", "status"], name="report_month_status"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.institution.name if self.institution_id and self.institution else _("registro")
+        version = f" v{self.version}" if self.version else ""
+        return f"{self.month:%Y-%m} · {who}{version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ReportStatus.BUILDING
+
+    @property
+    def month_slug(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def month_label(self) -> str:
+        """«marzo de 2025» in the active language (the shared YEAR_MONTH_FORMAT)."""
+        return formats.date_format(self.month, "YEAR_MONTH_FORMAT")
