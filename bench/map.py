@@ -14,10 +14,8 @@ query). Target: p95 ≤ 100 ms at any zoom.
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,21 +23,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    _tmp = tempfile.mkdtemp(prefix="willaq-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["AXES_ENABLED"] = "0"
-os.environ["DEBUG"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.accounts.models import Membership, Role  # noqa: E402
 from willaq.cases.models import Case, Category, Event  # noqa: E402
 from willaq.territory.models import Ubigeo  # noqa: E402

@@ -37,19 +37,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["AXES_ENABLED"] = "0"
-os.environ["DEBUG"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
-
 import duckdb  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.cases.choices import PROTEST_EVENT_TYPES, REGISTERED_STATES  # noqa: E402
 from willaq.cases.history import end_of_month  # noqa: E402
 from willaq.cases.models import Case, Event  # noqa: E402

@@ -32,18 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["AXES_ENABLED"] = "0"
-os.environ["DEBUG"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.cases.choices import REGISTERED_STATES  # noqa: E402
 from willaq.cases.models import Event  # noqa: E402
 

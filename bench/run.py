@@ -23,7 +23,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,17 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    _tmp = tempfile.mkdtemp(prefix="willaq-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["AXES_ENABLED"] = "0"
-os.environ["DEBUG"] = "0"
-
-import django  # noqa: E402
-
-django.setup()
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -49,6 +37,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.accounts.models import Membership, Role  # noqa: E402
 from willaq.cases.history import case_rows_as_of, cases_as_of, end_of_month  # noqa: E402
 from willaq.cases.models import Case, Category, Event  # noqa: E402

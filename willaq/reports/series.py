@@ -34,6 +34,7 @@ from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value, When, Window
@@ -52,6 +53,7 @@ from willaq.cases.choices import (
 )
 from willaq.cases.history import end_of_month
 from willaq.cases.models import Case, CasePlace, CaseTransition, Category, Event, Victim
+from willaq.reports import months
 from willaq.territory.models import Grouping, Ubigeo
 
 # The longest range a series may span (a chart of more than 50 years is not a chart).
@@ -128,15 +130,12 @@ def month_label(day: dt.date) -> str:
 
 
 def parse_month(text: str) -> dt.date:
-    """ "2026-10" → 1 Oct 2026; a clear message otherwise."""
+    """ "2026-10" → 1 Oct 2026 (the report's one reading of a month, ``months.parse_month``); a
+    SeriesError in words otherwise."""
     try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError) as exc:
-        raise SeriesError(
-            _("«%(value)s» no es un mes válido: escriba AAAA-MM, por ejemplo 2026-10.")
-            % {"value": text[:20]}
-        ) from exc
+        return months.parse_month(text)
+    except ValidationError as exc:
+        raise SeriesError(" ".join(exc.messages)) from exc
 
 
 def current_month() -> dt.date:
