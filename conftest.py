@@ -4,14 +4,19 @@ Personas (as in every view test file): a member of the owning institution (analy
 coordinator), a member of another institution, and an anonymous visitor.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
+from willaq.testing.browser import chromium_page
 from willaq.testing.factories import InstitutionFactory, member
 
 
@@ -125,3 +130,32 @@ def outsider_client(outsider: User) -> Client:
 @pytest.fixture
 def anon_client() -> Client:
     return Client()
+
+
+# --- browser tests (Chromium through Playwright) and a real Celery worker -----------------------
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A Chromium page (``willaq.testing.browser.chromium_page``); a test module that listens
+    to the console defines its own."""
+    with chromium_page(monkeypatch) as page:
+        yield page
+
+
+@pytest.fixture
+def real_worker() -> Iterator[Any]:
+    """Tasks go through the broker (not run eagerly); ``worker()`` starts one for a while."""
+    celery_app.conf.task_always_eager = False
+
+    def close_connection(**kwargs: Any) -> None:
+        connection.close()  # the worker thread's own connection (PostgreSQL drops the DB later)
+
+    task_postrun.connect(close_connection)
+    try:
+        yield lambda: start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        )
+    finally:
+        task_postrun.disconnect(close_connection)
+        celery_app.conf.task_always_eager = True

@@ -5,8 +5,6 @@ Skipped only when Chromium is missing on a developer machine; CI sets WILLAQ_REQ
 (and installs Chromium), where a missing browser fails the run instead.
 """
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.urls import reverse
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import (
     ActorFactory,
     CaseFactory,
@@ -24,12 +22,6 @@ from willaq.testing.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def test_analyst_logs_in_and_creates_a_case(browser_page, live_server):

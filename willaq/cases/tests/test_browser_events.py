@@ -4,23 +4,15 @@ types, and emptied when the type changes (static/js/cases.js; no inline script u
 Skipped only when Chromium is missing on a developer machine (see willaq/testing/browser.py).
 """
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from willaq.accounts.models import Role
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def test_protest_form_follows_the_event_type(browser_page, live_server):

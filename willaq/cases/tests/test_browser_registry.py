@@ -2,24 +2,16 @@
 department/province/district picker) with a year-only start date, then adds the case's id in
 another system from the case page."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from willaq.accounts.models import Role
 from willaq.cases.models import Case
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def test_case_in_a_grouping_with_a_year_and_an_external_id(browser_page, live_server):

@@ -5,25 +5,20 @@ report, confirm — and the progress bar of each step, polled by HTMX.
 The worker is started only once the page shows a step waiting in the queue, so the progress
 bar is seen for certain (not only when the machine happens to be slow)."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from willaq.accounts.models import Role
 from willaq.cases.models import Case
 from willaq.imports.choices import JobStatus
 from willaq.imports.models import ImportJob
 from willaq.imports.services import load_shared_synonyms
 from willaq.imports.services.progress import read_progress
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,30 +43,6 @@ def spreadsheet(tmp_path: Path) -> Path:
     path = tmp_path / "registro.csv"
     path.write_bytes("\n".join(lines).encode("cp1252"))  # as an office's Excel saves it
     return path
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with chromium_page(monkeypatch) as page:
-        yield page
-
-
-@pytest.fixture
-def real_worker() -> Iterator[Any]:
-    """Tasks go through the broker (not run eagerly); ``worker()`` starts one for a while."""
-    celery_app.conf.task_always_eager = False
-
-    def close_connection(**kwargs: Any) -> None:
-        connection.close()  # the worker thread's own connection (PostgreSQL drops the DB later)
-
-    task_postrun.connect(close_connection)
-    try:
-        yield lambda: start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-        )
-    finally:
-        task_postrun.disconnect(close_connection)
-        celery_app.conf.task_always_eager = True
 
 
 def test_coordinator_imports_a_spreadsheet_and_follows_the_progress(

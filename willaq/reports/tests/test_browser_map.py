@@ -2,7 +2,6 @@
 with its legend, a filter, a click on a case showing its summary; the public map without login
 shows neither the draft nor a link to the case. No Content-Security-Policy violation."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,18 +10,12 @@ from django.core.management import call_command
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
 from willaq.reports import map as map_data
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIMA_DISTRICTS = ("150101", "150102", "150103", "150104", "150105", "150106", "150107", "150108")
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def open_filters(page: Any) -> None:

@@ -1,23 +1,13 @@
 """The open-data page in a real browser (Debian's Chromium through Playwright), on a phone
 (360 px), without an account: the link in the top bar, a dataset's dictionary, a download."""
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from willaq.testing.browser import chromium_page
 from willaq.testing.factories import CaseFactory, EventFactory, InstitutionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def test_public_page_on_a_phone_and_a_download(browser_page, live_server):

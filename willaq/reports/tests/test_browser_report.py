@@ -6,47 +6,18 @@ downloads; then an anonymous visitor reads the published version.
 The worker is started only once the page shows the build waiting in the queue, so the progress
 bar is seen for certain."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core.management import call_command
-from django.db import connection
 
-from config.celery import app as celery_app
 from willaq.accounts.models import Role
 from willaq.reports.models import MonthlyReport, ReportStatus
 from willaq.reports.tests.conftest import at, registered_case
-from willaq.testing.browser import chromium_page, log_in
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with chromium_page(monkeypatch) as page:
-        yield page
-
-
-@pytest.fixture
-def real_worker() -> Iterator[Any]:
-    """Tasks go through the broker (not run eagerly); ``worker()`` starts one for a while."""
-    celery_app.conf.task_always_eager = False
-
-    def close_connection(**kwargs: Any) -> None:
-        connection.close()  # the worker thread's own connection (PostgreSQL drops the DB later)
-
-    task_postrun.connect(close_connection)
-    try:
-        yield lambda: start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-        )
-    finally:
-        task_postrun.disconnect(close_connection)
-        celery_app.conf.task_always_eager = True
 
 
 def test_coordinator_builds_publishes_and_downloads_the_report(
