@@ -28,10 +28,13 @@ from willaq.reports.series import chart_series, last_months
 logger = logging.getLogger(__name__)
 
 
-def compute_figures(month: dt.date, institution: Institution | None) -> MonthlyFigures:
+def compute_figures(
+    month: dt.date, institution: Institution | None, *, fiches: bool = True
+) -> MonthlyFigures:
     """The month's figures computed now (never the published version's), as JSON-safe data
-    (dates as ISO strings), as they are stored."""
-    figures = compute_month(month.year, month.month, institution)
+    (dates as ISO strings), as they are stored. ``fiches=False`` leaves the fiches out (the
+    costly part at regional scale: a draft page inside a web request)."""
+    figures = compute_month(month.year, month.month, institution, fiches=fiches)
     return cast(MonthlyFigures, json.loads(json.dumps(figures, cls=DjangoJSONEncoder)))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, User
@@ -23,6 +24,10 @@ def _queue(report: MonthlyReport) -> None:
     transaction.on_commit(lambda: build_monthly_report.delay(report.pk))
 
 
+# A build with no progress for this long is taken as dead: a new request replaces it.
+BUILD_STALE_AFTER = dt.timedelta(hours=1)
+
+
 def request_build(
     user: User, month: dt.date, institution: Institution | None, *, queue: bool = True
 ) -> MonthlyReport:
@@ -34,8 +39,15 @@ def request_build(
     check_reportable(month)
     with transaction.atomic():
         running = running_build(month, institution)
-        if running is not None:
+        if running is not None and running.updated_at >= timezone.now() - BUILD_STALE_AFTER:
             return running
+        if running is not None:
+            # Its worker died (a restart, the machine's memory): it will never finish.
+            running.status = ReportStatus.FAILED
+            running.error = _(
+                "La generación se interrumpió (más de una hora sin avance); se inició otra."
+            )
+            running.save(update_fields=["status", "error", "updated_at"])
         report = MonthlyReport.objects.create(month=month, institution=institution, created_by=user)
         record(
             AuditEvent.REPORT_BUILD_REQUESTED,

@@ -76,6 +76,21 @@ def test_a_second_request_while_building_reuses_the_build(analyst, owner_institu
     assert MonthlyReport.objects.count() == 1
 
 
+def test_a_build_without_progress_for_an_hour_is_replaced(analyst, owner_institution, march_cases):
+    """A worker that died leaves its build "building" for ever: a request an hour later marks
+    it failed (with the reason) and starts another, instead of waiting on it."""
+    dead = services.request_build(analyst, MARCH, owner_institution)  # not run: no commit
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=50)):
+        assert services.request_build(analyst, MARCH, owner_institution).pk == dead.pk
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=70)):
+        fresh = services.request_build(analyst, MARCH, owner_institution)
+    assert fresh.pk != dead.pk
+    dead.refresh_from_db()
+    assert dead.status == ReportStatus.FAILED
+    assert "se interrumpió" in dead.error
+    assert MonthlyReport.objects.filter(status=ReportStatus.BUILDING).count() == 1
+
+
 def test_failed_build_says_why_and_keeps_nothing(
     analyst,
     owner_institution,

@@ -203,7 +203,9 @@ def _monthly_page(
             % {"month": month_label(month)}
         )
     else:
-        figures = compute_figures(month, institution)
+        # Inside the web request only the counters (about a second for a regional registry);
+        # the fiches come with a build (Celery), as the PDF.
+        figures = compute_figures(month, institution, fiches=False)
     build = selectors.latest_build(month, institution) if unpublished_ok else None
     return render(
         request,
@@ -214,6 +216,9 @@ def _monthly_page(
             "month_label": month_label(month),
             "institution": institution,
             "figures": figures,
+            "fiches": figures["fiches"][:MAX_PAGE_FICHES],
+            "fiches_hidden": max(0, len(figures["fiches"]) - MAX_PAGE_FICHES),
+            "fiches_in_build": shown is None,
             "shown": shown,
             "current": current,
             "versions": selectors.versions(month, institution),
