@@ -37,11 +37,15 @@ router.add_router("", map_router)
 # --- monthly figures (report-engine) ----------------------------------------------------------
 
 
-def _month_figures(request: HttpRequest, month: str, institution: str | None) -> Any:
+def _month_figures(
+    request: HttpRequest, month: str, institution: str | None, *, fiches: bool = True
+) -> Any:
     if not access.can_view_monthly_figures(request.user):
         raise PermissionDenied
     year, number = parse_month(month)
-    return selectors.month_figures(year, number, access.report_institution(institution))
+    return selectors.month_figures(
+        year, number, access.report_institution(institution), fiches=fiches
+    )
 
 
 @router.get(
@@ -54,12 +58,16 @@ def _month_figures(request: HttpRequest, month: str, institution: str | None) ->
         "nuevos, reactivados, resueltos…, por departamento, tipología, fase, diálogo, acciones "
         "de protesta, víctimas, la clasificación PCM y su cruce, listas y fichas. "
         "`institution` (slug) limita el reporte a los casos de esa institución. "
+        "`fiches=false` omite las fichas (`fiches: []`): las cifras llegan en un segundo aun "
+        "con miles de casos activos. "
         "Un mes futuro, anterior al primer caso registrado o mal escrito, o una institución "
         "desconocida, responden 422 con el motivo."
     ),
 )
-def monthly_figures(request: HttpRequest, month: str, institution: str | None = None) -> Any:
-    return _month_figures(request, month, institution)
+def monthly_figures(
+    request: HttpRequest, month: str, institution: str | None = None, fiches: bool = True
+) -> Any:
+    return _month_figures(request, month, institution, fiches=fiches)
 
 
 @router.get(

@@ -12,7 +12,9 @@ from willaq.reports.models import FROZEN_STATUSES, MonthlyReport, ReportStatus
 from willaq.reports.monthly import compute_month
 
 
-def month_figures(year: int, month: int, institution: Institution | None) -> MonthlyFigures:
+def month_figures(
+    year: int, month: int, institution: Institution | None, *, fiches: bool = True
+) -> MonthlyFigures:
     """The figures of a month: its current published version's, frozen, when the month is
     published (so a published month's numbers never change silently, whatever is edited later);
     otherwise computed now from the history (``compute_month``).
@@ -20,8 +22,9 @@ def month_figures(year: int, month: int, institution: Institution | None) -> Mon
     The one entry point of the JSON, the CSV tables and the pages."""
     published = current_version(dt.date(year, month, 1), institution)
     if published is not None:
-        return cast(MonthlyFigures, published.figures)
-    return compute_month(year, month, institution)
+        figures = cast(MonthlyFigures, published.figures)
+        return figures if fiches else cast(MonthlyFigures, {**figures, "fiches": []})
+    return compute_month(year, month, institution, fiches=fiches)
 
 
 def reports_of(month: dt.date | None, institution: Institution | None) -> QuerySet[MonthlyReport]:

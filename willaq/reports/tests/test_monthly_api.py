@@ -58,6 +58,12 @@ def test_figures_as_json_for_a_user_of_another_institution(
     filtered = outsider_client.get(URL + "2025-10", {"institution": "defensoria"}).json()
     assert filtered["institution"]["slug"] == "defensoria"
     assert filtered["total"] == 5
+    lean = outsider_client.get(URL + "2025-10", {"fiches": "false"}).json()
+    assert body["fiches"]
+    assert lean["fiches"] == []
+    assert {k: v for k, v in lean.items() if k not in ("fiches", "generated_at")} == {
+        k: v for k, v in body.items() if k not in ("fiches", "generated_at")
+    }
 
 
 def test_token_access(registry: Registry, outsider) -> None:
