@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.conf import settings
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
@@ -133,6 +136,22 @@ def anon_client() -> Client:
 
 
 # --- browser tests (Chromium through Playwright) and a real Celery worker -----------------------
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server without a thread per request. On SQLite the tests' in-memory database is
+    one connection that the live server's threads share: a page that fetches several charts at
+    once would run their queries on it in parallel threads, and SQLite then waits for ever."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite() -> None:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = _OneRequestAtATime  # type: ignore[assignment]
 
 
 @pytest.fixture
