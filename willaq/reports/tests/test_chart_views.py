@@ -98,7 +98,7 @@ def test_a_range_of_months(analyst_client: Client, registry: None) -> None:
 @pytest.mark.parametrize(
     ("query", "status", "words"),
     [
-        ({"desde": "2025-13"}, 400, "no es un mes válido"),
+        ({"desde": "2025-13"}, 400, "Mes no válido"),
         ({"hasta": "2025-07"}, 400, "meses futuros"),
         ({"desde": "2025-05", "hasta": "2025-01"}, 400, "anterior o igual"),
         ({"desde": "1900-01", "hasta": "2025-01"}, 400, "acorte el periodo"),
