@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ConsoleMessage, sync_playwright
 
 from willaq.testing.factories import TEST_PASSWORD
 
@@ -56,6 +56,31 @@ def chromium_page(monkeypatch: pytest.MonkeyPatch, init_script: str = "") -> Ite
             # Playwright runs the test in a greenlet with its own database connection: close it,
             # or PostgreSQL cannot drop the test database at the end.
             connections.close_all()
+
+
+# Records violations in the page itself (an init script is not subject to the page's policy).
+CSP_LISTENER = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+@contextmanager
+def watched_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A Chromium page that records CSP violations (``window.__violations``) and console errors
+    (``page.console_errors``)."""
+    with chromium_page(monkeypatch, init_script=CSP_LISTENER) as page:
+        errors: list[str] = []
+        page.console_errors = errors
+
+        def remember(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        page.on("console", remember)
+        yield page
 
 
 def log_in(page: Any, base_url: str, email: str, password: str = TEST_PASSWORD) -> None:

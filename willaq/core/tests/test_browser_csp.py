@@ -11,34 +11,17 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import ConsoleMessage
 
 from willaq.accounts.models import ApiToken, Role
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import watched_page
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Records violations in the page itself (an init script is not subject to the page's policy).
-LISTEN = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
-});
-"""
-
 
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with chromium_page(monkeypatch, init_script=LISTEN) as page:
-        errors: list[str] = []
-        page.console_errors = errors
-
-        def remember(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.append(message.text)
-
-        page.on("console", remember)
+    with watched_page(monkeypatch) as page:
         yield page
 
 
