@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "willaq.territory",
     "willaq.cases",
     "willaq.imports",
+    "willaq.earlywarning",
     "willaq.reports",
 ]
 
@@ -214,6 +215,12 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 WILLAQ_IMPORT_MAX_BYTES = env.int("WILLAQ_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Open data: the most rows an XLSX export holds (CSV, JSON and GeoJSON stream without a limit).
 WILLAQ_XLSX_MAX_ROWS = env.int("WILLAQ_XLSX_MAX_ROWS", default=100_000)
+# Links in e-mails and notifications sent outside a request (Celery's scheduled tasks).
+WILLAQ_BASE_URL = env.str("WILLAQ_BASE_URL", default="http://127.0.0.1:8000")
+# Early warning: a response is due within this many hours of its order; the team is warned
+# at WARN hours, and an overdue order is escalated.
+WILLAQ_RESPONSE_HOURS = env.int("WILLAQ_RESPONSE_HOURS", default=48)
+WILLAQ_RESPONSE_WARN_HOURS = env.int("WILLAQ_RESPONSE_WARN_HOURS", default=36)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

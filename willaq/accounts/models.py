@@ -170,3 +170,33 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip_address} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message for one user, shown in the app (the bell in the header) and, when
+    ``email`` was asked for, sent by e-mail by a Celery task (``emailed_at`` records it).
+    Written by :func:`willaq.accounts.notifications.notify` inside the caller's transaction."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    # What it is about, for filtering and for tests (e.g. "prealert.validated").
+    kind = models.CharField(_("tipo"), max_length=60)
+    title = models.CharField(_("título"), max_length=200)
+    body = models.TextField(_("texto"), blank=True)
+    # Where the message points (a path inside Willaq), or empty.
+    url = models.CharField(_("enlace"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    read_at = models.DateTimeField(_("leída"), null=True, blank=True)
+    email = models.BooleanField(_("también por correo"), default=False)
+    emailed_at = models.DateTimeField(_("enviada por correo"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notificación")
+        verbose_name_plural = _("notificaciones")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -54,6 +54,27 @@ class AuditEvent(models.IntegerChoices):
     REPORT_PUBLISHED = 703, _("Informe mensual publicado")
     REPORT_CORRECTION_REQUESTED = 704, _("Corrección del informe mensual solicitada")
     REPORT_CORRECTED = 705, _("Informe mensual corregido (nueva versión publicada)")
+    # Early warning and response (willaq.earlywarning).
+    PREALERT_RECEIVED = 800, _("Prealerta recibida")
+    PREALERT_CLAIMED = 801, _("Prealerta tomada para revisión")
+    PREALERT_RELEASED = 802, _("Prealerta liberada")
+    PREALERT_ASSIGNED = 803, _("Prealerta asignada")
+    PREALERT_STATE_CHANGED = 804, _("Estado de la prealerta cambiado")
+    PREALERT_STRUCTURED = 805, _("Prealerta estructurada por un analista")
+    PREALERT_DUPLICATE = 806, _("Prealerta marcada como duplicada")
+    PREALERT_REJECTED = 807, _("Prealerta rechazada")
+    PREALERT_VALIDATED = 808, _("Prealerta validada")
+    PREALERT_LINKED = 809, _("Prealerta vinculada a un caso")
+    REPORTER_CREATED = 810, _("Reportero registrado")
+    REPORTER_CHANGED = 811, _("Reportero modificado")
+    SMS_REJECTED = 815, _("SMS rechazado")
+    ALERT_ISSUED = 820, _("Alerta emitida")
+    ALERT_UPDATED = 821, _("Alerta actualizada")
+    ALERT_CANCELLED = 822, _("Alerta cancelada")
+    ORDER_CREATED = 830, _("Orden de despliegue emitida")
+    ORDER_STATE_CHANGED = 831, _("Orden de despliegue: cambio de estado")
+    ORDER_WARNED = 832, _("Orden de despliegue: aviso de plazo")
+    ORDER_ESCALATED = 833, _("Orden de despliegue escalada por vencida")
 
 
 class AuditLog(models.Model):

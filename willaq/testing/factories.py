@@ -16,6 +16,8 @@ from willaq.cases.choices import (
     SubEventType,
 )
 from willaq.cases.models import Actor, Case, CaseActor, CasePlace, Category, Event
+from willaq.earlywarning.choices import Channel, ReporterLevel
+from willaq.earlywarning.models import PreAlert, Reporter
 from willaq.territory.models import Ubigeo
 
 # Every test person's password (the browser tests type it on the login page).
@@ -153,3 +155,29 @@ def event_form_data(**extra: str) -> dict[str, str]:
         "geo_precision": "2",
         **extra,
     }
+
+
+class ReporterFactory(DjangoModelFactory[Reporter]):
+    class Meta:
+        model = Reporter
+
+    institution = factory.SubFactory(InstitutionFactory)
+    name = factory.Sequence(lambda n: f"Reportero {n}")
+    level = ReporterLevel.DISTRICT_GOVERNOR
+    phone = factory.Sequence(lambda n: f"+5190{n:07d}")
+
+
+class PreAlertFactory(DjangoModelFactory[PreAlert]):
+    """A structured web pre-alert from Chumbivilcas (Cusco), received now."""
+
+    class Meta:
+        model = PreAlert
+
+    channel = Channel.WEB
+    client_id = factory.Sequence(lambda n: f"test-client-{n}")
+    institution = factory.SubFactory(InstitutionFactory)
+    received_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    ubigeo = factory.LazyFunction(lambda: Ubigeo.objects.get(code="080701"))
+    department_code = "080000"
+    description = "Comuneros anuncian paro indefinido por el corredor minero."
+    raw_payload = "{}"

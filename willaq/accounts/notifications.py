@@ -1,0 +1,43 @@
+"""In-app notifications, also sent by e-mail through Celery once the caller's transaction
+commits. Every app tells people things through :func:`notify`."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from willaq.accounts.models import Notification, User
+
+
+def notify(
+    users: Iterable[User],
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Write one notification per distinct active user; e-mail them after commit."""
+    seen: set[int] = set()
+    rows: list[Notification] = []
+    for user in users:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                user=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
+                email=email and bool(user.email),
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email and n.pk is not None]
+    if ids:
+        from willaq.accounts.tasks import email_notifications
+
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+    return created
