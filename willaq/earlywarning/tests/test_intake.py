@@ -1,5 +1,7 @@
 """The one door of every channel: exactly once per (channel, client id), validated, raw kept."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -20,8 +22,10 @@ DATA = {
 }
 
 
-def _receive(institution: Institution, client_id: str = "abc-1", **extra: object) -> tuple:
-    kwargs: dict = {
+def _receive(
+    institution: Institution, client_id: str = "abc-1", **extra: Any
+) -> tuple[PreAlert, bool]:
+    kwargs: dict[str, Any] = {
         "channel": Channel.API,
         "client_id": client_id,
         "institution": institution,
@@ -35,7 +39,8 @@ def _receive(institution: Institution, client_id: str = "abc-1", **extra: object
 def test_a_retry_returns_the_first_prealert(owner_institution: Institution) -> None:
     first, created = _receive(owner_institution)
     again, created_again = _receive(owner_institution)
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.pk == first.pk
     assert PreAlert.objects.count() == 1
     assert AuditLog.objects.filter(event_type=AuditEvent.PREALERT_RECEIVED).count() == 1
@@ -70,7 +75,9 @@ def test_an_unstructured_text_needs_no_place(owner_institution: Institution) -> 
         sender="+51999000111",
         unknown_sender=True,
     )
-    assert created and not prealert.is_structured and prealert.ubigeo is None
+    assert created
+    assert not prealert.is_structured
+    assert prealert.ubigeo is None
     assert prealert.unknown_sender
 
 
