@@ -45,6 +45,7 @@ def test_a_retry_returns_the_first_prealert(owner_institution: Institution) -> N
     assert PreAlert.objects.count() == 1
     assert AuditLog.objects.filter(event_type=AuditEvent.PREALERT_RECEIVED).count() == 1
     assert first.state == ReviewState.RECEIVED
+    assert first.ubigeo is not None
     assert first.department_code == first.ubigeo.department_code
     assert first.raw_payload == '{"raw": true}'
 
