@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from willaq.accounts.api import ApiTokenAuth, BrowserSessionAuth
 from willaq.accounts.api import router as accounts_router
 from willaq.cases.api import router as cases_router
+from willaq.earlywarning.api import router as earlywarning_router
 from willaq.reports.api import router as reports_router
 from willaq.territory.api import router as territory_router
 
@@ -38,6 +39,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)
 api.add_router("/", cases_router)
 api.add_router("/reports", reports_router)
+api.add_router("/", earlywarning_router)
 
 
 # --- error handlers -----------------------------------------------------------------------------

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("willaq.core.urls")),
     path("", include("willaq.cases.urls")),
     path("", include("willaq.imports.urls")),
+    path("", include("willaq.earlywarning.urls")),
     path("", include("willaq.reports.urls")),
 ]
