@@ -574,6 +574,7 @@ def mark_duplicate(user: User, prealerts: Sequence[PreAlert], original: PreAlert
     """Close the pre-alerts as duplicates of ``original`` (one of the same queue that is not a
     duplicate itself); each reporter is told."""
     rows = _locked_many(prealerts)
+    original = PreAlert.objects.get(pk=original.pk)  # as it stands now
     _check_reviewer(user, [*rows, original])
     if original.pk in {p.pk for p in rows}:
         raise ValidationError({"original": _("Una prealerta no puede ser duplicada de sí misma.")})
