@@ -98,7 +98,12 @@ def queue(user: AnyUser, filters: QueueFilters) -> QuerySet[PreAlert]:
     if filters.assigned_to_me and user.is_authenticated:
         items = items.filter(assigned_to=user)
     items = items.select_related(
-        "institution", "reporter", "ubigeo", "reviewing_by", "assigned_to", "submitted_by"
+        "institution",
+        "reporter",
+        "ubigeo__parent__parent",
+        "reviewing_by",
+        "assigned_to",
+        "submitted_by",
     )
     if filters.order == "oldest":
         return items.order_by("received_at", "id")

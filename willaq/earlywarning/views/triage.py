@@ -161,12 +161,18 @@ def bulk(request: HttpRequest) -> HttpResponse:
             uuid__in=[c for c in chosen if _is_uuid(c)],
         )
     )
+    back = _safe_next(request, request.POST.get("next", ""), reverse("earlywarning:queue"))
+    if len(visible) != len(set(chosen)):
+        messages.error(
+            request,
+            _("Alguna de las prealertas elegidas no está en su bandeja: no se cambió ninguna."),
+        )
+        return redirect(back)
     form = BulkActionForm(
         request.POST,
         prealert_uuids=[str(p.uuid) for p in visible],
         assignees=_assignees(user),
     )
-    back = _safe_next(request, request.POST.get("next", ""), reverse("earlywarning:queue"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
