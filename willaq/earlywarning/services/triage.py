@@ -134,7 +134,11 @@ def _check_transition(prealert: PreAlert, target: str) -> None:
 
 
 def _locked(prealert: PreAlert) -> PreAlert:
-    return PreAlert.objects.select_for_update().select_related("reviewing_by").get(pk=prealert.pk)
+    return (
+        PreAlert.objects.select_for_update(of=("self",))
+        .select_related("reviewing_by")
+        .get(pk=prealert.pk)
+    )
 
 
 def _locked_many(prealerts: Iterable[PreAlert]) -> list[PreAlert]:
@@ -142,7 +146,7 @@ def _locked_many(prealerts: Iterable[PreAlert]) -> list[PreAlert]:
     if not ids:
         raise ValidationError({"prealerts": _("Elija al menos una prealerta.")})
     rows = list(
-        PreAlert.objects.select_for_update()
+        PreAlert.objects.select_for_update(of=("self",))
         .select_related("reviewing_by")
         .filter(pk__in=ids)
         .order_by("pk")

@@ -74,7 +74,7 @@ def test_create_and_update_a_reporter(
 def test_reporter_rules(
     coordinator: User, analyst: User, owner_institution: Institution, outsider: User
 ) -> None:
-    ReporterFactory(institution=owner_institution, phone="+51984111222", name="Otro")
+    ReporterFactory.create(institution=owner_institution, phone="+51984111222", name="Otro")
     with pytest.raises(ValidationError) as error:
         services.create_reporter(coordinator, _data(owner_institution))
     assert "Otro" in error.value.message_dict["phone"][0]
@@ -92,16 +92,16 @@ def test_reporter_rules(
 def test_the_list_with_filters(
     analyst_client: Client, owner_institution: Institution, other_institution: Institution
 ) -> None:
-    ReporterFactory(institution=owner_institution, name="Activa de Cusco").territories.set(
+    ReporterFactory.create(institution=owner_institution, name="Activa de Cusco").territories.set(
         services.parse_territory_codes("080000")
     )
-    ReporterFactory(
+    ReporterFactory.create(
         institution=owner_institution,
         name="Jueza inactiva",
         level=ReporterLevel.JUSTICE_OF_PEACE,
         is_active=False,
     )
-    ReporterFactory(institution=other_institution, name="De la ONDS")
+    ReporterFactory.create(institution=other_institution, name="De la ONDS")
 
     def names(query: str = "") -> list[str]:
         response = analyst_client.get(f"{LIST}?{query}")
@@ -171,7 +171,7 @@ def test_create_and_edit_from_the_pages(
 def test_the_outsider_gets_404_and_sees_no_one(
     outsider_client: Client, owner_institution: Institution
 ) -> None:
-    reporter = ReporterFactory(institution=owner_institution)
+    reporter = ReporterFactory.create(institution=owner_institution)
     assert outsider_client.get(f"{LIST}{reporter.uuid}/editar/").status_code == 404
     assert outsider_client.post(f"{LIST}{reporter.uuid}/editar/").status_code == 404
     response = outsider_client.get(LIST)

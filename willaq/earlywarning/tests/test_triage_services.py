@@ -37,7 +37,7 @@ def second_analyst(owner_institution: Institution) -> User:
 @pytest.fixture
 def sent(owner_institution: Institution, field_reporter: User) -> PreAlert:
     """A pre-alert the field reporter sent from the web form."""
-    return PreAlertFactory(
+    return PreAlertFactory.create(
         institution=owner_institution,
         submitted_by=field_reporter,
         reporter=field_reporter.reporter_profile,
@@ -160,7 +160,7 @@ def test_a_closed_prealert_moves_no_more(analyst: User, sent: PreAlert) -> None:
 
 
 def test_structure_an_unstructured_sms(analyst: User, owner_institution: Institution) -> None:
-    sms = PreAlertFactory(
+    sms = PreAlertFactory.create(
         institution=owner_institution,
         channel=Channel.SMS,
         ubigeo=None,
@@ -185,7 +185,8 @@ def test_structure_an_unstructured_sms(analyst: User, owner_institution: Institu
     )
     sms.refresh_from_db()
     assert sms.is_structured
-    assert sms.ubigeo is not None and sms.ubigeo.code == "080703"
+    assert sms.ubigeo is not None
+    assert sms.ubigeo.code == "080703"
     assert sms.department_code == "080000"
     assert sms.urgency == "high"
     log = AuditLog.objects.get(event_type=AuditEvent.PREALERT_STRUCTURED)
@@ -203,7 +204,7 @@ def test_validate_into_an_event_of_an_existing_case(
     sent: PreAlert,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    case = CaseFactory(institution=owner_institution, place="080701")
+    case = CaseFactory.create(institution=owner_institution, place="080701")
     with django_capture_on_commit_callbacks(execute=True):
         triage.validate(
             analyst,
@@ -248,7 +249,7 @@ def test_validate_needs_the_event_type_and_a_case_the_user_may_add_to(
     analyst: User, other_institution: Institution, sent: PreAlert
 ) -> None:
     # Another institution's draft: not visible (a registered case of theirs takes events).
-    foreign = CaseFactory(institution=other_institution, state=CaseState.DRAFT)
+    foreign = CaseFactory.create(institution=other_institution, state=CaseState.DRAFT)
     choice = triage.EventData(
         event_type=EventType.PROTESTS,
         sub_event_type=SubEventType.PEACEFUL_PROTEST,
@@ -257,7 +258,7 @@ def test_validate_needs_the_event_type_and_a_case_the_user_may_add_to(
     )
     with pytest.raises(ValidationError) as error:
         triage.validate(
-            analyst, sent, case=CaseFactory(institution=sent.institution), event_data=choice
+            analyst, sent, case=CaseFactory.create(institution=sent.institution), event_data=choice
         )
     assert "inter1" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
@@ -310,7 +311,7 @@ def test_validate_into_a_proposed_case(
 def test_an_unstructured_prealert_is_structured_before_validation(
     analyst: User, owner_institution: Institution
 ) -> None:
-    sms = PreAlertFactory(institution=owner_institution, is_structured=False)
+    sms = PreAlertFactory.create(institution=owner_institution, is_structured=False)
     with pytest.raises(ValidationError) as error:
         triage.validate(
             analyst, sms, new_case_data=triage.NewCaseData(name="X", typology="socioambiental")
@@ -356,13 +357,13 @@ def test_bulk_reject_needs_a_reason_and_is_all_or_nothing(
     mine = PreAlertFactory.create_batch(
         2, institution=owner_institution, submitted_by=field_reporter
     )
-    foreign = PreAlertFactory(institution=other_institution)
+    foreign = PreAlertFactory.create(institution=other_institution)
     with pytest.raises(ValidationError) as error:
         triage.reject(analyst, mine, "   ")
     assert "reason" in error.value.message_dict
     with pytest.raises(PermissionDenied):
         triage.reject(analyst, [*mine, foreign], "Fuera de ámbito")
-    validated = PreAlertFactory(institution=owner_institution, state=ReviewState.VALIDATED)
+    validated = PreAlertFactory.create(institution=owner_institution, state=ReviewState.VALIDATED)
     with pytest.raises(ValidationError):
         triage.reject(analyst, [*mine, validated], "Fuera de ámbito")
     assert PreAlert.objects.filter(state=ReviewState.REJECTED).count() == 0
@@ -384,17 +385,19 @@ def test_bulk_reject_needs_a_reason_and_is_all_or_nothing(
 def test_bulk_mark_duplicate(
     analyst: User, owner_institution: Institution, other_institution: Institution
 ) -> None:
-    original = PreAlertFactory(institution=owner_institution)
+    original = PreAlertFactory.create(institution=owner_institution)
     copies = PreAlertFactory.create_batch(2, institution=owner_institution)
     with pytest.raises(ValidationError):
         triage.mark_duplicate(analyst, [original, *copies], original)
     with pytest.raises(PermissionDenied):
-        triage.mark_duplicate(analyst, copies, PreAlertFactory(institution=other_institution))
+        triage.mark_duplicate(
+            analyst, copies, PreAlertFactory.create(institution=other_institution)
+        )
     assert triage.mark_duplicate(analyst, copies, original) == 2
     assert PreAlert.objects.filter(duplicate_of=original, state=ReviewState.REJECTED).count() == 2
     assert _audits(AuditEvent.PREALERT_DUPLICATE) == 2
     # A duplicate cannot be the original of another.
-    third = PreAlertFactory(institution=owner_institution)
+    third = PreAlertFactory.create(institution=owner_institution)
     with pytest.raises(ValidationError):
         triage.mark_duplicate(analyst, [third], copies[0])
 
@@ -403,8 +406,8 @@ def test_bulk_link_to_a_visible_case(
     analyst: User, owner_institution: Institution, other_institution: Institution
 ) -> None:
     items = PreAlertFactory.create_batch(2, institution=owner_institution)
-    case = CaseFactory(institution=owner_institution)
-    hidden = CaseFactory(institution=other_institution, state=CaseState.DRAFT)
+    case = CaseFactory.create(institution=owner_institution)
+    hidden = CaseFactory.create(institution=other_institution, state=CaseState.DRAFT)
     with pytest.raises(ValidationError):
         triage.link_to_case(analyst, items, hidden)
     assert triage.link_to_case(analyst, items, case) == 2
@@ -425,8 +428,8 @@ def test_bulk_needs_at_least_one(analyst: User) -> None:
 def test_a_reporter_known_only_by_email_gets_an_email(
     analyst: User, owner_institution: Institution, django_capture_on_commit_callbacks: Any
 ) -> None:
-    reporter = ReporterFactory(institution=owner_institution, phone="", email="juez@paz.pe")
-    item = PreAlertFactory(institution=owner_institution, reporter=reporter)
+    reporter = ReporterFactory.create(institution=owner_institution, phone="", email="juez@paz.pe")
+    item = PreAlertFactory.create(institution=owner_institution, reporter=reporter)
     with django_capture_on_commit_callbacks(execute=True):
         triage.reject(analyst, [item], "Sin datos suficientes")
     assert Notification.objects.count() == 0
@@ -439,8 +442,10 @@ def test_a_reporter_known_only_by_phone_gets_an_sms(
     analyst: User, owner_institution: Institution, django_capture_on_commit_callbacks: Any
 ) -> None:
     pytest.importorskip("willaq.earlywarning.smsout")
-    reporter: Reporter = ReporterFactory(institution=owner_institution, phone="+51944555666")
-    item = PreAlertFactory(institution=owner_institution, reporter=reporter, channel=Channel.SMS)
+    reporter: Reporter = ReporterFactory.create(institution=owner_institution, phone="+51944555666")
+    item = PreAlertFactory.create(
+        institution=owner_institution, reporter=reporter, channel=Channel.SMS
+    )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         triage.reject(analyst, [item], "Sin datos suficientes")
     assert len(callbacks) >= 1

@@ -31,7 +31,7 @@ def _page(prealert: PreAlert, action: str = "") -> str:
 
 @pytest.fixture
 def sent(owner_institution: Institution, field_reporter: User) -> PreAlert:
-    prealert = PreAlertFactory(
+    prealert = PreAlertFactory.create(
         institution=owner_institution,
         submitted_by=field_reporter,
         reporter=field_reporter.reporter_profile,
@@ -56,7 +56,7 @@ def test_the_queue_lists_the_institution_items_with_badges(
 ) -> None:
     other = member(owner_institution, Role.ANALYST, full_name="Beto Analista")
     triage.claim(other, sent)
-    PreAlertFactory(institution=owner_institution, description="Toma de local en Espinar")
+    PreAlertFactory.create(institution=owner_institution, description="Toma de local en Espinar")
     response = analyst_client.get(QUEUE)
     assert response.status_code == 200
     body = response.content.decode()
@@ -70,8 +70,10 @@ def test_the_queue_lists_the_institution_items_with_badges(
 def test_queue_filters(
     analyst_client: Client, owner_institution: Institution, field_reporter: User
 ) -> None:
-    PreAlertFactory(institution=owner_institution, channel=Channel.SMS, urgency=Urgency.CRITICAL)
-    PreAlertFactory(
+    PreAlertFactory.create(
+        institution=owner_institution, channel=Channel.SMS, urgency=Urgency.CRITICAL
+    )
+    PreAlertFactory.create(
         institution=owner_institution,
         channel=Channel.SMS,
         is_structured=False,
@@ -80,12 +82,12 @@ def test_queue_filters(
         department_code="",
         description="texto sin estructura",
     )
-    PreAlertFactory(
+    PreAlertFactory.create(
         institution=owner_institution,
         reporter=field_reporter.reporter_profile,
         state=ReviewState.REJECTED,
     )
-    old = PreAlertFactory(institution=owner_institution, description="llegó hace tres días")
+    old = PreAlertFactory.create(institution=owner_institution, description="llegó hace tres días")
     PreAlert.objects.filter(pk=old.pk).update(received_at=old.received_at - dt.timedelta(days=3))
 
     def count(query: str) -> int:
@@ -125,8 +127,8 @@ def test_the_queue_runs_a_bounded_number_of_queries(
 ) -> None:
     def fill(n: int) -> None:
         for _ in range(n):
-            reporter = ReporterFactory(institution=owner_institution)
-            item = PreAlertFactory(
+            reporter = ReporterFactory.create(institution=owner_institution)
+            item = PreAlertFactory.create(
                 institution=owner_institution, reporter=reporter, assigned_to=analyst
             )
             triage.claim(analyst, item)
@@ -153,7 +155,7 @@ def test_bulk_reject_from_the_queue(
     analyst_client: Client, owner_institution: Institution, other_institution: Institution
 ) -> None:
     items = PreAlertFactory.create_batch(2, institution=owner_institution)
-    foreign = PreAlertFactory(institution=other_institution)
+    foreign = PreAlertFactory.create(institution=other_institution)
     response = analyst_client.post(
         "/prealertas/acciones/",
         {
@@ -214,7 +216,7 @@ def test_bulk_duplicate_by_short_reference_and_link_and_assign(
     assert response.status_code == 302
     copy.refresh_from_db()
     assert copy.duplicate_of == original
-    case = CaseFactory(institution=owner_institution)
+    case = CaseFactory.create(institution=owner_institution)
     analyst_client.post(
         "/prealertas/acciones/",
         {"action": "link", "prealerts": [str(other.uuid)], "case": case.code},
@@ -301,7 +303,8 @@ def test_claim_and_the_second_analyst_sees_who_holds_it(
     response = client.post(_page(sent, "tomar"), follow=True)
     assert "en revisión por Ana Analista" in response.content.decode()
     sent.refresh_from_db()
-    assert sent.reviewing_by is not None and sent.reviewing_by.full_name == "Ana Analista"
+    assert sent.reviewing_by is not None
+    assert sent.reviewing_by.full_name == "Ana Analista"
     assert "Tomarla (la revisa Ana Analista)" in response.content.decode()
     client.post(_page(sent, "tomar"), {"force": "1"})
     sent.refresh_from_db()
@@ -319,7 +322,7 @@ def test_has_issues_from_the_page(analyst_client: Client, sent: PreAlert) -> Non
 
 
 def test_structure_from_the_page(analyst_client: Client, owner_institution: Institution) -> None:
-    sms = PreAlertFactory(
+    sms = PreAlertFactory.create(
         institution=owner_institution,
         channel=Channel.SMS,
         is_structured=False,
@@ -343,13 +346,14 @@ def test_structure_from_the_page(analyst_client: Client, owner_institution: Inst
     assert response.status_code == 302
     sms.refresh_from_db()
     assert sms.is_structured
-    assert sms.ubigeo is not None and sms.ubigeo.code == "080703"
+    assert sms.ubigeo is not None
+    assert sms.ubigeo.code == "080703"
 
 
 def test_validate_to_an_event_from_the_page(
     analyst_client: Client, owner_institution: Institution, sent: PreAlert
 ) -> None:
-    case = CaseFactory(institution=owner_institution)
+    case = CaseFactory.create(institution=owner_institution)
     page = analyst_client.get(_page(sent, "validar"))
     assert page.status_code == 200
     response = analyst_client.post(
