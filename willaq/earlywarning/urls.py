@@ -1,8 +1,46 @@
 """Early warning's pages: the pre-alert form and queue, alerts (HTML, CAP, Atom), the reporter
 network, deployment orders; OpenRosa and the SMS webhook. One list, one line per URL."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from willaq.earlywarning.views import reporters as views_reporters
+from willaq.earlywarning.views import triage as views_triage
 
 app_name = "earlywarning"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    # Triage
+    path("prealertas/", views_triage.queue, name="queue"),
+    path("prealertas/acciones/", views_triage.bulk, name="bulk"),
+    path("prealertas/<uuid:prealert_uuid>/", views_triage.prealert_detail, name="prealert"),
+    path("prealertas/<uuid:prealert_uuid>/tomar/", views_triage.prealert_claim, name="claim"),
+    path(
+        "prealertas/<uuid:prealert_uuid>/liberar/",
+        views_triage.prealert_release,
+        name="release",
+    ),
+    path("prealertas/<uuid:prealert_uuid>/estado/", views_triage.prealert_state, name="state"),
+    path(
+        "prealertas/<uuid:prealert_uuid>/estructurar/",
+        views_triage.prealert_structure,
+        name="structure",
+    ),
+    path(
+        "prealertas/<uuid:prealert_uuid>/validar/",
+        views_triage.prealert_validate,
+        name="validate",
+    ),
+    path(
+        "prealertas/<uuid:prealert_uuid>/adjuntos/<uuid:attachment_uuid>/",
+        views_triage.attachment_download,
+        name="attachment",
+    ),
+    # Reporter network
+    path("prealertas/reporteros/", views_reporters.reporter_list, name="reporters"),
+    path("prealertas/reporteros/nuevo/", views_reporters.reporter_create, name="reporter_create"),
+    path(
+        "prealertas/reporteros/<uuid:reporter_uuid>/editar/",
+        views_reporters.reporter_edit,
+        name="reporter_edit",
+    ),
+]
