@@ -19,9 +19,7 @@ def with_openrosa_headers(response: HttpResponse) -> HttpResponse:
 
 
 def xml_response(body: bytes, *, status: int = 200) -> HttpResponse:
-    return with_openrosa_headers(
-        HttpResponse(body, status=status, content_type=XML_CONTENT_TYPE)
-    )
+    return with_openrosa_headers(HttpResponse(body, status=status, content_type=XML_CONTENT_TYPE))
 
 
 def message_response(message: str, *, status: int, nature: str = "") -> HttpResponse:

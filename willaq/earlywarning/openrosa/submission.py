@@ -62,6 +62,8 @@ FIELD_MAP = {
     "fecha_medidas": "measures_date",
     "urgencia": "urgency",
 }
+# What request.FILES holds.
+Upload = UploadedFile[Any]
 TEXT_FIELD_MAP = {key: value for key, value in FIELD_MAP.items() if value in TEXT_LIMITS}
 
 
@@ -130,9 +132,7 @@ def parse_instance(raw: bytes) -> Instance:
 
 def prealert_data(answers: Mapping[str, str]) -> dict[str, Any]:
     """The intake's data from the form's answers."""
-    data: dict[str, Any] = {
-        target: answers.get(source, "") for source, target in FIELD_MAP.items()
-    }
+    data: dict[str, Any] = {target: answers.get(source, "") for source, target in FIELD_MAP.items()}
     data["ubigeo"] = (
         answers.get("distrito") or answers.get("provincia") or answers.get("departamento") or ""
     )
@@ -155,18 +155,21 @@ def sniff_image_type(content: bytes) -> str | None:
     return None
 
 
-def _read(upload: UploadedFile) -> Attachment:
+def _read(upload: Upload) -> Attachment:
     upload.seek(0)
     content = upload.read()
+    # The type comes from the content: a file that is not a JPEG, PNG or WebP photo is refused
+    # by the intake whatever the phone declared.
     declared = (upload.content_type or "application/octet-stream").split(";")[0].strip()
+    sniffed = sniff_image_type(content)
     return Attachment(
         name=(upload.name or "foto")[:200],
-        content_type=sniff_image_type(content) or declared,
+        content_type=sniffed or (declared if declared not in ATTACHMENT_TYPES else "unknown"),
         content=content,
     )
 
 
-def _acceptable(uploads: Sequence[UploadedFile]) -> list[Attachment]:
+def _acceptable(uploads: Sequence[Upload]) -> list[Attachment]:
     """The photos that pass the intake's checks, up to its limit (for a kept copy)."""
     kept: list[Attachment] = []
     names: set[str] = set()
@@ -193,7 +196,7 @@ def _keep_copy(
     sender: Sender,
     xml: bytes,
     answers: Mapping[str, str],
-    uploads: Sequence[UploadedFile],
+    uploads: Sequence[Upload],
     *,
     status: int,
     message: str,
@@ -250,7 +253,7 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def receive_submission(sender: Sender, xml: bytes, uploads: Sequence[UploadedFile]) -> Outcome:
+def receive_submission(sender: Sender, xml: bytes, uploads: Sequence[Upload]) -> Outcome:
     """Receive one instance (its XML and the photos sent with it) from an allowed sender."""
     if len(xml) > MAX_XML_BYTES:
         message = _("El formulario pesa %(size)s; el máximo es %(limit)s.") % {
@@ -283,23 +286,23 @@ def receive_submission(sender: Sender, xml: bytes, uploads: Sequence[UploadedFil
             status=202, message=_("Esta prealerta ya había sido recibida."), prealert=existing
         )
 
-    by_name: dict[str, UploadedFile] = {}
+    by_name: dict[str, Upload] = {}
     for upload in uploads:
         by_name.setdefault(upload.name or "", upload)
     photos: list[Attachment] = []
     for question in PHOTO_FIELDS:
         name = instance.answers.get(question, "")
-        upload = by_name.get(name) if name else None
-        if upload is None:
+        photo = by_name.get(name) if name else None
+        if photo is None:
             continue
-        if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
+        if (photo.size or 0) > MAX_ATTACHMENT_BYTES:
             message = _("La foto «%(name)s» pesa %(size)s; el máximo es %(limit)s.") % {
                 "name": name[:100],
-                "size": filesizeformat(upload.size or 0),
+                "size": filesizeformat(photo.size or 0),
                 "limit": filesizeformat(MAX_ATTACHMENT_BYTES),
             }
             return _keep_copy(sender, xml, instance.answers, uploads, status=413, message=message)
-        photos.append(_read(upload))
+        photos.append(_read(photo))
 
     try:
         prealert, created = receive_prealert(

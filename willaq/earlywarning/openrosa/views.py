@@ -91,8 +91,11 @@ def form_list(request: HttpRequest) -> HttpResponse:
             ("name", form.title),
             ("version", form.version),
             ("hash", form.hash),
-            ("descriptionText", _("Prealerta para la red de reporteros de %(institution)s.")
-             % {"institution": sender.institution.name}),
+            (
+                "descriptionText",
+                _("Prealerta para la red de reporteros de %(institution)s.")
+                % {"institution": sender.institution.name},
+            ),
             ("downloadUrl", request.build_absolute_uri(url)),
         ):
             etree.SubElement(item, f"{{{XFORMS_LIST_NS}}}{tag}").text = text
@@ -162,13 +165,7 @@ def submission(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
         )
-    uploads = [
-        upload
-        for name, items in files.lists()
-        if name != XML_FIELD
-        for upload in items
-    ]
+    uploads = [upload for name, items in files.lists() if name != XML_FIELD for upload in items]
     outcome = receive_submission(sender, xml_file.read(), uploads)
     nature = "submit_success" if outcome.status in (201, 202) else ""
     return _accept_length(message_response(outcome.message, status=outcome.status, nature=nature))
-

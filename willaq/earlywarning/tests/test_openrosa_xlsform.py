@@ -21,7 +21,8 @@ def test_shipped_xlsform_converts_with_pyxform() -> None:
     form = convert_xlsform()
 
     assert (form.form_id, form.version, form.title) == (FORM_ID, FORM_VERSION, FORM_TITLE)
-    assert form.hash == f"md5:{form.md5}" and len(form.md5) == 32
+    assert form.hash == f"md5:{form.md5}"
+    assert len(form.md5) == 32
     root = etree.fromstring(form.xml)
     main = root.find("h:head/x:model/x:instance/x:data", NS)
     assert main is not None

@@ -180,16 +180,16 @@ def survey_rows() -> list[dict[str, str]]:
             default="medium",
         ),
     ]
-    for number in range(1, MAX_PHOTOS + 1):
-        rows.append(
-            _question(
-                type="image",
-                name=f"foto{number}",
-                label=f"Foto {number} (opcional)",
-                relevant="" if number == 1 else f"${{foto{number - 1}}} != ''",
-                parameters=f"max-pixels={PHOTO_MAX_PIXELS}",
-            )
+    rows.extend(
+        _question(
+            type="image",
+            name=f"foto{number}",
+            label=f"Foto {number} (opcional)",
+            relevant="" if number == 1 else f"${{foto{number - 1}}} != ''",
+            parameters=f"max-pixels={PHOTO_MAX_PIXELS}",
         )
+        for number in range(1, MAX_PHOTOS + 1)
+    )
     return rows
 
 
