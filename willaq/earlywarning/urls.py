@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 
 from willaq.earlywarning.views import reporters as views_reporters
 from willaq.earlywarning.views import triage as views_triage
+from willaq.earlywarning.openrosa import views as openrosa_views
 
 app_name = "earlywarning"
 
@@ -43,4 +44,9 @@ urlpatterns: list[URLPattern] = [
         views_reporters.reporter_edit,
         name="reporter_edit",
     ),
+    # OpenRosa (ODK Collect / KoboCollect; server URL http(s)://HOST/openrosa): no trailing
+    # slash, as Collect asks for them (they resolve, so APPEND_SLASH never redirects them).
+    path("openrosa/formList", openrosa_views.form_list, name="openrosa-form-list"),
+    path("openrosa/forms/<str:form_id>/form.xml", openrosa_views.form_xml, name="openrosa-form"),
+    path("openrosa/submission", openrosa_views.submission, name="openrosa-submission"),
 ]
