@@ -338,8 +338,11 @@
     });
   }
 
+  // Show a drain's outcome (the page's own, or the service worker's by Background Sync).
   function report(result) {
+    var before = Number(countText.dataset.pending || 0);
     result.sent.forEach(function (item) {
+      if (sentList.querySelector("[data-sent-client-id='" + item.client_id + "']")) return;
       var li = document.createElement("li");
       li.textContent = S.sent + " " + label(item);
       li.dataset.sentClientId = item.client_id;
@@ -349,7 +352,9 @@
       if (result.status === "login") statusText.textContent = S.login;
       else if (result.status === "offline") statusText.textContent = S.offline;
       else if (result.status === "failed") statusText.textContent = S.failed;
-      else if (result.sent.length && pending === 0) statusText.textContent = S.all_sent;
+      else if (pending === 0 && (result.sent.length || before > 0)) {
+        statusText.textContent = S.all_sent;
+      } else if (pending === 0) statusText.textContent = "";
       else if (result.sent.length) statusText.textContent = S.sent;
     });
   }
@@ -410,7 +415,9 @@
       /* no service worker (not HTTPS): the outbox still works while the page is open */
     });
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "willaq-outbox") renderOutbox();
+      if (event.data && event.data.type === "willaq-outbox" && event.data.sent.length) {
+        report({ status: "done", sent: event.data.sent });
+      }
     });
   }
 

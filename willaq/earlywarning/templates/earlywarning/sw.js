@@ -49,7 +49,13 @@ self.addEventListener("install", function (event) { event.waitUntil(keepPages())
 function tellPages(result) {
   return self.clients.matchAll({ type: "window" }).then(function (clients) {
     clients.forEach(function (client) {
-      client.postMessage({ type: "willaq-outbox", status: result.status, sent: result.sent.length });
+      client.postMessage({
+        type: "willaq-outbox",
+        status: result.status,
+        sent: result.sent.map(function (item) {
+          return { client_id: item.client_id, created_at: item.created_at, fields: item.fields };
+        })
+      });
     });
   });
 }
