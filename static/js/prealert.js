@@ -349,19 +349,23 @@
       sentList.appendChild(li);
     });
     return renderOutbox().then(function (pending) {
+      // Nothing left: whoever sent it (this page or the service worker), it arrived.
+      if (pending === 0) {
+        if (result.sent.length || before > 0) statusText.textContent = S.all_sent;
+        else if (statusText.textContent === S.sending) statusText.textContent = "";
+        return;
+      }
       if (result.status === "login") statusText.textContent = S.login;
       else if (result.status === "offline") statusText.textContent = S.offline;
       else if (result.status === "failed") statusText.textContent = S.failed;
-      else if (pending === 0 && (result.sent.length || before > 0)) {
-        statusText.textContent = S.all_sent;
-      } else if (pending === 0) statusText.textContent = "";
       else if (result.sent.length) statusText.textContent = S.sent;
+      else if (statusText.textContent === S.sending) statusText.textContent = "";
     });
   }
 
   function drain() {
     if (draining) return draining;
-    statusText.textContent = S.sending;
+    if (Number(countText.dataset.pending || 0) > 0) statusText.textContent = S.sending;
     draining = Outbox.drain(formUrl).then(report, function () {
       statusText.textContent = S.failed;
     }).then(function () { draining = null; });

@@ -60,12 +60,9 @@ class PhotosField(forms.FileField):
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = PHOTO_ACCEPT
 
-    def clean(self, data: Any, initial: Any = None) -> list[Attachment]:  # type: ignore[override]
-        files: list[UploadedFile]
-        if isinstance(data, list | tuple):
-            files = [f for f in data if f]
-        else:
-            files = [data] if data else []
+    def clean(self, data: Any, initial: Any = None) -> list[Attachment]:
+        items = data if isinstance(data, list | tuple) else [data]
+        files: list[UploadedFile[Any]] = [f for f in items if f]
         if len(files) > MAX_ATTACHMENTS:
             raise forms.ValidationError(
                 _("Admite como máximo %(n)s fotos.") % {"n": MAX_ATTACHMENTS}

@@ -63,7 +63,7 @@ def _territory_list(fingerprint: tuple[int, int]) -> TerritoryList:
         "provinces": [],
         "districts": [],
     }
-    key = {
+    key: dict[str, str] = {
         Level.DEPARTMENT: "departments",
         Level.PROVINCE: "provinces",
         Level.DISTRICT: "districts",
@@ -100,7 +100,9 @@ def static_revision(name: str) -> str:
 
 def precache_manifest() -> list[dict[str, str]]:
     """Workbox's precache list: each URL with a revision that changes with its content."""
-    entries = [{"url": static(name), "revision": static_revision(name)} for name in PRECACHED_STATIC]
+    entries = [
+        {"url": static(name), "revision": static_revision(name)} for name in PRECACHED_STATIC
+    ]
     entries.append(
         {
             "url": reverse("earlywarning:prealert_territory"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from willaq.accounts.models import Institution, Role
+from willaq.accounts.models import Role
 from willaq.earlywarning.choices import ReporterLevel
 from willaq.earlywarning.models import PreAlert, PreAlertAttachment, Reporter
 from willaq.testing.browser import log_in, watched_page
@@ -36,7 +36,7 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def reporter_email(db: None) -> str:
     call_command("load_territory", verbosity=0)
-    institution: Institution = InstitutionFactory(slug="defensoria", name="Defensoría del Pueblo")
+    institution = InstitutionFactory(slug="defensoria", name="Defensoría del Pueblo")
     user = member(institution, Role.REPORTER, email="rosa@dp.gob.pe", full_name="Rosa Reportera")
     Reporter.objects.create(
         institution=institution, user=user, name="Rosa", level=ReporterLevel.DISTRICT_GOVERNOR
@@ -124,10 +124,12 @@ def test_offline_submitted_twice_arrives_exactly_once(
 
     assert PreAlert.objects.count() == 1
     prealert = PreAlert.objects.get()
-    assert prealert.ubigeo is not None and prealert.ubigeo.code == "080701"
+    assert prealert.ubigeo is not None
+    assert prealert.ubigeo.code == "080701"
     assert prealert.urgency == "high"
     assert prealert.measures == "Paro indefinido"
-    assert prealert.submitted_by is not None and prealert.submitted_by.email == reporter_email
+    assert prealert.submitted_by is not None
+    assert prealert.submitted_by.email == reporter_email
     assert PreAlertAttachment.objects.filter(prealert=prealert).count() == 1
 
     # Once more online (the retry button): nothing new.

@@ -130,9 +130,11 @@ def test_a_valid_form_makes_one_prealert_and_a_resubmit_none(
     assert prealert.client_id == data["client_id"]
     assert prealert.institution == owner_institution
     assert prealert.submitted_by == field_reporter
-    assert prealert.reporter is not None and prealert.reporter.user == field_reporter
+    assert prealert.reporter is not None
+    assert prealert.reporter.user == field_reporter
     assert prealert.sender == field_reporter.email
-    assert prealert.ubigeo is not None and prealert.ubigeo.code == "080701"
+    assert prealert.ubigeo is not None
+    assert prealert.ubigeo.code == "080701"
     assert prealert.department_code == "080000"
     assert prealert.urgency == "high"
     assert str(prealert.measures_date) == "2026-11-25"
@@ -340,7 +342,8 @@ def test_my_prealerts_lists_only_mine_as_the_sender_reads_them(
     assert "2 prealertas enviadas" in html
     assert "Segunda del reportero" in html
     assert "De la analista" not in html
-    assert "Rechazada" in html and "Hecho ya registrado por otra fuente" in html
+    assert "Rechazada" in html
+    assert "Hecho ya registrado por otra fuente" in html
     assert "Nota interna de la analista" not in html  # access.hidden_prealert_fields
     assert "Santo Tomás, Chumbivilcas, Cusco" in html
 

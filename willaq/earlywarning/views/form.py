@@ -33,7 +33,6 @@ from willaq.cases.forms import apply_service_errors
 from willaq.earlywarning import access, offline
 from willaq.earlywarning.choices import Channel
 from willaq.earlywarning.forms import PreAlertForm
-from willaq.earlywarning.models import PreAlert
 from willaq.earlywarning.services.intake import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
@@ -86,9 +85,7 @@ def _client_strings() -> dict[str, str]:
         "pending_one": _("1 prealerta pendiente de envío"),
         "pending_many": _("%(n)s prealertas pendientes de envío"),
         "pending_none": _("No hay prealertas pendientes de envío."),
-        "queued": _(
-            "Prealerta guardada en el teléfono. Se enviará en cuanto haya conexión."
-        ),
+        "queued": _("Prealerta guardada en el teléfono. Se enviará en cuanto haya conexión."),
         "sending": _("Enviando…"),
         "sent": _("Prealerta enviada: la recibió su institución."),
         "all_sent": _("Todas las prealertas fueron enviadas."),
@@ -228,9 +225,7 @@ def my_prealerts(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(sent, PAGE_SIZE).get_page(request.GET.get("page"))
     case_ids = {p.case_id for p in page.object_list if p.case_id}
-    readable_cases = set(
-        visible_cases(sender).filter(pk__in=case_ids).values_list("pk", flat=True)
-    )
+    readable_cases = set(visible_cases(sender).filter(pk__in=case_ids).values_list("pk", flat=True))
     rows: list[dict[str, Any]] = []
     for prealert in page.object_list:
         hidden = access.hidden_prealert_fields(sender, prealert)
@@ -249,9 +244,7 @@ def my_prealerts(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "summary": ngettext(
-                "%(n)s prealerta enviada", "%(n)s prealertas enviadas", total
-            )
+            "summary": ngettext("%(n)s prealerta enviada", "%(n)s prealertas enviadas", total)
             % {"n": total},
         },
     )
