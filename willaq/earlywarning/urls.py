@@ -3,9 +3,10 @@ network, deployment orders; OpenRosa and the SMS webhook. One list, one line per
 
 from django.urls import URLPattern, path
 
+from willaq.earlywarning.openrosa import views as openrosa_views
+from willaq.earlywarning.views import form
 from willaq.earlywarning.views import reporters as views_reporters
 from willaq.earlywarning.views import triage as views_triage
-from willaq.earlywarning.openrosa import views as openrosa_views
 
 app_name = "earlywarning"
 
@@ -49,4 +50,11 @@ urlpatterns: list[URLPattern] = [
     path("openrosa/formList", openrosa_views.form_list, name="openrosa-form-list"),
     path("openrosa/forms/<str:form_id>/form.xml", openrosa_views.form_xml, name="openrosa-form"),
     path("openrosa/submission", openrosa_views.submission, name="openrosa-submission"),
+    # Offline form
+    path("prealertas/nueva/", form.prealert_new, name="prealert_new"),
+    path("prealertas/mias/", form.my_prealerts, name="my_prealerts"),
+    path("prealertas/territorio.json", form.territory, name="prealert_territory"),
+    path("prealertas/manifest.webmanifest", form.web_app_manifest, name="prealert_manifest"),
+    path("prealertas/sw.js", form.service_worker, name="prealert_sw"),
+    # (end of offline form)
 ]

@@ -1,0 +1,1 @@
+"""Early warning's pages, one module per subject (``form``: the offline pre-alert form)."""
