@@ -135,10 +135,9 @@ def test_phone_list_and_case_page(browser_page, live_server):
     assert not nav.is_visible()
     page.click("summary.menu-button")
     assert nav.is_visible()
-    assert (
-        page.locator("nav.mainnav a").count() == 10
-    )  # Panel, Casos, Eventos, Mapa, Reportes, Nuevo caso, Nueva prealerta, Mis prealertas,
-    # Mi cuenta, API
+    # Panel, Casos, Eventos, Mapa, Reportes, Nuevo caso, Prealertas, Nueva prealerta, Mis
+    # prealertas, Mi cuenta, API
+    assert page.locator("nav.mainnav a").count() == 11
     assert _short_targets(page, "summary.menu-button, nav.mainnav a, .topbar-end button") == []
     page.click("summary.menu-button")
     assert not nav.is_visible()
