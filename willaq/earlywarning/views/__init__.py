@@ -1,0 +1,1 @@
+"""Early warning's pages, by subject (``response``: deployment orders and their statistics)."""
