@@ -20,8 +20,14 @@ from willaq.territory.models import Ubigeo
 _EMAIL_SPLIT = re.compile(r"[\s,;]+")
 
 
-def _blank(choices: list[tuple[str, str]], label: Any = "—") -> list[tuple[str, Any]]:
+def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
 
 
 class OrderFilterForm(forms.Form):
@@ -45,14 +51,14 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = _blank(list(OrderState.choices), _("Todos"))
-        self.fields["institution"].choices = _blank(
-            [(i.slug, i.acronym or i.name) for i in institutions], _("Todas")
+        _set_choices(self, "state", _blank(list(OrderState.choices), _("Todos")))
+        _set_choices(
+            self,
+            "institution",
+            _blank([(i.slug, i.acronym or i.name) for i in institutions], _("Todas")),
         )
-        self.fields["department"].choices = _blank(
-            list(Ubigeo.objects.departments().order_by("name").values_list("code", "name")),
-            _("Todos"),
-        )
+        departments = Ubigeo.objects.departments().order_by("name").values_list("code", "name")
+        _set_choices(self, "department", _blank(list(departments), _("Todos")))
 
     def filters(self) -> OrderFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -102,7 +108,9 @@ class OrderForm(PlaceForm):
 
     def __init__(self, *args: Any, ordering: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ordering_institution"].queryset = ordering
+        field = self.fields["ordering_institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ordering
         if ordering.count() == 1:
             self.fields["ordering_institution"].initial = ordering.first()
         self.add_place_fields("place", required=True)
@@ -155,7 +163,7 @@ class OrderAdvanceForm(forms.Form):
 
     def __init__(self, *args: Any, states: list[OrderState], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [(s.value, s.label) for s in states]
+        _set_choices(self, "state", [(s.value, s.label) for s in states])
 
     def moment(self) -> dt.datetime | None:
         value = self.cleaned_data.get("at")

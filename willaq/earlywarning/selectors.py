@@ -188,7 +188,7 @@ def response_stats(
     orders = access.visible_orders(user)
     if since is not None:
         orders = orders.filter(ordered_at__gte=_moment(since, end=False))
-    if until is not None:
+    if until is not None and until < dt.date.max:
         orders = orders.filter(ordered_at__lt=_moment(until, end=True))
     window = response_window()
     window_hours = window.total_seconds() / 3600
