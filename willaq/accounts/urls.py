@@ -1,7 +1,9 @@
 from django.urls import URLPattern, path
 
-from willaq.accounts import views
-from willaq.accounts import views_notifications  # Notifications
+from willaq.accounts import (
+    views,
+    views_notifications,  # Notifications
+)
 
 app_name = "accounts"
 urlpatterns: list[URLPattern] = [
