@@ -9,7 +9,6 @@ import time_machine
 from django.test import Client
 
 from willaq.accounts.models import Institution, User
-from willaq.cases.models import Case
 from willaq.earlywarning.choices import OrderState
 from willaq.earlywarning.models import DeploymentOrder
 from willaq.earlywarning.services.response import order_response
@@ -108,7 +107,7 @@ def test_only_coordinators_reach_the_form(analyst_client: Client, anon_client: C
 
 
 def test_the_form_is_prefilled_from_a_case(coordinator_client: Client, coordinator: User) -> None:
-    case: Case = CaseFactory(
+    case = CaseFactory.create(
         institution=coordinator.memberships.get().institution, created_by=coordinator
     )
     place = case.places.get(is_principal=True).ubigeo
