@@ -17,10 +17,11 @@ from willaq.accounts.models import User
 from willaq.cases.api import Pagination
 from willaq.cases.schemas import UBIGEO_PATTERN, InputSchema
 from willaq.core.schemas import OBJECT_READ_ERRORS, READ_ERRORS
-from willaq.earlywarning import access, selectors
+from willaq.earlywarning import access
 from willaq.earlywarning.choices import OrderState
 from willaq.earlywarning.clock import ClockState, clock_state, due_at, response_time
 from willaq.earlywarning.models import DeploymentOrder
+from willaq.earlywarning.selectors import response as selectors
 
 router = Router(tags=["respuesta"])
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from willaq.accounts.models import Institution, User
 from willaq.cases.forms import PlaceForm
 from willaq.earlywarning.choices import OrderState
-from willaq.earlywarning.selectors import OrderFilters
+from willaq.earlywarning.selectors.response import OrderFilters
 from willaq.territory.models import Ubigeo
 
 # --- Response -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from willaq.accounts.models import Institution, User
 from willaq.earlywarning.choices import OrderState
 from willaq.earlywarning.models import DeploymentOrder
-from willaq.earlywarning.selectors import percentile, response_stats
+from willaq.earlywarning.selectors.response import percentile, response_stats
 from willaq.territory.models import Ubigeo
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from willaq.cases.access import visible_cases
 from willaq.cases.forms import apply_service_errors
 from willaq.cases.models import Case
 from willaq.cases.views.common import GET_POST, is_htmx_partial, signed_in_user
-from willaq.earlywarning import access, selectors
+from willaq.earlywarning import access
 from willaq.earlywarning.clock import response_window, warning_window
 from willaq.earlywarning.forms import (
     OrderAdvanceForm,
@@ -31,6 +31,7 @@ from willaq.earlywarning.forms import (
     ResponseStatsForm,
 )
 from willaq.earlywarning.models import Alert
+from willaq.earlywarning.selectors import response as selectors
 from willaq.earlywarning.services import response as services
 from willaq.territory.models import Ubigeo
 

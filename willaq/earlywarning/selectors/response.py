@@ -1,4 +1,5 @@
-"""Reads of early warning, scoped by :mod:`willaq.earlywarning.access`."""
+"""Reads of deployment orders (the list and its filters) and the response statistics, scoped by
+:mod:`willaq.earlywarning.access`."""
 
 import datetime as dt
 import math
