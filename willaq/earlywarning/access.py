@@ -95,7 +95,11 @@ def visible_prealerts(user: AnyUser) -> QuerySet[PreAlert]:
     if not user.is_authenticated:
         return PreAlert.objects.none()
     return PreAlert.objects.filter(
-        Q(institution_id__in=reviewing_institution_ids(user)) | Q(submitted_by=user)
+        Q(institution_id__in=reviewing_institution_ids(user))
+        | Q(submitted_by=user)
+        # triage: a reporter also reads what came in under their profile (an SMS from their
+        # phone), where the outcome notification points.
+        | Q(reporter__user=user)
     )
 
 

@@ -1,4 +1,4 @@
-"""Forms of early warning's pages. Forms only read and check the input; the services decide."""
+"""Early warning's forms. Each part keeps its forms under its own heading."""
 
 import datetime as dt
 import re
@@ -9,19 +9,403 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution, User
+from willaq.cases.access import usable_categories
+from willaq.cases.choices import (
+    PROTEST_EVENT_TYPES,
+    ActorTypeCode,
+    CategoryKind,
+    EventType,
+    ProtestForm,
+    SubEventType,
+)
 from willaq.cases.forms import PlaceForm
-from willaq.earlywarning.choices import OrderState
+from willaq.cases.selectors import departments
+from willaq.earlywarning.choices import Channel, OrderState, ReporterLevel, ReviewState, Urgency
+from willaq.earlywarning.models import PreAlert, Reporter
 from willaq.earlywarning.selectors.response import OrderFilters
+from willaq.earlywarning.selectors.triage import ORDERS, STATE_ALL, STATE_OPEN
 from willaq.territory.models import Ubigeo
+
+
+def _blank(choices: Any, label: Any = "—") -> list[tuple[Any, Any]]:
+    return [("", label), *[(value, text) for value, text in choices if value != ""]]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+# Triage ----------------------------------------------------------------------------------------
+
+AGE_CHOICES = [
+    ("", _("Cualquiera")),
+    ("1h", _("Menos de 1 hora")),
+    ("24h", _("Menos de 24 horas")),
+    ("48h", _("Más de 48 horas")),
+]
+ORDER_LABELS = {
+    "newest": _("Más recientes primero"),
+    "oldest": _("Más antiguas primero"),
+    "urgency": _("Más urgentes primero"),
+}
+
+
+class QueueFilterForm(forms.Form):
+    """The triage queue's filters (``selectors.triage.QueueFilters``)."""
+
+    state = forms.ChoiceField(
+        label=_("Estado"),
+        required=False,
+        choices=[
+            (STATE_OPEN, _("Por revisar (abiertas)")),
+            *ReviewState.choices,
+            (STATE_ALL, _("Todas")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Canal"), required=False, choices=_blank(Channel.choices, _("Todos"))
+    )
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    age = forms.ChoiceField(label=_("Antigüedad"), required=False, choices=AGE_CHOICES)
+    urgency = forms.ChoiceField(
+        label=_("Urgencia"), required=False, choices=_blank(Urgency.choices, _("Todas"))
+    )
+    reporter = forms.ChoiceField(label=_("Reportero"), required=False)
+    assigned = forms.ChoiceField(
+        label=_("Asignación"),
+        required=False,
+        choices=[("", _("De cualquiera")), ("yo", _("Asignadas a mí"))],
+        widget=forms.Select,
+    )
+    unstructured = forms.BooleanField(label=_("Sin estructurar"), required=False)
+    unknown_sender = forms.BooleanField(label=_("Remitente desconocido"), required=False)
+    order = forms.ChoiceField(
+        label=_("Orden"), required=False, choices=[(o, ORDER_LABELS[o]) for o in ORDERS]
+    )
+
+    def __init__(self, *args: Any, reporters: QuerySet[Reporter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _blank(  # type: ignore[attr-defined]
+            departments().values_list("code", "name"), _("Todos")
+        )
+        self.fields["reporter"].choices = _blank(  # type: ignore[attr-defined]
+            [(str(u), name) for u, name in reporters.values_list("uuid", "name")], _("Todos")
+        )
+
+
+BULK_ACTIONS = [
+    ("assign", _("Asignar a…")),
+    ("duplicate", _("Marcar como duplicadas de…")),
+    ("reject", _("Rechazar con un motivo")),
+    ("link", _("Vincular a un caso")),
+]
+
+
+class BulkActionForm(forms.Form):
+    """One action on the chosen pre-alerts (``prealerts``: their uuids). The queue's bar and
+    the single pre-alert's page post here."""
+
+    action = forms.ChoiceField(label=_("Acción"), choices=_blank(BULK_ACTIONS, _("— elija —")))
+    prealerts = forms.MultipleChoiceField(label=_("Prealertas"), required=True)
+    assignee = forms.ModelChoiceField(
+        label=_("Asignar a"), required=False, queryset=User.objects.none()
+    )
+    original = forms.CharField(
+        label=_("Original (referencia de la prealerta)"),
+        required=False,
+        max_length=40,
+        help_text=_("Los 8 primeros caracteres de la referencia, p. ej. 3f2a9c1b."),
+    )
+    reason = forms.CharField(
+        label=_("Motivo del rechazo"), required=False, max_length=5000, widget=_textarea(2)
+    )
+    case = forms.CharField(label=_("Caso (código)"), required=False, max_length=40)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    error_messages = {"required": _("Elija al menos una prealerta.")}
+
+    def __init__(
+        self, *args: Any, prealert_uuids: list[str], assignees: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["prealerts"].choices = [(u, u) for u in prealert_uuids]  # type: ignore[attr-defined]
+        self.fields["prealerts"].error_messages["required"] = _("Elija al menos una prealerta.")
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        action = cleaned.get("action")
+        needs = {"assign": "assignee", "duplicate": "original", "reject": "reason", "link": "case"}
+        wanted = needs.get(action or "")
+        if wanted and not cleaned.get(wanted):
+            messages = {
+                "assignee": _("Elija a quién asignarlas."),
+                "original": _("Indique la prealerta original."),
+                "reason": _("Indique el motivo del rechazo."),
+                "case": _("Indique el código del caso."),
+            }
+            self.add_error(wanted, messages[wanted])
+        return cleaned
+
+
+class ReviewStateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Nuevo estado"),
+        choices=[
+            (ReviewState.IN_REVIEW, ReviewState.IN_REVIEW.label),
+            (ReviewState.HAS_ISSUES, ReviewState.HAS_ISSUES.label),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Observaciones para el reportero"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(),
+        help_text=_("Obligatorias para «Con observaciones»: qué debe aclarar."),
+    )
+
+
+class StructureForm(PlaceForm):
+    """What an analyst reads out of an unstructured pre-alert (or corrects in any open one)."""
+
+    occurred_on = forms.DateField(label=_("Fecha del hecho"), required=False, widget=_date_input())
+    location = forms.CharField(label=_("Localidad"), required=False, max_length=200)
+    description = forms.CharField(label=_("Qué pasó"), max_length=5000, widget=_textarea(5))
+    actors = forms.CharField(
+        label=_("Actores"), required=False, max_length=2000, widget=_textarea()
+    )
+    demands = forms.CharField(
+        label=_("Demandas"), required=False, max_length=2000, widget=_textarea()
+    )
+    measures = forms.CharField(
+        label=_("Medidas de protesta anunciadas"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+    )
+    measures_date = forms.DateField(
+        label=_("Fecha de las medidas anunciadas"), required=False, widget=_date_input()
+    )
+    urgency = forms.ChoiceField(label=_("Urgencia"), choices=Urgency.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_place_fields("place", required=True)
+        self.order_fields(
+            ["place_department", "place_province", "place_district", "location", "occurred_on"]
+        )
+
+    @classmethod
+    def initial_for(cls, prealert: PreAlert) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: getattr(prealert, name)
+            for name in (
+                "occurred_on",
+                "location",
+                "description",
+                "actors",
+                "demands",
+                "measures",
+                "measures_date",
+                "urgency",
+            )
+        }
+        if prealert.ubigeo is not None:
+            initial |= cls.place_initial("place", prealert.ubigeo)
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.ubigeo_code = self.clean_place("place", cleaned)
+        return cleaned
+
+    def prealert_data(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            name: self.cleaned_data.get(name)
+            for name in (
+                "occurred_on",
+                "location",
+                "description",
+                "actors",
+                "demands",
+                "measures",
+                "measures_date",
+                "urgency",
+            )
+        }
+        data["ubigeo"] = self.ubigeo_code or ""
+        return data
+
+    SERVICE_FIELDS = {"ubigeo": "place_department"}
+
+
+VALIDATE_TARGETS = [
+    ("event", _("Evento de un caso existente")),
+    ("case", _("Caso nuevo (propuesto para aprobación)")),
+]
+
+
+class ValidateForm(forms.Form):
+    """Validate a pre-alert into an event of a case (its code) or a new proposed case."""
+
+    target = forms.ChoiceField(
+        label=_("La prealerta se convierte en"),
+        choices=VALIDATE_TARGETS,
+        widget=forms.RadioSelect,
+        initial="event",
+    )
+    case = forms.CharField(
+        label=_("Caso (código o referencia)"),
+        required=False,
+        max_length=40,
+        help_text=_("Para un evento de un caso existente, p. ej. 2024-0012."),
+    )
+    event_type = forms.ChoiceField(
+        label=_("Tipo de evento"), required=False, choices=_blank(EventType.choices)
+    )
+    sub_event_type = forms.ChoiceField(
+        label=_("Subtipo de evento"), required=False, choices=_blank(SubEventType.choices)
+    )
+    protest_form = forms.ChoiceField(
+        label=_("Forma de protesta"),
+        required=False,
+        choices=ProtestForm.choices,
+        help_text=_("Solo en protestas y disturbios."),
+        widget=forms.Select(attrs={"data-protest-types": " ".join(PROTEST_EVENT_TYPES)}),
+    )
+    actor1 = forms.CharField(label=_("Actor 1"), required=False, max_length=200)
+    inter1 = forms.TypedChoiceField(
+        label=_("Tipo de actor 1"),
+        required=False,
+        choices=_blank(ActorTypeCode.choices),
+        coerce=int,
+        empty_value=None,
+    )
+    name = forms.CharField(label=_("Nombre del caso nuevo"), required=False, max_length=250)
+    typology = forms.ChoiceField(label=_("Tipología del caso nuevo"), required=False)
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["typology"].choices = _blank(  # type: ignore[attr-defined]
+            usable_categories([institution.pk])
+            .filter(kind=CategoryKind.TYPOLOGY, is_active=True, parent__isnull=True)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("target") == "event":
+            for name, message in (
+                ("case", _("Indique el caso.")),
+                ("event_type", _("Elija el tipo de evento.")),
+                ("sub_event_type", _("Elija el subtipo de evento.")),
+            ):
+                if not cleaned.get(name):
+                    self.add_error(name, message)
+        elif cleaned.get("target") == "case":
+            for name, message in (
+                ("name", _("Indique el nombre del caso.")),
+                ("typology", _("Elija la tipología.")),
+            ):
+                if not cleaned.get(name):
+                    self.add_error(name, message)
+        return cleaned
+
+
+# Reporters -------------------------------------------------------------------------------------
+
+
+class ReporterFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Nivel"), required=False, choices=_blank(ReporterLevel.choices, _("Todos"))
+    )
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    active = forms.ChoiceField(
+        label=_("Activos"),
+        required=False,
+        choices=[("", _("Todos")), ("si", _("Activos")), ("no", _("Inactivos"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _blank(  # type: ignore[attr-defined]
+            departments().values_list("code", "name"), _("Todos")
+        )
+
+
+class ReporterForm(forms.Form):
+    name = forms.CharField(label=_("Nombre"), max_length=200)
+    level = forms.ChoiceField(label=_("Nivel"), choices=_blank(ReporterLevel.choices))
+    institution = forms.ModelChoiceField(
+        label=_("Institución"), queryset=Institution.objects.none(), empty_label=None
+    )
+    territories = forms.CharField(
+        label=_("Territorio que cubre (códigos ubigeo)"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Códigos de departamentos, provincias o distritos separados por comas, "
+            "p. ej. 080000, 080701."
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Teléfono (SMS)"),
+        required=False,
+        max_length=30,
+        help_text=_("Un número peruano sin prefijo se guarda como +51…"),
+    )
+    email = forms.EmailField(label=_("Correo electrónico"), required=False)
+    account = forms.ModelChoiceField(
+        label=_("Cuenta en Willaq (opcional)"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("Un miembro de la institución que envía prealertas con su cuenta."),
+    )
+    is_active = forms.BooleanField(label=_("Activo"), required=False, initial=True)
+    notes = forms.CharField(label=_("Notas"), required=False, max_length=2000, widget=_textarea())
+
+    SERVICE_FIELDS = {"user": "account"}
+
+    def __init__(
+        self, *args: Any, institutions: QuerySet[Institution], user: AnyUser, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["account"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True,
+                memberships__institution__in=institutions,
+                memberships__is_active=True,
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
+
+    @classmethod
+    def initial_for(cls, reporter: Reporter) -> dict[str, Any]:
+        return {
+            "name": reporter.name,
+            "level": reporter.level,
+            "institution": reporter.institution_id,
+            "territories": ", ".join(reporter.territories.values_list("code", flat=True)),
+            "phone": reporter.phone,
+            "email": reporter.email,
+            "account": reporter.user_id,
+            "is_active": reporter.is_active,
+            "notes": reporter.notes,
+        }
+
 
 # --- Response -----------------------------------------------------------------------------------
 
 _EMAIL_SPLIT = re.compile(r"[\s,;]+")
-
-
-def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
-    return [("", label), *choices]
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:

@@ -3,12 +3,53 @@ network, deployment orders; OpenRosa and the SMS webhook. One list, one line per
 
 from django.urls import URLPattern, path
 
-# Response (deployment orders)
-from willaq.earlywarning.views import response as response_views
+from willaq.earlywarning.openrosa import views as openrosa_views
+from willaq.earlywarning.views import reporters as views_reporters
+from willaq.earlywarning.views import response as response_views  # Response
+from willaq.earlywarning.views import triage as views_triage
 
 app_name = "earlywarning"
 
 urlpatterns: list[URLPattern] = [
+    # Triage
+    path("prealertas/", views_triage.queue, name="queue"),
+    path("prealertas/acciones/", views_triage.bulk, name="bulk"),
+    path("prealertas/<uuid:prealert_uuid>/", views_triage.prealert_detail, name="prealert"),
+    path("prealertas/<uuid:prealert_uuid>/tomar/", views_triage.prealert_claim, name="claim"),
+    path(
+        "prealertas/<uuid:prealert_uuid>/liberar/",
+        views_triage.prealert_release,
+        name="release",
+    ),
+    path("prealertas/<uuid:prealert_uuid>/estado/", views_triage.prealert_state, name="state"),
+    path(
+        "prealertas/<uuid:prealert_uuid>/estructurar/",
+        views_triage.prealert_structure,
+        name="structure",
+    ),
+    path(
+        "prealertas/<uuid:prealert_uuid>/validar/",
+        views_triage.prealert_validate,
+        name="validate",
+    ),
+    path(
+        "prealertas/<uuid:prealert_uuid>/adjuntos/<uuid:attachment_uuid>/",
+        views_triage.attachment_download,
+        name="attachment",
+    ),
+    # Reporter network
+    path("prealertas/reporteros/", views_reporters.reporter_list, name="reporters"),
+    path("prealertas/reporteros/nuevo/", views_reporters.reporter_create, name="reporter_create"),
+    path(
+        "prealertas/reporteros/<uuid:reporter_uuid>/editar/",
+        views_reporters.reporter_edit,
+        name="reporter_edit",
+    ),
+    # OpenRosa (ODK Collect / KoboCollect; server URL http(s)://HOST/openrosa): no trailing
+    # slash, as Collect asks for them (they resolve, so APPEND_SLASH never redirects them).
+    path("openrosa/formList", openrosa_views.form_list, name="openrosa-form-list"),
+    path("openrosa/forms/<str:form_id>/form.xml", openrosa_views.form_xml, name="openrosa-form"),
+    path("openrosa/submission", openrosa_views.submission, name="openrosa-submission"),
     # Response (deployment orders, the 48-hour clock, statistics)
     path("respuesta/", response_views.order_list, name="orders"),
     path("respuesta/nueva/", response_views.order_create, name="order_create"),

@@ -7,6 +7,7 @@ from django import template
 
 from willaq.accounts.access import institution_ids
 from willaq.earlywarning import access
+from willaq.earlywarning.selectors.triage import received_count  # triage
 
 register = template.Library()
 
@@ -29,3 +30,10 @@ def earlywarning_menu(context: dict[str, Any]) -> EarlyWarningMenu:
         can_issue=access.issuing_institutions(user).exists(),
         is_member=bool(institution_ids(user)),
     )
+
+
+# triage: the menu's badge (pre-alerts received and not yet touched in the user's queues).
+@register.simple_tag(takes_context=True)
+def prealerts_received(context: dict[str, Any]) -> int:
+    """``{% prealerts_received as n %}``: 0 for anyone who reviews no queue."""
+    return received_count(context["request"].user)
