@@ -19,10 +19,12 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_willaq --demo
 
-# Serve http://127.0.0.1:8000 with the Celery worker (filesystem broker); $(1) is DEBUG.
+# Serve http://127.0.0.1:8000 with the Celery worker (filesystem broker) and its embedded beat
+# (the response clock; schedule file under var/); $(1) is DEBUG.
 define serve
 	export WILLAQ_DEMO=1 DEBUG=$(1); \
-	$(BIN)/celery --quiet -A config worker --pool=solo --loglevel=WARNING & \
+	$(BIN)/celery --quiet -A config worker --pool=solo --loglevel=WARNING \
+	  -B --schedule=var/celerybeat-schedule & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 endef

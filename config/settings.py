@@ -247,6 +247,13 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# response clock: warn deployment orders at 36 h, escalate them after 48 h (issue 8 §5).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "response-clock": {
+        "task": "willaq.earlywarning.tasks.check_response_clock",
+        "schedule": 600.0,  # every 10 minutes
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ commits. Every app tells people things through :func:`notify`."""
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from willaq.accounts.models import Notification, User
 
@@ -41,3 +42,25 @@ def notify(
 
         transaction.on_commit(lambda: email_notifications.delay(ids))
     return created
+
+
+def mark_read(user: User, notification: Notification) -> bool:
+    """Mark one of the user's notifications read; False when it already was (or is not
+    theirs)."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def unread_count(user: User, *, limit: int = 100) -> int:
+    """Unread notifications of the user, counted up to ``limit`` (the bell shows "99+")."""
+    return Notification.objects.filter(user=user, read_at__isnull=True)[:limit].count()

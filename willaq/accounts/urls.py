@@ -1,6 +1,9 @@
 from django.urls import URLPattern, path
 
-from willaq.accounts import views
+from willaq.accounts import (
+    views,
+    views_notifications,  # Notifications
+)
 
 app_name = "accounts"
 urlpatterns: list[URLPattern] = [
@@ -36,5 +39,17 @@ urlpatterns: list[URLPattern] = [
         "instituciones/<slug:slug>/miembros/<uuid:membership_uuid>/desactivar/",
         views.member_deactivate,
         name="member_deactivate",
+    ),
+    # Notifications
+    path("notificaciones/", views_notifications.notifications, name="notifications"),
+    path(
+        "notificaciones/leidas/",
+        views_notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notificaciones/<uuid:notification_uuid>/leida/",
+        views_notifications.notification_read,
+        name="notification_read",
     ),
 ]

@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 from willaq.earlywarning.openrosa import views as openrosa_views
 from willaq.earlywarning.views import form
 from willaq.earlywarning.views import reporters as views_reporters
+from willaq.earlywarning.views import response as response_views  # Response
 from willaq.earlywarning.views import triage as views_triage
 
 app_name = "earlywarning"
@@ -57,4 +58,10 @@ urlpatterns: list[URLPattern] = [
     path("prealertas/manifest.webmanifest", form.web_app_manifest, name="prealert_manifest"),
     path("prealertas/sw.js", form.service_worker, name="prealert_sw"),
     # (end of offline form)
+    # Response (deployment orders, the 48-hour clock, statistics)
+    path("respuesta/", response_views.order_list, name="orders"),
+    path("respuesta/nueva/", response_views.order_create, name="order_create"),
+    path("respuesta/estadisticas/", response_views.order_stats, name="order_stats"),
+    path("respuesta/<uuid:order_uuid>/", response_views.order_detail, name="order_detail"),
+    path("respuesta/<uuid:order_uuid>/estado/", response_views.order_advance, name="order_advance"),
 ]
