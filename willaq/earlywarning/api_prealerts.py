@@ -22,9 +22,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import P, Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.params import HeaderEx
 from ninja.responses import Status
 
 from willaq.accounts.models import Institution, User
@@ -133,15 +134,17 @@ def _over_limit(user: User) -> bool:
 def create_prealert(
     request: HttpRequest,
     payload: PreAlertIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        pattern=IDEMPOTENCY_KEY_PATTERN,
-        description=(
-            "Obligatoria: un identificador único por prealerta generado por el cliente "
-            "(p. ej. un UUID), de 1 a 200 caracteres visibles ASCII."
+    idempotency_key: HeaderEx[
+        str,
+        P(
+            alias="Idempotency-Key",
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description=(
+                "Obligatoria: un identificador único por prealerta generado por el cliente "
+                "(p. ej. un UUID), de 1 a 200 caracteres visibles ASCII."
+            ),
         ),
-    ),
+    ],
 ) -> Status[PreAlert]:
     """Answers 201 with a receipt (what never changes; `url` gives the pre-alert). A retry with
     the same `Idempotency-Key` and body answers the same 201 and receipt, creating nothing;
