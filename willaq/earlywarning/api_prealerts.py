@@ -37,7 +37,7 @@ from willaq.earlywarning.access import (
     visible_prealerts,
 )
 from willaq.earlywarning.choices import Channel
-from willaq.earlywarning.models import PreAlert
+from willaq.earlywarning.models import PreAlert, Reporter
 from willaq.earlywarning.schemas import (
     IDEMPOTENCY_KEY_PATTERN,
     PreAlertFilters,
@@ -72,7 +72,11 @@ def _prealerts() -> QuerySet[PreAlert]:
     )
 
 
-def _receiving_institution(user: User, slug: str | None) -> Institution:
+def _receiving_institution(user: User, slug: str | None, profile: Reporter | None) -> Institution:
+    """The institution named by ``slug`` if the user may send to it; by default the user's
+    reporter profile's (always one they may send to), else their first."""
+    if not slug and profile is not None and profile.institution.is_active:
+        return profile.institution
     allowed = submitting_institutions(user)
     if slug:
         institution = Institution.objects.filter(slug=slug, is_active=True).first()
@@ -85,9 +89,6 @@ def _receiving_institution(user: User, slug: str | None) -> Institution:
                 _("No puede enviar prealertas a %(name)s.") % {"name": institution.name}
             )
         return institution
-    profile = reporter_for_user(user)
-    if profile is not None and allowed.filter(pk=profile.institution_id).exists():
-        return profile.institution
     institution = allowed.first()
     if institution is None:
         raise PermissionDenied(_("Su cuenta no puede enviar prealertas."))
@@ -153,16 +154,17 @@ def create_prealert(
     account's hourly limit."""
     user = _user(request)
     body = request.body.decode("utf-8", errors="replace")
-    existing = find_prealert(Channel.API, idempotency_key)
-    if existing is not None:
-        return _replay(user, existing, body)
-    institution = _receiving_institution(user, payload.institution)
+    profile = reporter_for_user(user)
+    institution = _receiving_institution(user, payload.institution, profile)
     if _over_limit(user):
+        # A retry of a pre-alert already received still gets its answer.
+        existing = find_prealert(Channel.API, idempotency_key)
+        if existing is not None:
+            return _replay(user, existing, body)
         raise HttpError(
             429,
             _("Demasiadas prealertas de esta cuenta en la última hora: espere y reintente."),
         )
-    profile = reporter_for_user(user)
     data: dict[str, Any] = payload.model_dump(exclude={"institution"})
     data["urgency"] = payload.urgency.value
     prealert, created = receive_prealert(
@@ -177,7 +179,7 @@ def create_prealert(
         sender=user.email,
     )
     if not created:
-        # A retry raced this request and won.
+        # A retry (or a retry that raced this request): the first answer, or 409.
         return _replay(user, prealert, body)
     return Status(201, prealert)
 

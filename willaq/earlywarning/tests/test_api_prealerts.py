@@ -368,3 +368,26 @@ def test_a_prealert_round_trip(reporter_api: Client) -> None:
     assert item["state"] == "received"
     assert item["reference"] == receipt["reference"]
     assert item["is_structured"] is True
+
+
+def test_the_token_last_use_is_written_once_a_minute(field_reporter: User) -> None:
+    """The intake's hot path: no write (and commit) of the token on every request."""
+    import datetime as dt
+
+    import time_machine
+
+    client = _token_client(field_reporter)
+    token = ApiToken.objects.get(user=field_reporter)
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert client.get(URL).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first == dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, 59, tzinfo=dt.UTC), tick=False):
+        assert client.get(URL).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 1, tzinfo=dt.UTC), tick=False):
+        assert client.get(URL).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == dt.datetime(2026, 3, 10, 9, 1, tzinfo=dt.UTC)
