@@ -59,6 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/p2_monthly.py
 	$(BIN)/python bench/p4_export.py
+	# smsapi: P5, pre-alert intake under gunicorn against /health/ (its own PostgreSQL database)
+	$(BIN)/python bench/p5_intake.py
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)

@@ -221,6 +221,30 @@ WILLAQ_BASE_URL = env.str("WILLAQ_BASE_URL", default="http://127.0.0.1:8000")
 # at WARN hours, and an overdue order is escalated.
 WILLAQ_RESPONSE_HOURS = env.int("WILLAQ_RESPONSE_HOURS", default=48)
 WILLAQ_RESPONSE_WARN_HOURS = env.int("WILLAQ_RESPONSE_WARN_HOURS", default=36)
+# --- early warning: SMS webhook and pre-alerts API (smsapi) ---
+# The shared secret the SMS gateway sends with every message (header X-Willaq-Sms-Secret or field
+# "secret"); empty: the webhook answers 403 to everything (fails closed).
+WILLAQ_SMS_SECRET = env.str("WILLAQ_SMS_SECRET", default="")
+# The institution (slug) whose queue receives SMS from unknown numbers; empty: the first active
+# institution that has reporters.
+WILLAQ_SMS_DEFAULT_INSTITUTION = env.str("WILLAQ_SMS_DEFAULT_INSTITUTION", default="")
+# Pre-alerts accepted per sender and hour (SMS) and per account and hour (POST /api/v1/prealerts);
+# beyond, 429 (an SMS is kept in the audit log).
+WILLAQ_SMS_PER_HOUR = env.int("WILLAQ_SMS_PER_HOUR", default=30)
+WILLAQ_API_PREALERTS_PER_HOUR = env.int("WILLAQ_API_PREALERTS_PER_HOUR", default=300)
+# Outbound SMS (willaq.earlywarning.smsout): "console" logs them (development), "http" posts them
+# to a gateway, "memory" keeps them in smsout.outbox (tests).
+WILLAQ_SMS_BACKEND = env.str("WILLAQ_SMS_BACKEND", default="console")
+WILLAQ_SMS_GATEWAY_URL = env.str("WILLAQ_SMS_GATEWAY_URL", default="")
+WILLAQ_SMS_GATEWAY_TOKEN = env.str("WILLAQ_SMS_GATEWAY_TOKEN", default="")
+WILLAQ_SMS_GATEWAY_TIMEOUT = env.float("WILLAQ_SMS_GATEWAY_TIMEOUT", default=10.0)
+if WILLAQ_SMS_BACKEND not in ("console", "http", "memory"):
+    raise ImproperlyConfigured(
+        f"WILLAQ_SMS_BACKEND={WILLAQ_SMS_BACKEND!r} is not known; use console, http or memory."
+    )
+if WILLAQ_SMS_BACKEND == "http" and not WILLAQ_SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("WILLAQ_SMS_BACKEND=http needs WILLAQ_SMS_GATEWAY_URL.")
+# --- end smsapi ---
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

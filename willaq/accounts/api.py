@@ -1,5 +1,6 @@
 """API authentication (personal tokens, or the browser session) and the user's own endpoints."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,8 @@ from willaq.core.schemas import READ_ERRORS
 
 router = Router(tags=["accounts"])
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
 
 class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
@@ -22,7 +25,11 @@ class ApiTokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # "Último uso" is shown to the minute: written at most once a minute, not a write
+        # (and a commit) on every API request.
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
 

@@ -8,6 +8,7 @@ from willaq.earlywarning.views import form
 from willaq.earlywarning.views import reporters as views_reporters
 from willaq.earlywarning.views import response as response_views  # Response
 from willaq.earlywarning.views import triage as views_triage
+from willaq.earlywarning.views_sms import sms_inbound
 
 app_name = "earlywarning"
 
@@ -64,4 +65,6 @@ urlpatterns: list[URLPattern] = [
     path("respuesta/estadisticas/", response_views.order_stats, name="order_stats"),
     path("respuesta/<uuid:order_uuid>/", response_views.order_detail, name="order_detail"),
     path("respuesta/<uuid:order_uuid>/estado/", response_views.order_advance, name="order_advance"),
+    # SMS gateway's webhook (CSRF-exempt, shared secret)
+    path("sms/entrada/", sms_inbound, name="sms_inbound"),
 ]

@@ -204,6 +204,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "fmt": ["csv", "x"],
         # Response (willaq.earlywarning.api_orders): deployment orders.
         "order_uuid": [stranger, "x"],
+        # smsapi: pre-alerts (willaq.earlywarning.api_prealerts).
+        "prealert_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:
