@@ -46,4 +46,6 @@ class Command(BaseCommand):
         if demo:
             # Last, so the block of logins is what the terminal shows before the server starts.
             # --reuse leaves existing demo data untouched (a second `make run` changes nothing).
+            # Early warning's demo builds on the cases' (silent: the logins stay the last block).
             call_command("seed_demo", "--reuse", stdout=self.stdout)
+            call_command("seed_earlywarning_demo", "--reuse", verbosity=0)
