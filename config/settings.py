@@ -221,6 +221,8 @@ WILLAQ_BASE_URL = env.str("WILLAQ_BASE_URL", default="http://127.0.0.1:8000")
 # at WARN hours, and an overdue order is escalated.
 WILLAQ_RESPONSE_HOURS = env.int("WILLAQ_RESPONSE_HOURS", default=48)
 WILLAQ_RESPONSE_WARN_HOURS = env.int("WILLAQ_RESPONSE_WARN_HOURS", default=36)
+# alerts: the CAP ``sender`` of every alert (empty: the host of WILLAQ_BASE_URL).
+WILLAQ_CAP_SENDER = env.str("WILLAQ_CAP_SENDER", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -3,4 +3,7 @@ alerts, deployment orders. The same access rule as the pages (willaq.earlywarnin
 
 from ninja import Router
 
+from willaq.earlywarning.api_alerts import router as alerts_router  # alerts
+
 router = Router(tags=["alerta temprana"])
+router.add_router("/", alerts_router)  # alerts

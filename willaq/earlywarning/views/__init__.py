@@ -1,0 +1,1 @@
+"""Early warning's pages, one module per part (alerts, …)."""
