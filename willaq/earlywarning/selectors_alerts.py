@@ -8,7 +8,9 @@ these functions never widen what a user may read.
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +97,20 @@ def alert_state(alert: Alert, now: dt.datetime | None = None) -> str:
     return AlertState.ACTIVE
 
 
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A moment in UTC (a naive one is Lima's time); one beyond the calendar's ends, which
+    no database can compare, becomes its end."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.max if value.year > 1 else dt.datetime.min
+        return edge.replace(tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True)
 class AlertFilters:
     """The filters of the alert list page and of ``GET /api/v1/alerts``; None means "any"."""
@@ -118,7 +134,7 @@ class AlertFilters:
             department=str(department) if department else None,
             is_public=data.get("is_public"),
             msg_type=msg_type if msg_type in AlertMessageType.values else None,
-            since=data.get("since"),
+            since=_utc(data.get("since")),
         )
 
 

@@ -202,6 +202,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         # Open-data exports (willaq.reports): a dataset and a format, real and unknown.
         "dataset": ["events", "x"],
         "fmt": ["csv", "x"],
+        # alerts (willaq.earlywarning): a stranger's uuid and garbage.
+        "alert_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

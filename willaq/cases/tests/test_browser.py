@@ -136,8 +136,8 @@ def test_phone_list_and_case_page(browser_page, live_server):
     page.click("summary.menu-button")
     assert nav.is_visible()
     assert (
-        page.locator("nav.mainnav a").count() == 8
-    )  # Panel, Casos, Eventos, Mapa, Reportes, Nuevo caso, Mi cuenta, API
+        page.locator("nav.mainnav a").count() == 9
+    )  # Panel, Casos, Eventos, Mapa, Reportes, Nuevo caso, Alertas (alerts), Mi cuenta, API
     assert _short_targets(page, "summary.menu-button, nav.mainnav a, .topbar-end button") == []
     page.click("summary.menu-button")
     assert not nav.is_visible()

@@ -450,3 +450,20 @@ def test_update_and_cancel_pages(
     again = coordinator_client.get(f"/alertas/{original.uuid}/actualizar/")
     assert again.status_code == 302
     assert Alert.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59-12:00",
+        "0001-01-01",
+        "0001-01-01T00:00:00+14:00",
+        "2025-04-01T00:00:00",
+    ],
+)
+def test_api_since_at_the_calendar_edges(alerts: dict[str, Alert], anon_client: Client, since: str):
+    response = anon_client.get("/api/v1/alerts", {"since": since})
+    assert response.status_code == 200
+    expected = 0 if since.startswith("9999") else 1  # the one public alert
+    assert response.json()["count"] == expected
