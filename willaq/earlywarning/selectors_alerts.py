@@ -107,8 +107,9 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     try:
         return value.astimezone(dt.UTC)
     except OverflowError:
-        edge = dt.datetime.max if value.year > 1 else dt.datetime.min
-        return edge.replace(tzinfo=dt.UTC)
+        if value.year > 1:
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
