@@ -245,6 +245,8 @@ if WILLAQ_SMS_BACKEND not in ("console", "http", "memory"):
 if WILLAQ_SMS_BACKEND == "http" and not WILLAQ_SMS_GATEWAY_URL:
     raise ImproperlyConfigured("WILLAQ_SMS_BACKEND=http needs WILLAQ_SMS_GATEWAY_URL.")
 # --- end smsapi ---
+# alerts: the CAP ``sender`` of every alert (empty: the host of WILLAQ_BASE_URL).
+WILLAQ_CAP_SENDER = env.str("WILLAQ_CAP_SENDER", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

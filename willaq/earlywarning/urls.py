@@ -4,7 +4,7 @@ network, deployment orders; OpenRosa and the SMS webhook. One list, one line per
 from django.urls import URLPattern, path
 
 from willaq.earlywarning.openrosa import views as openrosa_views
-from willaq.earlywarning.views import form
+from willaq.earlywarning.views import alerts, form
 from willaq.earlywarning.views import reporters as views_reporters
 from willaq.earlywarning.views import response as response_views  # Response
 from willaq.earlywarning.views import triage as views_triage
@@ -67,4 +67,12 @@ urlpatterns: list[URLPattern] = [
     path("respuesta/<uuid:order_uuid>/estado/", response_views.order_advance, name="order_advance"),
     # SMS gateway's webhook (CSRF-exempt, shared secret)
     path("sms/entrada/", sms_inbound, name="sms_inbound"),
+    # Alerts
+    path("alertas/", alerts.alert_list, name="alerts"),
+    path("alertas/nueva/", alerts.alert_create, name="alert_new"),
+    path("alertas/feed.atom", alerts.AlertFeed(), name="alert_feed"),
+    path("alertas/<uuid:alert_uuid>/", alerts.alert_detail, name="alert_detail"),
+    path("alertas/<uuid:alert_uuid>/cap.xml", alerts.alert_cap, name="alert_cap"),
+    path("alertas/<uuid:alert_uuid>/actualizar/", alerts.alert_update, name="alert_update"),
+    path("alertas/<uuid:alert_uuid>/cancelar/", alerts.alert_cancel, name="alert_cancel"),
 ]
