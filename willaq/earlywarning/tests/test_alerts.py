@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from willaq.accounts.models import ApiToken, Institution, Notification, Role, User, hash_token
 from willaq.audit.models import AuditEvent, AuditLog

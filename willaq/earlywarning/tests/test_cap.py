@@ -6,7 +6,7 @@ import hashlib
 import re
 
 import time_machine
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from willaq.accounts.models import Institution, User
 from willaq.earlywarning import cap
