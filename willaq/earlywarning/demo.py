@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from willaq.accounts.models import Institution, Role, User
 from willaq.cases.choices import ActorTypeCode, CaseState, EventType, SubEventType
 from willaq.cases.demo import demo_email
-from willaq.cases.models import Case, Category
+from willaq.cases.models import Case, Category, Event
 from willaq.earlywarning.choices import Channel, OrderState, ReporterLevel
 from willaq.earlywarning.models import DeploymentOrder, PreAlert, Reporter
 from willaq.earlywarning.openrosa.submission import Sender, receive_submission
@@ -546,6 +546,12 @@ def _review(
             ),
             event_data=event,
         )
+    # What the review made belongs to the demo as well (marked so, as every demo record).
+    prealert.refresh_from_db()
+    if prealert.case_id and spec.outcome == TO_CASE:
+        Case.objects.filter(pk=prealert.case_id).update(is_demo=True)
+    if prealert.event_id:
+        Event.objects.filter(pk=prealert.event_id).update(is_demo=True)
 
 
 def seed_prealerts(

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from willaq.accounts.models import Institution, Notification, Role, User
 from willaq.audit.models import AuditEvent, AuditLog
@@ -151,7 +151,7 @@ def test_has_issues_needs_a_note_and_asks_the_reporter(
 def test_a_closed_prealert_moves_no_more(analyst: User, sent: PreAlert) -> None:
     triage.reject(analyst, [sent], "Información falsa")
     sent.refresh_from_db()
-    with pytest.raises(ValidationError) as error:
+    with translation.override("es"), pytest.raises(ValidationError) as error:
         triage.set_state(analyst, sent, ReviewState.IN_REVIEW)
     assert "Rechazada" in error.value.message_dict["state"][0]
     with pytest.raises(ValidationError):
