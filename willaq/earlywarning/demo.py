@@ -23,11 +23,18 @@ from willaq.accounts.models import Institution, Role, User
 from willaq.cases.choices import ActorTypeCode, CaseState, EventType, SubEventType
 from willaq.cases.demo import demo_email
 from willaq.cases.models import Case, Category, Event
-from willaq.earlywarning.choices import Channel, OrderState, ReporterLevel
-from willaq.earlywarning.models import DeploymentOrder, PreAlert, Reporter
+from willaq.earlywarning.choices import (
+    AlertCertainty,
+    AlertLevel,
+    AlertUrgency,
+    Channel,
+    OrderState,
+    ReporterLevel,
+)
+from willaq.earlywarning.models import Alert, DeploymentOrder, PreAlert, Reporter
 from willaq.earlywarning.openrosa.submission import Sender, receive_submission
 from willaq.earlywarning.openrosa.xlsform import prealert_xform
-from willaq.earlywarning.services import response, triage
+from willaq.earlywarning.services import alerts, response, triage
 from willaq.earlywarning.services.intake import receive_prealert
 from willaq.earlywarning.services.sms import IncomingSms, receive_sms
 from willaq.territory.models import Ubigeo
@@ -669,3 +676,104 @@ def seed_orders(
             )
         counts["órdenes de despliegue"] += 1
     response.run_response_clock(now)
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+def seed_alerts(
+    institutions: dict[str, Institution], now: dt.datetime, counts: Counter[str]
+) -> None:
+    """Public and restricted alerts, one from validated pre-alerts, one from a case, one
+    updated and one cancelled; the first deployment orders answer them."""
+    dp, onds = institutions["defensoria"], institutions["onds"]
+    dp_coordinator = _users(dp)[Role.COORDINATOR]
+    onds_coordinator = _users(onds)[Role.COORDINATOR]
+    validated = PreAlert.objects.filter(
+        institution=dp, state="validated", ubigeo__isnull=False
+    ).order_by("received_at")
+    source = validated.first()
+    assert source is not None
+    assert source.ubigeo is not None
+    first = alerts.issue_alert(
+        dp_coordinator,
+        dp,
+        alerts.AlertInput(
+            level=AlertLevel.ORANGE,
+            urgency=AlertUrgency.EXPECTED,
+            certainty=AlertCertainty.LIKELY,
+            headline="Riesgo de enfrentamiento por el uso de un camino comunal",
+            description=(
+                "Comuneros y personal de la minera discuten el paso por un camino comunal; "
+                "se anuncia un bloqueo para los próximos días."
+            ),
+            instruction="Evitar el tránsito por la zona; las entidades convocadas acuden a "
+            "la reunión del jueves.",
+            area_units=[source.ubigeo.code],
+            recipients=[onds.slug],
+            is_public=True,
+        ),
+        prealerts=[source],
+    )
+    counts["alertas"] += 1
+    alerts.update_alert(
+        dp_coordinator,
+        first,
+        alerts.AlertInput(
+            level=AlertLevel.RED,
+            urgency=AlertUrgency.IMMEDIATE,
+            certainty=AlertCertainty.OBSERVED,
+            headline="Bloqueo en curso del camino comunal",
+            description="El bloqueo comenzó esta mañana; hay unas 200 personas en la vía.",
+            instruction="Equipos de diálogo en camino; evitar la zona.",
+            area_units=[source.ubigeo.code],
+            recipients=[onds.slug],
+            is_public=True,
+        ),
+    )
+    counts["alertas"] += 1
+    case = _registered_cases(onds).first()
+    assert case is not None
+    place = case.places.order_by("-is_principal", "id").first()
+    assert place is not None
+    restricted = alerts.issue_alert(
+        onds_coordinator,
+        onds,
+        alerts.AlertInput(
+            level=AlertLevel.YELLOW,
+            urgency=AlertUrgency.FUTURE,
+            certainty=AlertCertainty.POSSIBLE,
+            headline="Posible paro regional por incumplimiento de acuerdos",
+            description="Los gremios evalúan un paro si no se instala la mesa técnica.",
+            area_units=[place.ubigeo.department_code],
+            recipients=[dp.slug],
+            is_public=False,
+        ),
+        case=case,
+    )
+    counts["alertas"] += 1
+    loreto = alerts.issue_alert(
+        onds_coordinator,
+        onds,
+        alerts.AlertInput(
+            level=AlertLevel.YELLOW,
+            urgency=AlertUrgency.EXPECTED,
+            certainty=AlertCertainty.POSSIBLE,
+            headline="Anuncio de toma de una estación petrolera",
+            description="Federaciones indígenas anuncian la toma de una estación.",
+            area_units=["160101"],
+            latitude=-3.75,
+            longitude=-73.25,
+            radius_km=15,
+            is_public=False,
+        ),
+    )
+    alerts.cancel_alert(
+        onds_coordinator, loreto, "Se instaló la mesa de diálogo y la medida fue suspendida."
+    )
+    counts["alertas"] += 2
+    # The orders of the same places answer these alerts.
+    DeploymentOrder.objects.filter(is_demo=True, ubigeo=source.ubigeo).update(alert=first)
+    DeploymentOrder.objects.filter(is_demo=True, ubigeo__code="160101").update(alert=loreto)
+    Alert.objects.filter(pk__in=[first.pk, restricted.pk, loreto.pk]).update(is_demo=True)
+    Alert.objects.filter(references__isnull=False).update(is_demo=True)

@@ -5,10 +5,18 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from lxml import etree
 
 from willaq.audit.models import AuditEvent, AuditLog
-from willaq.earlywarning.choices import Channel, OrderState, ReporterLevel, ReviewState
-from willaq.earlywarning.models import DeploymentOrder, PreAlert, Reporter
+from willaq.earlywarning import cap
+from willaq.earlywarning.choices import (
+    AlertMessageType,
+    Channel,
+    OrderState,
+    ReporterLevel,
+    ReviewState,
+)
+from willaq.earlywarning.models import Alert, DeploymentOrder, PreAlert, Reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +51,22 @@ def test_the_demo_orders_run_the_clock() -> None:
     assert {o.state for o in orders} >= {OrderState.ORDERED, OrderState.CLOSED}
     assert orders.filter(escalated_at__isnull=False).count() == 1  # overdue
     assert orders.filter(warned_at__isnull=False, escalated_at__isnull=True).count() == 1
+
+
+@pytest.mark.usefixtures("demo_loaded")
+def test_the_demo_alerts_are_public_restricted_updated_and_cancelled() -> None:
+    alerts = Alert.objects.all()
+    assert alerts.filter(is_public=True).count() >= 1
+    assert alerts.filter(is_public=False).count() >= 1
+    assert alerts.filter(msg_type=AlertMessageType.UPDATE, references__isnull=False).count() == 1
+    assert alerts.filter(msg_type=AlertMessageType.CANCEL, references__isnull=False).count() == 1
+    # The alert issued from a validated pre-alert, and its update (which carries its sources).
+    assert alerts.filter(prealerts__isnull=False).count() == 2
+    assert not alerts.filter(is_demo=False).exists()
+    # Each demo alert's CAP document is valid against the official schema.
+    schema = cap.cap_schema()
+    for alert in alerts:
+        schema.assertValid(etree.fromstring(cap.build_cap(alert)))
 
 
 def test_a_second_run_with_reuse_changes_nothing() -> None:

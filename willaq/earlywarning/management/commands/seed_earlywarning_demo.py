@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 network = demo.seed_network(institutions, counts)
                 demo.seed_prealerts(institutions, network, now, counts)
                 demo.seed_orders(institutions, now, counts)
+                demo.seed_alerts(institutions, now, counts)
         finally:
             sms_log.disabled = False
         if options["verbosity"]:
