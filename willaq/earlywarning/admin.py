@@ -1,10 +1,10 @@
 """Django admin for the platform team: a read-only view of early warning's records.
 
-Reporters and pre-alerts are read only here: every change goes through the app's services,
-which check the access rule and write the audit log. What a staff member sees is scoped by the
-same access functions as the pages and the API (``access.visible_reporters``,
-``access.visible_prealerts`` and ``access.hidden_prealert_fields``), as ``willaq.cases.admin``
-does for the case registry.
+Reporters, pre-alerts, alerts and deployment orders are read only here: every change goes
+through the app's services, which check the access rule and write the audit log. What a staff
+member sees is scoped by the same access functions as the pages and the API
+(``access.visible_reporters``, ``visible_prealerts``, ``hidden_prealert_fields``,
+``visible_alerts``, ``visible_orders``), as ``willaq.cases.admin`` does for the case registry.
 """
 
 from typing import Any
@@ -14,7 +14,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from willaq.earlywarning import access
-from willaq.earlywarning.models import PreAlert, PreAlertAttachment, Reporter
+from willaq.earlywarning.models import (
+    Alert,
+    DeploymentOrder,
+    PreAlert,
+    PreAlertAttachment,
+    Reporter,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -95,3 +101,37 @@ class PreAlertAdmin(ReadOnlyAdmin):
             access.hidden_prealert_fields(request.user, obj) if obj is not None else frozenset()
         )
         return [f for f in fields if f not in hidden]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ("sent_at", "headline", "institution", "msg_type", "level", "is_public")
+    list_filter = ("msg_type", "level", "is_public")
+    search_fields = ("identifier", "headline")
+    list_select_related = ("institution",)
+    raw_id_fields = ("references", "area_units", "recipients", "case", "prealerts", "issued_by")
+    date_hierarchy = "sent_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Alert]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=access.visible_alerts(request.user).values("pk"))
+        )
+
+
+@admin.register(DeploymentOrder)
+class DeploymentOrderAdmin(ReadOnlyAdmin):
+    list_display = ("ordered_at", "team", "institution", "ordering_institution", "state")
+    list_filter = ("state",)
+    search_fields = ("team",)
+    list_select_related = ("institution", "ordering_institution")
+    raw_id_fields = ("alert", "case", "ubigeo", "team_members", "ordered_by")
+    date_hierarchy = "ordered_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DeploymentOrder]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=access.visible_orders(request.user).values("pk"))
+        )
