@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willaq.accounts.digest import MD5, SHA256
 from willaq.core.models import TimeStampedModel
 
 
@@ -133,6 +134,11 @@ class ApiToken(TimeStampedModel):
     name = models.CharField(_("nombre"), max_length=100)
     prefix = models.CharField(max_length=8, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # HTTP Digest secrets (HA1 = H(email:realm:token), willaq/accounts/digest.py), so that ODK
+    # Collect can use the token as its password over plain HTTP. Empty on tokens created before
+    # they were kept: those still work with Basic and the API, not with Digest.
+    digest_ha1_md5 = models.CharField(max_length=32, blank=True, editable=False)
+    digest_ha1_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revocado"), null=True, blank=True)
 
@@ -146,6 +152,15 @@ class ApiToken(TimeStampedModel):
     @classmethod
     def new_raw_value(cls) -> str:
         return "wq_" + secrets.token_urlsafe(32)
+
+    @property
+    def supports_digest(self) -> bool:
+        """Whether the token also works as a password for HTTP Digest (ODK Collect over HTTP)."""
+        return bool(self.digest_ha1_md5 and self.digest_ha1_sha256)
+
+    def digest_ha1(self, algorithm: str) -> str:
+        """The stored HA1 for a Digest algorithm (``MD5`` or ``SHA-256``), or ``""``."""
+        return {MD5: self.digest_ha1_md5, SHA256: self.digest_ha1_sha256}.get(algorithm, "")
 
 
 class PasswordResetRequest(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.accounts.access import AnyUser, can_manage_members
+from willaq.accounts.digest import MD5, SHA256, token_ha1
 from willaq.accounts.models import (
     ApiToken,
     Institution,
@@ -33,7 +34,8 @@ from willaq.audit.services import record
 
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for ``user``. Returns the token and its raw value, which is never stored."""
+    """Create a token for ``user``. Returns the token and its raw value, which is never stored
+    (only its SHA-256 and its HTTP Digest secrets for the account's e-mail, ``digest.py``)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Dé un nombre al token para reconocerlo después.")})
@@ -42,7 +44,13 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     raw = ApiToken.new_raw_value()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=raw[:8], token_hash=hash_token(raw)
+            user=user,
+            name=name,
+            prefix=raw[:8],
+            token_hash=hash_token(raw),
+            # The raw value is known only now: keep the Digest secrets for ODK Collect.
+            digest_ha1_md5=token_ha1(user.email, raw, MD5),
+            digest_ha1_sha256=token_ha1(user.email, raw, SHA256),
         )
         record(
             AuditEvent.API_TOKEN_CREATED,

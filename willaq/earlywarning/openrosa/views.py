@@ -2,7 +2,7 @@
 ``/openrosa/submission`` (no trailing slash, as Collect asks for them).
 
 They are exempt from CSRF because they take no session: every request authenticates with HTTP
-Basic (``auth.py``), and a request without credentials is challenged. Every answer, errors
+Basic or Digest (``auth.py``), and a request without credentials is challenged. Every answer, errors
 included, carries ``X-OpenRosa-Version`` (``responses.py``).
 """
 
@@ -17,9 +17,10 @@ from lxml import etree
 
 from willaq.accounts.models import User
 from willaq.earlywarning.access import submitting_institutions
-from willaq.earlywarning.openrosa.auth import CHALLENGE, authenticate_basic
+from willaq.earlywarning.openrosa.auth import authenticate_request, challenges
 from willaq.earlywarning.openrosa.responses import (
     XFORMS_LIST_NS,
+    challenge_response,
     message_response,
     with_openrosa_headers,
     xml_response,
@@ -45,7 +46,7 @@ def _method_not_allowed(allowed: tuple[str, ...]) -> HttpResponse:
 def _sender(request: HttpRequest) -> Sender | HttpResponse:
     """The authenticated sender and the institution that receives their pre-alerts, or the
     answer that refuses the request (401 with a challenge, 429 locked out, 403)."""
-    result = authenticate_basic(request)
+    result = authenticate_request(request)
     if result.locked_out:
         # Answered here in OpenRosa's form, not by the login throttling's HTML page.
         request.axes_locked_out = False  # type: ignore[attr-defined]
@@ -57,9 +58,9 @@ def _sender(request: HttpRequest) -> Sender | HttpResponse:
             message = _("Correo, contraseña o token incorrectos.")
         else:
             message = _("Inicie sesión con su correo y su contraseña o un token personal.")
-        response = message_response(message, status=401)
-        response["WWW-Authenticate"] = CHALLENGE
-        return response
+        if result.stale:
+            message = _("La autenticación caducó: vuelva a enviar.")
+        return challenge_response(message, challenges(stale=result.stale))
     user: User = result.user
     reporter = reporter_for_user(user)
     institution = reporter.institution if reporter else submitting_institutions(user).first()
