@@ -16,6 +16,7 @@ from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
 from django.test.testcases import LiveServerThread
+from django.utils import translation
 
 from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
@@ -178,3 +179,12 @@ def real_worker() -> Iterator[Any]:
     finally:
         task_postrun.disconnect(close_connection)
         celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the installation's language (Spanish): a request with another
+    ``Accept-Language`` activates that language for the rest of the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

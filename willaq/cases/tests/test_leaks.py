@@ -28,11 +28,15 @@ from willaq.cases.choices import (
 )
 from willaq.cases.history import case_history
 from willaq.cases.models import Actor, Case, CaseActor, Event
+from willaq.earlywarning.choices import AlertCertainty, AlertLevel, AlertUrgency
+from willaq.earlywarning.models import Alert, DeploymentOrder
+from willaq.territory.models import Ubigeo
 from willaq.testing.factories import (
     ActorFactory,
     CaseActorFactory,
     CaseFactory,
     EventFactory,
+    PreAlertFactory,
     member,
 )
 
@@ -311,7 +315,44 @@ def secrets_world(
             "full_name": SECRET.format("caseless_victim"),
         },
     )
-    return {"case": case, "event": event, "actor": actor, "caseless": caseless}
+    # Early warning: a pre-alert, a restricted alert and a deployment order of the owner, each
+    # with a secret where its sender, its contents or its instructions are.
+    prealert = PreAlertFactory.create(
+        institution=owner_institution,
+        description=SECRET.format("prealert"),
+        sender=SECRET.format("prealert_sender"),
+        raw_payload=SECRET.format("prealert_raw"),
+    )
+    alert = Alert.objects.create(
+        identifier="test-restricted",
+        institution=owner_institution,
+        sent_at=timezone.now(),
+        level=AlertLevel.RED,
+        urgency=AlertUrgency.IMMEDIATE,
+        certainty=AlertCertainty.OBSERVED,
+        headline=SECRET.format("alert"),
+        description=SECRET.format("alert_description"),
+        area_description="Cusco",
+        is_public=False,
+    )
+    order = DeploymentOrder.objects.create(
+        ordering_institution=owner_institution,
+        institution=owner_institution,
+        team=SECRET.format("order_team"),
+        instructions=SECRET.format("order_instructions"),
+        ubigeo=Ubigeo.objects.get(code="080701"),
+        department_code="080000",
+        ordered_at=timezone.now(),
+    )
+    return {
+        "case": case,
+        "event": event,
+        "actor": actor,
+        "caseless": caseless,
+        "prealert": prealert,
+        "alert": alert,
+        "order": order,
+    }
 
 
 def _leaks(text: str) -> list[str]:
@@ -351,6 +392,16 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         # Open-data exports (willaq.reports): the events as CSV, streamed.
         "dataset": "events",
         "fmt": "csv",
+        # Early warning: the owner's pre-alert, restricted alert and order (the outsider's
+        # answer is 404: they are not the outsider's to see, nor is their existence).
+        "prealert_uuid": str(secrets_world["prealert"].uuid),
+        "alert_uuid": str(secrets_world["alert"].uuid),
+        "order_uuid": str(secrets_world["order"].uuid),
+    }
+    hidden = {
+        f"{API}/prealerts/{{prealert_uuid}}",
+        f"{API}/alerts/{{alert_uuid}}",
+        f"{API}/orders/{{order_uuid}}",
     }
     queries = {f"{API}/territory/locate": "?lat=-9.07&lon=-78.59"}
     walked = 0
@@ -365,7 +416,8 @@ def test_no_private_field_escapes_any_api_operation_or_page(
                 url = url.replace("{" + name + "}", value)
             assert "{" not in url, f"give a value for the parameters of {path}"
             response = client.get(url + queries.get(path, ""))
-            assert response.status_code == 200, (url, response.status_code)
+            expected = 404 if path in hidden else 200
+            assert response.status_code == expected, (url, response.status_code)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert _leaks(body.decode()) == [], url
             walked += 1
@@ -404,6 +456,22 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         response = browser.get(url)
         assert response.status_code == 200, url
         assert _leaks(response.content.decode()) == [], url
+    # Early warning's pages: the lists show none of the owner's; the objects answer 404; the
+    # public Atom feed holds no restricted alert.
+    for url in (
+        reverse("earlywarning:queue"),
+        reverse("earlywarning:alerts"),
+        reverse("earlywarning:orders"),
+        reverse("earlywarning:order_stats"),
+        reverse("earlywarning:alert_feed"),
+        reverse("earlywarning:prealert", args=[secrets_world["prealert"].uuid]),
+        reverse("earlywarning:alert_detail", args=[secrets_world["alert"].uuid]),
+        reverse("earlywarning:alert_cap", args=[secrets_world["alert"].uuid]),
+        reverse("earlywarning:order_detail", args=[secrets_world["order"].uuid]),
+    ):
+        response = browser.get(url)
+        assert response.status_code in (200, 404), url
+        assert _leaks(response.content.decode()) == [], url
     # The owner does see them (the test would pass vacuously otherwise).
     owner = Client()
     owner.force_login(analyst)
@@ -412,6 +480,8 @@ def test_no_private_field_escapes_any_api_operation_or_page(
     caseless = secrets_world["caseless"]
     mine = owner.get(reverse("cases:event_detail", args=[caseless.uuid])).content.decode()
     assert len(set(_leaks(mine))) == len(EVENT_PRIVATE_FIELDS) + 1  # and the victim's name
+    prealert = owner.get(reverse("earlywarning:prealert", args=[secrets_world["prealert"].uuid]))
+    assert len(set(_leaks(prealert.content.decode()))) == 3
 
 
 # --- actors: duplicates refused, merged by a coordinator ---------------------------------------
