@@ -152,3 +152,60 @@ class MonthlyReport(TimeStampedModel):
     def month_label(self) -> str:
         """«marzo de 2025» in the active language (the shared YEAR_MONTH_FORMAT)."""
         return formats.date_format(self.month, "YEAR_MONTH_FORMAT")
+
+
+# --- the map's events summary (willaq/reports/map_summary.py) ----------------------------------
+
+
+class EventMapCell(models.Model):
+    """How many events (not removed) of one month, or of one ten-day part of it, lie in one
+    cell of the map's finest summary grid, per value of the keys the map filters on and its
+    access rule. Derived data, kept current by ``willaq.reports.map_summary`` and rebuilt whole
+    by ``manage.py refresh_map_summary``; never edited by hand.
+
+    The case's keys are its current values (the map shows each case as it is now). Foreign keys
+    without a database constraint: a row is a count, not a link, and is rebuilt from the events.
+    """
+
+    # Months counted from year 0 (year × 12 + month − 1): a range of months is a range of ints.
+    month = models.IntegerField()
+    # 0: the whole month; 1, 2, 3: its days 1–10, 11–20, 21–end (each event is counted twice,
+    # once in its month and once in its ten-day part).
+    part = models.PositiveSmallIntegerField()
+    # The cell at the summary's zoom (``map_summary.SUMMARY_ZOOM``): floor(lon / size), floor(lat
+    # / size), the same expression as the map's grid, so a coarser cell is a shift of these.
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    # The event's institution (the map's institution filter).
+    institution = models.ForeignKey(
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # The event's case, now: state ("" for an event without a case), phase, typology; the
+    # case's institution only while it is a draft or a proposal (the access rule needs it then).
+    case_state = models.CharField(max_length=20, blank=True)
+    case_phase = models.CharField(max_length=20, blank=True)
+    typology = models.ForeignKey(
+        "cases.Category",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    case_institution = models.ForeignKey(
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    events = models.PositiveIntegerField()
+    # Sums of the events' positions: a cell's mean position whatever cells are added up.
+    latitude_sum = models.FloatField()
+    longitude_sum = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # The map reads a period's rows (months, or a few ten-day parts); the refresh of a
+            # cell finds its rows by cell.
+            models.Index(fields=["part", "month"], name="reports_eventmapcell_period"),
+            models.Index(fields=["cx", "cy", "month"], name="reports_eventmapcell_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month}/{self.part} ({self.cx}, {self.cy}): {self.events}"
