@@ -187,7 +187,7 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, split: PeriodSplit) -> li
         period |= Q(month=month, part=part)
     shift = SUMMARY_ZOOM - query.zoom
     x0, y0, x1, y1 = view_cells(query)
-    rows = map_event_cells(user, public=query.public).filter(
+    rows: QuerySet[Any] = map_event_cells(user, public=query.public).filter(
         period,
         cx__gte=x0 << shift,
         cx__lte=((x1 + 1) << shift) - 1,
@@ -202,12 +202,13 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, split: PeriodSplit) -> li
         rows = rows.filter(case_phase=query.phase)
     if query.institution:
         rows = rows.filter(institution__slug=query.institution)
-    return list(
+    grouped: list[dict[str, Any]] = list(
         rows.annotate(mx=F("cx").bitrightshift(shift), my=F("cy").bitrightshift(shift))
         .values("mx", "my")
         .annotate(n=Sum("events"), sum_lat=Sum("latitude_sum"), sum_lon=Sum("longitude_sum"))
         .order_by("-n", "mx", "my")[: MAX_FEATURES + 1]
     )
+    return grouped
 
 
 def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:

@@ -2,6 +2,18 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+
+def build_summary(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """An existing registry gets its summary now (``manage.py refresh_map_summary`` does the
+    same); a new database has no events and nothing to do."""
+    if not apps.get_model("cases", "Event").objects.exists():
+        return
+    from willaq.reports.map_summary import rebuild
+
+    rebuild()
 
 
 class Migration(migrations.Migration):
@@ -34,4 +46,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['part', 'month'], name='reports_eventmapcell_period'), models.Index(fields=['cx', 'cy', 'month'], name='reports_eventmapcell_cell')],
             },
         ),
+        migrations.RunPython(build_summary, migrations.RunPython.noop, elidable=True),
     ]

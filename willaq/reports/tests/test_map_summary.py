@@ -140,7 +140,7 @@ def registry(owner_institution: Institution, other_institution: Institution) -> 
     first = dt.date(2024, 1, 1)
     span = (TODAY.date() - first).days
     events: list[Event] = []
-    for n in range(300):
+    for _n in range(300):
         case: Case | None = rng.choice([*cases, None])
         ubigeo = rng.choice(ubigeos)
         day = first + dt.timedelta(days=span - int(rng.triangular(0, span, 0)))
@@ -261,7 +261,8 @@ def test_the_summary_answers_as_the_events_do_for_every_persona(
     assert totals[3] == 0
     if params["bbox"] == PERU and params.get("date_from") == "2020-01-01":
         assert totals[2] == 299  # all but the removed one
-        assert totals[0] < totals[2] and totals[1] < totals[2]
+        assert totals[0] < totals[2]
+        assert totals[1] < totals[2]
 
 
 def test_the_whole_period_is_the_sum_of_the_summary_for_every_persona(
@@ -345,7 +346,8 @@ def test_every_change_of_an_event_or_a_case_reaches_the_map(
         },
     )
     puno = Ubigeo.objects.get(code="210101")
-    box = f"{puno.longitude - 0.01},{puno.latitude - 0.01},{puno.longitude + 0.01},{puno.latitude + 0.01}"
+    lon, lat = puno.longitude or 0.0, puno.latitude or 0.0
+    box = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
     summary, _direct = both(
         analyst, monkeypatch, zoom="10", bbox=box, date_from="2025-03-01", date_to="2025-03-31"
     )
