@@ -8,8 +8,8 @@ number of queries:
   visible area are sent, largest first; an events' cell counts every event in it, also those
   just outside the visible area (so a cell's count does not change as the map pans), and the
   events' cells at zoom ``SUMMARY_ZOOM`` or coarser are read from the events summary
-  (``map_summary``: months and ten-day parts; the days left over at the period's ends from
-  the events);
+  (``map_summary``: years, months and ten-day parts; the days left over at the period's ends
+  from the events);
 - when the area holds at most ``POINT_LIMIT`` items (or the map is zoomed in to street level),
   the items themselves are sent, each with its summary;
 - the choropleth counts cases per department or province (at most 196 units).
@@ -44,7 +44,13 @@ from willaq.cases.choices import CaseState, EventType
 from willaq.cases.models import Case, Event
 from willaq.reports.access import map_cases, map_event_cells, map_events
 from willaq.reports.map_forms import MapLayer, MapLevel, MapMeasure, MapQuery, map_states
-from willaq.reports.map_grid import PeriodSplit, cell_degrees, split_period
+from willaq.reports.map_grid import (
+    WHOLE_MONTH,
+    WHOLE_YEAR,
+    PeriodSplit,
+    cell_degrees,
+    split_period,
+)
 from willaq.reports.map_summary import SUMMARY_ZOOM
 from willaq.territory.models import Ubigeo
 
@@ -177,18 +183,23 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, split: PeriodSplit) -> li
     """The zoom's cells summed from the summary's rows of the split's months and ten-day parts
     (a summary cell at ``SUMMARY_ZOOM`` lies in the zoom's cell ``(cx >> k, cy >> k)``)."""
     period = Q(pk__in=[])
-    if split.months is not None:
-        first, last = split.months
-        months = Q(part=0, month__gte=first)
+    if split.years is not None:
+        first, last = split.years
+        years = Q(part=WHOLE_YEAR, month__gte=first * 12)
         if last is not None:
-            months &= Q(month__lte=last)
-        period |= months
+            years &= Q(month__lte=last * 12)
+        period |= years
+    for first_month, last_month in split.months:
+        period |= Q(part=WHOLE_MONTH, month__gte=first_month, month__lte=last_month)
     for month, part in split.parts:
         period |= Q(month=month, part=part)
+    # Without a filter, the rows of the access rule's keys only (far fewer).
+    filtered = bool(query.typology or query.state or query.phase or query.institution)
     shift = SUMMARY_ZOOM - query.zoom
     x0, y0, x1, y1 = view_cells(query)
     rows: QuerySet[Any] = map_event_cells(user, public=query.public).filter(
         period,
+        detail=filtered,
         cx__gte=x0 << shift,
         cx__lte=((x1 + 1) << shift) - 1,
         cy__gte=y0 << shift,

@@ -39,6 +39,7 @@ imports) rebuild the whole summary at their end with ``manage.py refresh_map_sum
 does a reload of the territory's centroids.
 """
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,7 +51,13 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 
 from willaq.cases.models import Case, Event
 from willaq.reports.access import UNREGISTERED_STATES
-from willaq.reports.map_grid import DAY, cell_degrees, month_index, month_start
+from willaq.reports.map_grid import (
+    TEN_DAY_PARTS,
+    WHOLE_MONTH,
+    WHOLE_YEAR,
+    cell_degrees,
+    month_index,
+)
 from willaq.reports.models import EventMapCell
 
 # The summary's grid: cells of 0.0206° (about 2.3 km). Coarser zooms add its cells up; finer
@@ -63,6 +70,7 @@ Spot = tuple[int, int, int]
 _KEYS = (
     "g_month",
     "g_part",
+    "g_detail",
     "g_cx",
     "g_cy",
     "g_institution",
@@ -75,6 +83,7 @@ _SUMS = ("g_events", "g_latitude_sum", "g_longitude_sum")
 _COLUMNS = (
     "month",
     "part",
+    "detail",
     "cx",
     "cy",
     "institution_id",
@@ -110,22 +119,38 @@ def _grouped(
     lat: str,
     lon: str,
     *,
-    whole_month: bool,
+    block: int,
+    detail: bool,
     cell: tuple[int, int] | None = None,
-    months: Iterable[int] | None = None,
 ) -> QuerySet[Any]:
     """The summary's rows of these events (its columns named ``_KEYS`` and ``_SUMS``): per
-    month (or ten-day part), summary cell and keys; only one cell and some months if given."""
+    block of days (``WHOLE_MONTH``, the ten-day parts, ``WHOLE_YEAR``), summary cell and keys
+    (all of them, or the access rule's only); only one cell if given."""
     size = summary_size()
-    part: Any = (
-        Value(0)
-        if whole_month
+    year = ExtractYear("event_date") * 12
+    unregistered = Q(case__state__in=UNREGISTERED_STATES)
+    keys: dict[str, Any] = {
+        "g_month": year if block == WHOLE_YEAR else year + ExtractMonth("event_date") - 1,
+        "g_part": Value(block)
+        if block != TEN_DAY_PARTS[0]
         else models.Case(
-            When(event_date__day__lte=10, then=Value(1)),
-            When(event_date__day__lte=20, then=Value(2)),
-            default=Value(3),
-        )
-    )
+            When(event_date__day__lte=10, then=Value(TEN_DAY_PARTS[0])),
+            When(event_date__day__lte=20, then=Value(TEN_DAY_PARTS[1])),
+            default=Value(TEN_DAY_PARTS[2]),
+        ),
+        "g_detail": Value(detail),
+        "g_institution": F("institution_id") if detail else Cast(Value(None), IntegerField()),
+        "g_state": Coalesce(F("case__state"), Value(""))
+        if detail
+        else models.Case(When(unregistered, then=F("case__state")), default=Value("")),
+        "g_phase": Coalesce(F("case__phase"), Value("")) if detail else Value(""),
+        "g_typology": F("case__typology_id") if detail else Cast(Value(None), IntegerField()),
+        "g_case_institution": models.Case(
+            When(unregistered, then=F("case__institution_id")),
+            default=Value(None),
+            output_field=IntegerField(),
+        ),
+    }
     rows = events.annotate(g_lat=F(lat), g_lon=F(lon)).filter(
         g_lat__isnull=False, g_lon__isnull=False
     )
@@ -140,29 +165,25 @@ def _grouped(
             g_lat__lte=(cy + 1) * size + margin,
         )
     rows = rows.annotate(
-        g_month=ExtractYear("event_date") * 12 + ExtractMonth("event_date") - 1,
-        g_part=part,
         g_cx=Cast(Floor(F("g_lon") / Value(size)), IntegerField()),
         g_cy=Cast(Floor(F("g_lat") / Value(size)), IntegerField()),
-        g_institution=F("institution_id"),
-        g_state=Coalesce(F("case__state"), Value("")),
-        g_phase=Coalesce(F("case__phase"), Value("")),
-        g_typology=F("case__typology_id"),
-        g_case_institution=models.Case(
-            When(case__state__in=UNREGISTERED_STATES, then=F("case__institution_id")),
-            default=Value(None),
-            output_field=IntegerField(),
-        ),
     )
     if cell is not None:
         rows = rows.filter(g_cx=cell[0], g_cy=cell[1])
-    if months is not None:
-        rows = rows.filter(g_month__in=list(months))
     return (
-        rows.values(*_KEYS)
+        rows.annotate(**keys)
+        .values(*_KEYS)
         .annotate(g_events=Count("id"), g_latitude_sum=Sum("g_lat"), g_longitude_sum=Sum("g_lon"))
         .order_by()
     )
+
+
+# Every kind of row: (block, detail).
+_FAMILIES = [
+    (block, detail)
+    for block in (WHOLE_MONTH, TEN_DAY_PARTS[0], WHOLE_YEAR)
+    for detail in (True, False)
+]
 
 
 def _lock() -> None:
@@ -185,10 +206,9 @@ def rebuild() -> int:
         EventMapCell.objects.all().delete()
         with connection.cursor() as cursor:
             for events, lat, lon in _placed(Event.objects.all()):
-                for whole_month in (True, False):
-                    sql, params = _grouped(
-                        events, lat, lon, whole_month=whole_month
-                    ).query.sql_with_params()
+                for block, detail in _FAMILIES:
+                    grouped = _grouped(events, lat, lon, block=block, detail=detail)
+                    sql, params = grouped.query.sql_with_params()
                     cursor.execute(
                         # Names from the model and a query Django compiled; values are params.
                         f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) AS g",  # noqa: S608
@@ -198,28 +218,32 @@ def rebuild() -> int:
 
 
 def recount(spots: Iterable[Spot]) -> None:
-    """Recount the summary's rows of these (cell, month) triples from the events."""
+    """Recount the summary's rows of the cells of these (cell, month) triples, for the whole
+    years of those months (a year's row counts its months), from the events."""
     by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
     for cx, cy, month in spots:
-        by_cell[(cx, cy)].add(month)
+        by_cell[(cx, cy)].add(month // 12)
     if not by_cell:
         return
     with transaction.atomic():
         _lock()
-        for (cx, cy), months in sorted(by_cell.items()):
-            EventMapCell.objects.filter(cx=cx, cy=cy, month__in=months).delete()
-            events = Event.objects.filter(
-                event_date__gte=month_start(min(months)),
-                event_date__lte=month_start(max(months) + 1) - DAY,
-            )
-            rows = [
-                EventMapCell(**{c: row[k] for c, k in zip(_COLUMNS, (*_KEYS, *_SUMS), strict=True)})
-                for part, lat, lon in _placed(events)
-                for whole_month in (True, False)
-                for row in _grouped(
-                    part, lat, lon, whole_month=whole_month, cell=(cx, cy), months=months
+        for (cx, cy), years in sorted(by_cell.items()):
+            rows: list[EventMapCell] = []
+            for year in sorted(years):
+                EventMapCell.objects.filter(
+                    cx=cx, cy=cy, month__gte=year * 12, month__lte=year * 12 + 11
+                ).delete()
+                events = Event.objects.filter(
+                    event_date__gte=dt.date(year, 1, 1), event_date__lte=dt.date(year, 12, 31)
                 )
-            ]
+                rows += [
+                    EventMapCell(
+                        **dict(zip(_COLUMNS, (row[k] for k in _KEYS + _SUMS), strict=True))
+                    )
+                    for part, lat, lon in _placed(events)
+                    for block, detail in _FAMILIES
+                    for row in _grouped(part, lat, lon, block=block, detail=detail, cell=(cx, cy))
+                ]
             EventMapCell.objects.bulk_create(rows)
 
 

@@ -158,30 +158,34 @@ class MonthlyReport(TimeStampedModel):
 
 
 class EventMapCell(models.Model):
-    """How many events (not removed) of one month, or of one ten-day part of it, lie in one
-    cell of the map's finest summary grid, per value of the keys the map filters on and its
-    access rule. Derived data, kept current by ``willaq.reports.map_summary`` and rebuilt whole
-    by ``manage.py refresh_map_summary``; never edited by hand.
+    """How many events (not removed) of one block of days (a year, a month or a ten-day part of
+    it) lie in one cell of the map's finest summary grid, per value of the keys the map filters
+    on and its access rule needs. Derived data, kept current by ``willaq.reports.map_summary``
+    and rebuilt whole by ``manage.py refresh_map_summary``; never edited by hand.
 
+    Two families of rows count the same events: ``detail`` rows per every key (read when the
+    map filters), and rows with only the access rule's keys (read when it does not: far fewer).
     The case's keys are its current values (the map shows each case as it is now). Foreign keys
     without a database constraint: a row is a count, not a link, and is rebuilt from the events.
     """
 
-    # Months counted from year 0 (year × 12 + month − 1): a range of months is a range of ints.
+    # The block: ``part`` 0 a whole month, 1–3 its days 1–10, 11–20, 21–end, 4 a whole year
+    # (``map_grid``); ``month`` the month, counted from year 0 (year × 12 + month − 1; a year's
+    # January): a range of months is a range of ints. Each event counts once per kind of block.
     month = models.IntegerField()
-    # 0: the whole month; 1, 2, 3: its days 1–10, 11–20, 21–end (each event is counted twice,
-    # once in its month and once in its ten-day part).
     part = models.PositiveSmallIntegerField()
+    detail = models.BooleanField()
     # The cell at the summary's zoom (``map_summary.SUMMARY_ZOOM``): floor(lon / size), floor(lat
     # / size), the same expression as the map's grid, so a coarser cell is a shift of these.
     cx = models.IntegerField()
     cy = models.IntegerField()
-    # The event's institution (the map's institution filter).
+    # Detail rows: the event's institution (the map's institution filter), its case's state,
+    # phase and typology now ("" and none for an event without a case). Both families: the
+    # state and the case's institution while the case is a draft or a proposal (the access rule
+    # hides those from other institutions).
     institution = models.ForeignKey(
-        Institution, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )
-    # The event's case, now: state ("" for an event without a case), phase, typology; the
-    # case's institution only while it is a draft or a proposal (the access rule needs it then).
     case_state = models.CharField(max_length=20, blank=True)
     case_phase = models.CharField(max_length=20, blank=True)
     typology = models.ForeignKey(
@@ -201,9 +205,9 @@ class EventMapCell(models.Model):
 
     class Meta:
         indexes = [
-            # The map reads a period's rows (months, or a few ten-day parts); the refresh of a
-            # cell finds its rows by cell.
-            models.Index(fields=["part", "month"], name="reports_eventmapcell_period"),
+            # The map reads a period's rows of one family (years, months, a few ten-day parts);
+            # the recount of a cell finds its rows by cell.
+            models.Index(fields=["detail", "part", "month"], name="reports_eventmapcell_period"),
             models.Index(fields=["cx", "cy", "month"], name="reports_eventmapcell_cell"),
         ]
 

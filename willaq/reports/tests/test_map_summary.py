@@ -88,6 +88,7 @@ def summary_rows() -> list[tuple[Any, ...]]:
         EventMapCell.objects.values_list(
             "month",
             "part",
+            "detail",
             "cx",
             "cy",
             "institution_id",
@@ -184,9 +185,15 @@ def test_a_period_splits_into_months_ten_day_parts_and_days_covering_each_day_on
     for start, end in periods:
         split = split_period(start, end)
         covered: list[dt.date] = []
-        if split.months:
-            first, last = split.months
-            assert last is not None
+        if split.years:
+            first_year, last_year = split.years
+            assert last_year is not None
+            for year in range(first_year, last_year + 1):
+                covered += [
+                    dt.date(year, 1, 1) + dt.timedelta(days=d)
+                    for d in range((dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1)
+                ]
+        for first, last in split.months:
             for month in range(first, last + 1):
                 day = dt.date(month // 12, month % 12 + 1, 1)
                 while day.month == month % 12 + 1:
@@ -207,13 +214,23 @@ def test_a_period_splits_into_months_ten_day_parts_and_days_covering_each_day_on
         assert sorted(covered) == expected, (start, end, split)
         assert len(split.days) <= 2
     assert split_period(dt.date(2026, 9, 2), dt.date(2026, 12, 1)).months == (
-        2026 * 12 + 9,
-        2026 * 12 + 10,
+        (2026 * 12 + 9, 2026 * 12 + 10),
     )
-    open_ended = split_period(dt.date(2026, 9, 15), None)
-    assert open_ended.months == (2026 * 12 + 9, None)
-    assert open_ended.parts == ((2026 * 12 + 8, 3),)
-    assert open_ended.days == ((dt.date(2026, 9, 15), dt.date(2026, 9, 20)),)
+    open_ended = split_period(dt.date(2024, 9, 15), None)
+    assert open_ended.years == (2025, None)
+    assert open_ended.months == ((2024 * 12 + 9, 2024 * 12 + 11),)
+    assert open_ended.parts == ((2024 * 12 + 8, 3),)
+    assert open_ended.days == ((dt.date(2024, 9, 15), dt.date(2024, 9, 20)),)
+    long = split_period(dt.date(2021, 3, 11), dt.date(2025, 2, 27))
+    assert long.years == (2022, 2024)
+    assert long.months == ((2021 * 12 + 3, 2021 * 12 + 11), (2025 * 12, 2025 * 12))
+    assert long.parts == (
+        (2021 * 12 + 2, 2),
+        (2021 * 12 + 2, 3),
+        (2025 * 12 + 1, 1),
+        (2025 * 12 + 1, 2),
+    )
+    assert long.days == ((dt.date(2025, 2, 21), dt.date(2025, 2, 27)),)
 
 
 # --- the same answers ----------------------------------------------------------------------------
@@ -274,10 +291,11 @@ def test_the_whole_period_is_the_sum_of_the_summary_for_every_persona(
     counts = []
     for user, public in personas:
         events = map_events(user, public=public).count()
-        summed = map_event_cells(user, public=public).filter(part=0).aggregate(n=Sum("events"))
-        ten_days = map_event_cells(user, public=public).exclude(part=0).aggregate(n=Sum("events"))
-        assert (summed["n"] or 0) == events
-        assert (ten_days["n"] or 0) == events
+        rows = map_event_cells(user, public=public)
+        for part in (0, 1, 4):
+            for detail in (True, False):
+                family = rows.filter(detail=detail, part__in=[part] if part != 1 else [1, 2, 3])
+                assert (family.aggregate(n=Sum("events"))["n"] or 0) == events
         counts.append(events)
     drafts = Event.objects.filter(case__state__in=[CaseState.DRAFT, CaseState.PROPOSED]).count()
     assert counts[2] == 299
@@ -436,7 +454,10 @@ def test_the_synthetic_registry_ends_with_its_summary_built(
         stdout=StringIO(),
     )
     assert Event.objects.count() == 300
-    assert EventMapCell.objects.filter(part=0).aggregate(n=Sum("events"))["n"] == 300
+    for part in (0, 4):
+        for detail in (True, False):
+            rows = EventMapCell.objects.filter(part=part, detail=detail)
+            assert rows.aggregate(n=Sum("events"))["n"] == 300
     assert_current()
     admin = UserFactory(is_superuser=True)
     monkeypatch.setattr(map_module, "POINT_LIMIT", 0)
