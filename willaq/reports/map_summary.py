@@ -60,9 +60,10 @@ from willaq.reports.map_grid import (
 )
 from willaq.reports.models import EventMapCell
 
-# The summary's grid: cells of 0.0206° (about 2.3 km). Coarser zooms add its cells up; finer
-# ones (a district's streets) read the events, few in such an area.
-SUMMARY_ZOOM = 12
+# The summary's grid: cells of 0.00515° (about 570 m), zoom 14's, from which the map sends
+# events one by one (``map.POINT_ZOOM``). Coarser zooms add its cells up; finer ones (a few
+# streets) read the events, few in such an area.
+SUMMARY_ZOOM = 14
 
 # A (cx, cy, month) triple: where an event counts.
 Spot = tuple[int, int, int]
