@@ -1,42 +1,46 @@
-"""The map's events summary: events counted by month, ten-day part and grid cell, kept current.
+"""The map's events summary: events counted by block of days and grid cell, kept current.
 
 Why: the events layer groups every event of the period into the grid cells of the zoom. Read
 from the events, that is one pass over all of the period's rows (200,000 for three months and
 2,000,000 for the whole period of a regional registry): far above the map's 100 ms. The summary
-(``EventMapCell``) holds, per month (and per ten-day part of it) and per cell of the grid of
-``SUMMARY_ZOOM``, how many events there are and the sums of their positions, for each value of
-the keys the map filters on and its access rule needs:
+(``EventMapCell``) holds, per block of days (a year, a month, a ten-day part of a month) and per
+cell of the grid of ``SUMMARY_ZOOM``, how many events there are and the sums of their positions,
+in two families of rows:
 
-- the event's institution (the institution filter);
-- its case's state, phase and typology **as they are now** (the map shows each case as it is
-  now and filters on that; "" and none for an event without a case);
-- its case's institution while the case is a draft or a proposal (``map_event_cells`` in
-  ``willaq.reports.access`` hides those rows from other institutions, as ``map_events`` does).
+- ``detail`` rows, per value of every key the map filters on: the event's institution, its
+  case's state, phase and typology **as they are now** (the map shows each case as it is now and
+  filters on that; "" and none for an event without a case) — read when the map filters;
+- rows with only the access rule's keys — read when it does not, far fewer (a registry's keys
+  barely compress: nearly one detail row per case and block).
 
-Removed events are not counted; an event without coordinates is counted at its ubigeo's
-centroid, as the map places it.
+Both keep, for an event of a draft or a proposal, the case's state and institution:
+``map_event_cells`` in ``willaq.reports.access`` hides those rows from other institutions, as
+``map_events`` does. Removed events are not counted; an event without coordinates is counted at
+its ubigeo's centroid, as the map places it.
 
 Reading (``willaq.reports.map``): at zoom ``SUMMARY_ZOOM`` or coarser the map's cells are
 unions of summary cells (``map_grid``), so a map cell is a ``GROUP BY`` of summary rows on
-``cx >> k, cy >> k``; the period is split into whole months, whole ten-day parts and at most
-nine days at each end, which are read from the events. Finer zooms (a few streets) read the
-events alone. Counts per cell are identical to the direct query (``test_map_summary``).
+``cx >> k, cy >> k``; the period is split into whole years, months and ten-day parts (one
+query per kind, each an index range) and at most nine days at each end, which are read from the
+events. Finer zooms read the events alone. Counts per cell are identical to the direct query
+(``test_map_summary``).
 
 Keeping it current: receivers of Django's model signals on ``Event`` and ``Case`` (the cases app
 cannot import this one; its models' saves reach it whatever service, form, admin or factory
 saved them), connected in ``ReportsConfig.ready``:
 
 - an event saved (created, edited, removed, restored, linked to a case) or deleted: the cells
-  and months where it was before (read in ``pre_save``) and where it is now are recounted;
-- a case whose state, phase, typology or institution changed: the cells and months of its
-  events are recounted.
+  where it was before (read in ``pre_save``) and where it is now are recounted, for the years
+  concerned;
+- a case whose state, phase, typology or institution changed: the cells of its events are
+  recounted, for their years.
 
-A recount deletes the summary rows of those (cell, month) pairs and groups their events again,
-in the writer's transaction, under a table lock that lets readers through but serialises
-writers (PostgreSQL; SQLite serialises writes anyway), so two edits of one cell cannot count an
-event twice. Bulk writes that bypass ``save()`` (``generate_registry``'s COPY, the spreadsheet
-imports) rebuild the whole summary at their end with ``manage.py refresh_map_summary``, as
-does a reload of the territory's centroids.
+A recount deletes the summary rows of those cells and years and groups their events again, in
+the writer's transaction, under a table lock that lets readers through but serialises writers
+(PostgreSQL; SQLite serialises writes anyway), so two edits of one cell cannot count an event
+twice. Bulk writes that bypass ``save()`` (``generate_registry``'s COPY, the spreadsheet imports)
+rebuild the whole summary at their end with ``manage.py refresh_map_summary``, as does a reload
+of the territory's centroids.
 """
 
 import datetime as dt
