@@ -30,6 +30,7 @@ from django.test import Client  # noqa: E402
 from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.accounts.models import Membership, Role  # noqa: E402
 from willaq.cases.models import Case, Category, Event  # noqa: E402
+from willaq.reports import map as map_module  # noqa: E402
 from willaq.territory.models import Ubigeo  # noqa: E402
 
 TARGET_MS = 100.0
@@ -38,6 +39,10 @@ PERU = "-81.5,-18.5,-68.5,0.1"
 CUSCO = "-73.9,-15.6,-70.3,-11.2"  # a department
 LIMA = "-77.4,-12.4,-76.6,-11.6"  # a province
 MIRAFLORES = "-77.06,-12.14,-77.01,-12.10"  # a few streets
+LIMA_CENTRE = "-77.15,-12.15,-76.95,-11.98"  # a city's centre
+_TODAY = dt.datetime.now(dt.UTC).date()
+TWO_YEARS_AGO_ODD = (_TODAY - dt.timedelta(days=2 * 365 + 3)).replace(day=7).isoformat()
+LAST_WEEK_ODD = (_TODAY - dt.timedelta(days=7)).replace(day=min(25, _TODAY.day)).isoformat()
 
 SCENARIOS: list[tuple[str, str, dict[str, str]]] = [
     ("país z5 · casos", "api", {"layer": "cases", "zoom": "5", "bbox": PERU}),
@@ -85,8 +90,89 @@ SCENARIOS: list[tuple[str, str, dict[str, str]]] = [
         "api",
         {"layer": "events", "zoom": "5", "bbox": PERU, "date_from": "2000-01-01"},
     ),
+    # Every zoom over long periods, and the filters (the events summary's keys).
+    (
+        "dpto. z8 · eventos, 12 meses",
+        "api",
+        {"layer": "events", "zoom": "8", "bbox": CUSCO, "date_from": TWELVE_MONTHS_AGO},
+    ),
+    (
+        "dpto. z8 · eventos, todo el periodo",
+        "api",
+        {"layer": "events", "zoom": "8", "bbox": CUSCO, "date_from": "2000-01-01"},
+    ),
+    (
+        "prov. z10 · eventos, todo el periodo",
+        "api",
+        {"layer": "events", "zoom": "10", "bbox": LIMA, "date_from": "2000-01-01"},
+    ),
+    (
+        "ciudad z12 · eventos, todo el periodo",
+        "api",
+        {"layer": "events", "zoom": "12", "bbox": LIMA_CENTRE, "date_from": "2000-01-01"},
+    ),
+    (
+        "ciudad z13 · eventos, todo el periodo",
+        "api",
+        {"layer": "events", "zoom": "13", "bbox": LIMA_CENTRE, "date_from": "2000-01-01"},
+    ),
+    (
+        "calle z15 · eventos, todo el periodo",
+        "api",
+        {"layer": "events", "zoom": "15", "bbox": MIRAFLORES, "date_from": "2000-01-01"},
+    ),
+    (
+        "país z5 · eventos, 2 años, días sueltos",
+        "api",
+        {
+            "layer": "events",
+            "zoom": "5",
+            "bbox": PERU,
+            "date_from": TWO_YEARS_AGO_ODD,
+            "date_to": LAST_WEEK_ODD,
+        },
+    ),
+    (
+        "país z5 · eventos, todo, activos, socioamb., una inst.",
+        "api",
+        {
+            "layer": "events",
+            "zoom": "5",
+            "bbox": PERU,
+            "date_from": "2000-01-01",
+            "state": "active",
+            "typology": "socioambiental",
+            "institution": "sintetica-defensoria",
+        },
+    ),
+    (
+        "país z5 · eventos, todo, fase de crisis",
+        "api",
+        {
+            "layer": "events",
+            "zoom": "5",
+            "bbox": PERU,
+            "date_from": "2000-01-01",
+            "phase": "crisis",
+        },
+    ),
+    (
+        "público país z5 · eventos, todo el periodo",
+        "public",
+        {"layer": "events", "zoom": "5", "bbox": PERU, "date_from": "2000-01-01"},
+    ),
 ]
 URLS = {"api": "/api/v1/reports/map", "public": "/mapa/publico/datos.json"}
+
+
+def cells(body: dict[str, Any]) -> tuple[int, dict[str, int]]:
+    """An events' answer as its total and each feature's count by its cell or event."""
+    return body["total"], {
+        str(f["properties"].get("bounds") or f["properties"].get("uuid")): f["properties"].get(
+            "count", 1
+        )
+        for f in body["features"]
+    }
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -129,6 +215,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=None)
     parser.add_argument("--events", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="also time each events' answer read from the events alone (no summary), and "
+        "check that both give the same cells",
+    )
     args = parser.parse_args()
     postgres = connection.vendor == "postgresql"
     cases = args.cases or (20_000 if postgres else 500)
@@ -152,7 +244,10 @@ def main() -> None:
     )
     floor_p50, floor_p95 = percentiles(timed(lambda: client.get("/health/"), args.repeat))
     print(f"{'suelo: GET /health/':<44} p50 {floor_p50:7.1f}  p95 {floor_p95:7.1f} ms")
-    print(f"{'':<44} {'p50':>7} {'p95':>7} {'×suelo':>7} {'cons.':>5} {'rasgos':>6}")
+    print(
+        f"{'':<44} {'p50':>7} {'p95':>7} {'×suelo':>7} {'cons.':>5} {'rasgos':>6}"
+        + ("      directo: p50     p95" if args.direct else "")
+    )
     worst = 0.0
     for label, surface, params in SCENARIOS:
         url = URLS[surface]
@@ -174,9 +269,20 @@ def main() -> None:
         p50, p95 = percentiles(timed(run, args.repeat))
         verdict = "ok" if p95 <= TARGET_MS else "lento"
         worst = max(worst, p95)
+        direct = ""
+        if args.direct and params["layer"] == "events":
+            summary_zoom = map_module.SUMMARY_ZOOM
+            map_module.SUMMARY_ZOOM = -1  # every day read from the events
+            try:
+                same = run().json()  # type: ignore[attr-defined]
+                direct_p50, direct_p95 = percentiles(timed(run, args.repeat))
+            finally:
+                map_module.SUMMARY_ZOOM = summary_zoom
+            assert cells(same) == cells(body), label
+            direct = f"  {direct_p50:9.1f} {direct_p95:7.1f}"
         print(
             f"{label:<44} {p50:7.1f} {p95:7.1f} {p95 / floor_p95:6.1f}× "
-            f"{len(executed):5d} {features:6d}  {verdict}",
+            f"{len(executed):5d} {features:6d}  {verdict:<5}{direct}",
             flush=True,
         )
     print(f"p95 máximo: {worst:.1f} ms ({worst / floor_p95:.1f}× el suelo)")

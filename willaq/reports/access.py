@@ -38,9 +38,9 @@ from willaq.accounts.access import (
 )
 from willaq.accounts.models import Institution
 from willaq.cases.access import inside_institution, visible_cases, visible_events
-from willaq.cases.choices import REGISTERED_STATES
+from willaq.cases.choices import REGISTERED_STATES, CaseState
 from willaq.cases.models import Case, Event
-from willaq.reports.models import FROZEN_STATUSES, MonthlyReport
+from willaq.reports.models import FROZEN_STATUSES, EventMapCell, MonthlyReport
 
 # --- the map (/mapa/ and /mapa/publico/) ------------------------------------------------------
 
@@ -79,6 +79,27 @@ def map_events(user: AnyUser, *, public: bool) -> QuerySet[Event]:
     if not public and visible_events(user).query.is_empty():
         return Event.objects.none()
     return Event.objects.exclude(case__in=unseen_cases(user, public=public))
+
+
+# --- the map's events summary (map_summary) ---
+# States outside the shared registry: a draft or a proposal, seen only inside its institution.
+UNREGISTERED_STATES = tuple(s for s in CaseState if s not in REGISTERED_STATES)
+
+
+def map_event_cells(user: AnyUser, *, public: bool) -> QuerySet[EventMapCell]:
+    """``map_events`` on the events summary: its rows except those of unseen cases (the
+    summary keeps the case's institution for drafts and proposals, the only unseen ones).
+    ``test_map_summary`` holds it to ``map_events`` for every persona."""
+    if not public and visible_events(user).query.is_empty():
+        return EventMapCell.objects.none()
+    cells = EventMapCell.objects.all()
+    if public:
+        return cells.exclude(case_state__in=UNREGISTERED_STATES)
+    if user.is_authenticated and user.is_superuser:
+        return cells
+    return cells.exclude(
+        Q(case_state__in=UNREGISTERED_STATES) & ~Q(case_institution_id__in=institution_ids(user))
+    )
 
 
 # --- end of the map's block --------------------------------------------------------------------

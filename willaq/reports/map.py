@@ -5,7 +5,11 @@ number of queries:
 
 - points are grouped into square cells of the grid of the zoom level (``cell_degrees``: about
   ``CELL_PIXELS`` screen pixels wide) with one ``GROUP BY``, and only the cells inside the
-  visible area are sent, largest first;
+  visible area are sent, largest first; an events' cell counts every event in it, also those
+  just outside the visible area (so a cell's count does not change as the map pans), and the
+  events' cells at zoom ``SUMMARY_ZOOM`` or coarser are read from the events summary
+  (``map_summary``: years, months and ten-day parts; the days left over at the period's ends
+  from the events);
 - when the area holds at most ``POINT_LIMIT`` items (or the map is zoomed in to street level),
   the items themselves are sent, each with its summary;
 - the choropleth counts cases per department or province (at most 196 units).
@@ -17,6 +21,7 @@ in it.
 """
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.db.models import (
@@ -26,6 +31,7 @@ from django.db.models import (
     FilteredRelation,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Floor
@@ -36,24 +42,25 @@ from django.utils.translation import gettext as _
 from willaq.accounts.access import AnyUser
 from willaq.cases.choices import CaseState, EventType
 from willaq.cases.models import Case, Event
-from willaq.reports.access import map_cases, map_events
+from willaq.reports.access import map_cases, map_event_cells, map_events
 from willaq.reports.map_forms import MapLayer, MapLevel, MapMeasure, MapQuery, map_states
+from willaq.reports.map_grid import (
+    WHOLE_MONTH,
+    WHOLE_YEAR,
+    PeriodSplit,
+    cell_degrees,
+    split_period,
+)
+from willaq.reports.map_summary import SUMMARY_ZOOM
 from willaq.territory.models import Ubigeo
 
 MAX_FEATURES = 2000  # features in one answer, whatever the data
 POINT_LIMIT = 300  # items sent one by one when the area holds no more
 POINT_ZOOM = 14  # from this zoom on, items are sent one by one (up to MAX_FEATURES)
-CELL_PIXELS = 60
-TILE_PIXELS = 256
 # Events without a period: the last three months (what is happening now; a longer period is
 # one choice away, and costs a longer scan of the events' index).
 DEFAULT_EVENT_DAYS = 90
 RATE_BASE = 100_000
-
-
-def cell_degrees(zoom: int) -> float:
-    """Width of a grid cell in degrees at this zoom (Web Mercator tiles are 360/2^z wide)."""
-    return 360.0 / 2**zoom * CELL_PIXELS / TILE_PIXELS
 
 
 # --- the rows and their coordinates -------------------------------------------------------------
@@ -92,11 +99,12 @@ def event_period(query: MapQuery) -> tuple[dt.date, dt.date | None]:
     return end - dt.timedelta(days=DEFAULT_EVENT_DAYS), query.date_to
 
 
-def _filtered_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
-    start, end = event_period(query)
-    events = map_events(user, public=query.public).filter(event_date__gte=start)
-    if end:
-        events = events.filter(event_date__lte=end)
+def _filtered_events(
+    user: AnyUser, query: MapQuery, first: dt.date, last: dt.date | None
+) -> QuerySet[Event]:
+    events = map_events(user, public=query.public).filter(event_date__gte=first)
+    if last:
+        events = events.filter(event_date__lte=last)
     # A filter on the case's typology, state or phase keeps the events of such cases only.
     if query.typology:
         events = events.filter(case__typology__code=query.typology)
@@ -109,39 +117,170 @@ def _filtered_events(user: AnyUser, query: MapQuery) -> QuerySet[Event]:
     return events
 
 
-def _event_parts(user: AnyUser, query: MapQuery) -> tuple[QuerySet[Event], QuerySet[Event]]:
-    """The events inside the bbox in two parts read apart: those with their own coordinates
-    (nearly all), filtered on their columns straight from the map's covering indexes without
-    joining the territory; and those placed at their ubigeo's centroid."""
-    events = _filtered_events(user, query)
+def view_cells(query: MapQuery) -> tuple[int, int, int, int]:
+    """The grid cells of the zoom the visible area touches: first and last column and row."""
+    size = cell_degrees(query.zoom)
     west, south, east, north = query.bbox
-    own = events.filter(
-        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-    ).annotate(lat=F("latitude"), lon=F("longitude"))
-    centroid = _inside(
-        events.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).annotate(
-            lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
-        ),
-        query.bbox,
+    return (
+        math.floor(west / size),
+        math.floor(south / size),
+        math.floor(east / size),
+        math.floor(north / size),
     )
+
+
+def _in_view_cells(rows: QuerySet[Any], query: MapQuery) -> QuerySet[Any]:
+    """The rows (annotated ``lat``, ``lon``) in the cells the visible area touches: a range on
+    the coordinates a little wider than the cells (an index range), then the cells exactly."""
+    size = cell_degrees(query.zoom)
+    x0, y0, x1, y1 = view_cells(query)
+    margin = size / 1024
+    return (
+        rows.filter(
+            lat__gte=y0 * size - margin,
+            lat__lte=(y1 + 1) * size + margin,
+            lon__gte=x0 * size - margin,
+            lon__lte=(x1 + 1) * size + margin,
+        )
+        .annotate(vx=Floor(F("lon") / Value(size)), vy=Floor(F("lat") / Value(size)))
+        .filter(vx__gte=x0, vx__lte=x1, vy__gte=y0, vy__lte=y1)
+    )
+
+
+def _event_parts(
+    user: AnyUser, query: MapQuery, first: dt.date, last: dt.date | None
+) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """The events from ``first`` to ``last`` in the cells the visible area touches, in two
+    parts read apart: those with their own coordinates (nearly all), filtered on their columns
+    straight from the map's covering indexes without joining the territory; and those placed
+    at their ubigeo's centroid."""
+    events = _filtered_events(user, query, first, last)
+    own = _in_view_cells(
+        events.filter(latitude__isnull=False, longitude__isnull=False).annotate(
+            lat=F("latitude"), lon=F("longitude")
+        ),
+        query,
+    )
+    # The places whose centroid lies in those cells, picked here with the same arithmetic
+    # (a join filtered on the territory's columns misleads PostgreSQL's estimates).
+    centroid = events.filter(
+        Q(latitude__isnull=True) | Q(longitude__isnull=True),
+        ubigeo_id__in=_centroids_in_view(query),
+    ).annotate(lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude"))
     return own, centroid
 
 
+def _centroids_in_view(query: MapQuery) -> list[int]:
+    """The places (ubigeo ids) whose centroid lies in the cells the visible area touches."""
+    size = cell_degrees(query.zoom)
+    x0, y0, x1, y1 = view_cells(query)
+    margin = size / 1024
+    places = Ubigeo.objects.filter(
+        latitude__gte=y0 * size - margin,
+        latitude__lte=(y1 + 1) * size + margin,
+        longitude__gte=x0 * size - margin,
+        longitude__lte=(x1 + 1) * size + margin,
+    ).values_list("id", "latitude", "longitude")
+    return [
+        pk
+        for pk, lat, lon in places
+        if lat is not None
+        and lon is not None
+        and x0 <= math.floor(lon / size) <= x1
+        and y0 <= math.floor(lat / size) <= y1
+    ]
+
+
+def event_split(query: MapQuery) -> PeriodSplit:
+    """How the events' period is read: from the summary where it holds the zoom's cells, the
+    rest (every day at a finer zoom) from the events."""
+    start, end = event_period(query)
+    if query.zoom <= SUMMARY_ZOOM:
+        return split_period(start, end)
+    return PeriodSplit(days=((start, end),))
+
+
+def summary_periods(split: PeriodSplit) -> list[Q]:
+    """The split's blocks as conditions on the summary, each one range of its period index
+    (apart, so that each is an index-only scan: an ``OR`` of them is a bitmap over the table)."""
+    periods: list[Q] = []
+    if split.years is not None:
+        first, last = split.years
+        years = Q(part=WHOLE_YEAR, month__gte=first * 12)
+        if last is not None:
+            years &= Q(month__lte=last * 12)
+        periods.append(years)
+    for first_month, last_month in split.months:
+        periods.append(Q(part=WHOLE_MONTH, month__gte=first_month, month__lte=last_month))
+    by_month: dict[int, list[int]] = {}
+    for month, part in split.parts:
+        by_month.setdefault(month, []).append(part)
+    for month, parts in sorted(by_month.items()):
+        periods.append(Q(part__in=parts, month=month))
+    return periods
+
+
+def _summary_cell_rows(user: AnyUser, query: MapQuery, period: Q) -> list[dict[str, Any]]:
+    """The zoom's cells summed from the summary's rows of one block of the period (a summary
+    cell at ``SUMMARY_ZOOM`` lies in the zoom's cell ``(cx >> k, cy >> k)``)."""
+    # Without a filter, the rows of the access rule's keys only (far fewer).
+    filtered = bool(query.typology or query.state or query.phase or query.institution)
+    shift = SUMMARY_ZOOM - query.zoom
+    x0, y0, x1, y1 = view_cells(query)
+    # The visible cells on the shifted columns: an expression no index serves, so PostgreSQL
+    # reads the period's rows from the covering period index (a range on ``cx`` tempted it to
+    # the recount's cell index and 26,000 heap pages).
+    rows: QuerySet[Any] = (
+        map_event_cells(user, public=query.public)
+        .filter(period, detail=filtered)
+        .annotate(mx=F("cx").bitrightshift(shift), my=F("cy").bitrightshift(shift))
+        .filter(mx__gte=x0, mx__lte=x1, my__gte=y0, my__lte=y1)
+    )
+    if query.typology:
+        rows = rows.filter(typology__code=query.typology)
+    if query.state:
+        rows = rows.filter(case_state=query.state)
+    if query.phase:
+        rows = rows.filter(case_phase=query.phase)
+    if query.institution:
+        rows = rows.filter(institution__slug=query.institution)
+    grouped: list[dict[str, Any]] = list(
+        rows.values("mx", "my")
+        .annotate(n=Sum("events"), sum_lat=Sum("latitude_sum"), sum_lon=Sum("longitude_sum"))
+        .order_by("-n", "mx", "my")[: MAX_FEATURES + 1]
+    )
+    return grouped
+
+
 def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
-    """The events' grid cells: those of both parts (``_event_parts``), merged."""
-    merged: dict[tuple[int, int], dict[str, Any]] = {}
-    for rows in _event_parts(user, query):
-        for cell in _cell_rows(rows, query.zoom, {}):
-            key = (cell["cx"], cell["cy"])
-            if key not in merged:
-                merged[key] = cell
-                continue
-            held = merged[key]
-            n = held["n"] + cell["n"]
-            held["mean_lat"] = (held["mean_lat"] * held["n"] + cell["mean_lat"] * cell["n"]) / n
-            held["mean_lon"] = (held["mean_lon"] * held["n"] + cell["mean_lon"] * cell["n"]) / n
-            held["n"] = n
-    cells = sorted(merged.values(), key=lambda c: (-c["n"], c["cx"], c["cy"]))
+    """The events' grid cells: the summary's (``_summary_cell_rows``) and those of the days it
+    does not hold, read from the events in two parts (``_event_parts``), merged."""
+    split = event_split(query)
+    # Per cell: the count and the sums of the positions.
+    merged: dict[tuple[int, int], list[float]] = {}
+
+    def add(cx: float, cy: float, n: int, sum_lat: float, sum_lon: float) -> None:
+        held = merged.setdefault((int(cx), int(cy)), [0, 0.0, 0.0])
+        held[0] += n
+        held[1] += sum_lat
+        held[2] += sum_lon
+
+    for period in summary_periods(split):
+        for row in _summary_cell_rows(user, query, period):
+            add(row["mx"], row["my"], row["n"], row["sum_lat"], row["sum_lon"])
+    for first, last in split.days:
+        for rows in _event_parts(user, query, first, last):
+            for cell in _cell_rows(rows, query.zoom, {}):
+                n = cell["n"]
+                add(cell["cx"], cell["cy"], n, cell["mean_lat"] * n, cell["mean_lon"] * n)
+    cells = sorted(
+        (
+            {"cx": cx, "cy": cy, "n": int(n), "mean_lat": lat / n, "mean_lon": lon / n}
+            for (cx, cy), (n, lat, lon) in merged.items()
+            if n
+        ),
+        key=lambda c: (-c["n"], c["cx"], c["cy"]),
+    )
     return (
         _cell_features(cells[:MAX_FEATURES], query.zoom, {}),
         _count(cells),
@@ -295,7 +434,7 @@ def event_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     points = sorted(
         (
             row
-            for part in _event_parts(user, query)
+            for part in _event_parts(user, query, *event_period(query))
             for row in part.order_by("-event_date", "-pk").values(*fields)[: MAX_FEATURES + 1]
         ),
         key=lambda row: row["event_date"],

@@ -152,3 +152,81 @@ class MonthlyReport(TimeStampedModel):
     def month_label(self) -> str:
         """«marzo de 2025» in the active language (the shared YEAR_MONTH_FORMAT)."""
         return formats.date_format(self.month, "YEAR_MONTH_FORMAT")
+
+
+# --- the map's events summary (willaq/reports/map_summary.py) ----------------------------------
+
+
+class EventMapCell(models.Model):
+    """How many events (not removed) of one block of days (a year, a month or a ten-day part of
+    it) lie in one cell of the map's finest summary grid, per value of the keys the map filters
+    on and its access rule needs. Derived data, kept current by ``willaq.reports.map_summary``
+    and rebuilt whole by ``manage.py refresh_map_summary``; never edited by hand.
+
+    Two families of rows count the same events: ``detail`` rows per every key (read when the
+    map filters), and rows with only the access rule's keys (read when it does not: far fewer).
+    The case's keys are its current values (the map shows each case as it is now). Foreign keys
+    without a database constraint: a row is a count, not a link, and is rebuilt from the events.
+    """
+
+    # The block: ``part`` 0 a whole month, 1–3 its days 1–10, 11–20, 21–end, 4 a whole year
+    # (``map_grid``); ``month`` the month, counted from year 0 (year × 12 + month − 1; a year's
+    # January): a range of months is a range of ints. Each event counts once per kind of block.
+    month = models.IntegerField()
+    part = models.PositiveSmallIntegerField()
+    detail = models.BooleanField()
+    # The cell at the summary's zoom (``map_summary.SUMMARY_ZOOM``): floor(lon / size), floor(lat
+    # / size), the same expression as the map's grid, so a coarser cell is a shift of these.
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    # Detail rows: the event's institution (the map's institution filter), its case's state,
+    # phase and typology now ("" and none for an event without a case). Both families: the
+    # state and the case's institution while the case is a draft or a proposal (the access rule
+    # hides those from other institutions).
+    institution = models.ForeignKey(
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    case_state = models.CharField(max_length=20, blank=True)
+    case_phase = models.CharField(max_length=20, blank=True)
+    typology = models.ForeignKey(
+        "cases.Category",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    case_institution = models.ForeignKey(
+        Institution, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    events = models.PositiveIntegerField()
+    # Sums of the events' positions: a cell's mean position whatever cells are added up.
+    latitude_sum = models.FloatField()
+    longitude_sum = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # The map reads a period's rows of one family (years, months, a few ten-day parts)
+            # from this index alone (PostgreSQL: every column it reads is included; a plan
+            # through the cell index below read 26,000 pages for a city's whole period); the
+            # recount of a cell finds its rows by cell.
+            models.Index(
+                fields=["detail", "part", "month"],
+                include=[
+                    "cx",
+                    "cy",
+                    "events",
+                    "latitude_sum",
+                    "longitude_sum",
+                    "case_state",
+                    "case_institution",
+                    "institution",
+                    "case_phase",
+                    "typology",
+                ],
+                name="reports_eventmapcell_period",
+            ),
+            models.Index(fields=["cx", "cy", "month"], name="reports_eventmapcell_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month}/{self.part} ({self.cx}, {self.cy}): {self.events}"

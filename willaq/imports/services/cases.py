@@ -17,10 +17,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -686,6 +688,9 @@ def _run(
             transaction.set_rollback(True)
         elif report.readable:
             record_run(ImportKind.CASES, path, options, report, started)
+            # Cases written in bulk: the map's events summary (reports app) keys on their
+            # state, phase and typology; rebuilt whole, in the import's transaction.
+            call_command("refresh_map_summary", verbosity=0, stdout=StringIO())
     return report
 
 

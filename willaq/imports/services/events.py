@@ -25,10 +25,12 @@ import math
 import random
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -848,6 +850,9 @@ def _run(
             transaction.set_rollback(True)
         else:
             record_run(ImportKind.EVENTS, path, options, report, started)
+            # The rows bypassed the models' saves: the map's events summary (reports app) is
+            # rebuilt whole, in the import's transaction.
+            call_command("refresh_map_summary", verbosity=0, stdout=StringIO())
     return report
 
 

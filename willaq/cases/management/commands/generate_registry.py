@@ -27,6 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
@@ -254,6 +255,9 @@ class Command(BaseCommand):
                 written = apps.get_app_config("cases").get_models()
                 for statement in connection.ops.sequence_reset_sql(no_style(), list(written)):
                     cursor.execute(statement)
+            # The rows bypassed the models' saves: the map's events summary (reports app) is
+            # rebuilt whole, in the same transaction.
+            call_command("refresh_map_summary", stdout=self.stdout)
         if connection.vendor == "postgresql":
             # VACUUM as autovacuum would after such a load (outside the transaction): it sets
             # the visibility map, without which PostgreSQL cannot answer from an index alone
