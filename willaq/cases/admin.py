@@ -25,19 +25,11 @@ from willaq.cases.models import (
     Evidence,
     NewsItem,
 )
+from willaq.core.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyRegistryAdmin(SimpleHistoryAdmin):
+class ReadOnlyRegistryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Lists and shows registry rows; never adds, changes, reverts or deletes them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -77,37 +69,19 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
     ordering = ("kind", "institution", "sort_order", "name")
 
 
-class CasePlaceInline(admin.TabularInline[CasePlace, Case]):
+class CasePlaceInline(ReadOnlyAdminMixin, admin.TabularInline[CasePlace, Case]):
     model = CasePlace
     extra = 0
     raw_id_fields = ("ubigeo",)
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CaseExternalIdInline(admin.TabularInline[CaseExternalId, Case]):
+class CaseExternalIdInline(ReadOnlyAdminMixin, admin.TabularInline[CaseExternalId, Case]):
     """A case's identifiers in other systems (changed through the case page's service)."""
 
     model = CaseExternalId
     extra = 0
     fields = ("source", "external_id", "created_at")
     readonly_fields = ("source", "external_id", "created_at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Case)

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from willaq.core.admin import ReadOnlyAdminMixin
 from willaq.earlywarning import access
 from willaq.earlywarning.models import (
     Alert,
@@ -23,33 +24,17 @@ from willaq.earlywarning.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Lists and shows rows; never adds, changes or deletes them."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class PreAlertAttachmentInline(admin.TabularInline[PreAlertAttachment, PreAlert]):
+class PreAlertAttachmentInline(
+    ReadOnlyAdminMixin, admin.TabularInline[PreAlertAttachment, PreAlert]
+):
     model = PreAlertAttachment
     extra = 0
     fields = ("name", "content_type", "size")
     readonly_fields = ("name", "content_type", "size")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Reporter)

@@ -10,18 +10,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from willaq.accounts.access import institution_ids
+from willaq.core.admin import ReadOnlyAdminMixin
 from willaq.imports.models import ImportRun, Synonym
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Lists and shows rows; never adds, changes or deletes them."""
 
 
 def _visible(request: HttpRequest, queryset: QuerySet[Any], shared: bool) -> QuerySet[Any]:
