@@ -8,16 +8,20 @@ the server it is BEGIN … COMMIT, which the query log does not list.
 
 import datetime as dt
 import json
+import runpy
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from willaq.accounts.models import ApiToken, Institution, User, hash_token
 from willaq.audit.models import AuditEvent, AuditLog
+from willaq.core.tests.test_settings import SERVER, run
 from willaq.earlywarning.choices import Channel
 from willaq.earlywarning.models import PreAlert, Reporter
 from willaq.earlywarning.services import ratelimit
@@ -275,3 +279,46 @@ def test_counters_are_per_account_and_scope(field_reporter: User) -> None:
         ratelimit.count_one(field_reporter, "p5-test")
         assert ratelimit.sent_last_hour(field_reporter, "p5-test") == 2.0
         assert ratelimit.sent_last_hour(field_reporter, "other-scope") == 0.0
+
+
+# --- the production server's settings (README, "Production server") ---------------------------
+
+SERVER_SETTINGS = """
+import json
+import config.settings as s
+print(json.dumps({"db": s.DATABASES["default"], "caches": s.CACHES}, default=str))
+"""
+
+
+def _server_settings(**environment: str) -> dict[str, Any]:
+    result = run(SERVER_SETTINGS, WILLAQ_ENV="production", **SERVER, **environment)
+    assert result.returncode == 0, result.stderr
+    values: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return values
+
+
+def test_production_keeps_connections_and_shares_its_cache_through_redis() -> None:
+    values = _server_settings(CACHE_URL="redis://127.0.0.1:6379/1")
+    assert values["db"]["CONN_MAX_AGE"] == 60
+    assert values["db"]["CONN_HEALTH_CHECKS"] is True
+    assert values["caches"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["caches"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    by_request = _server_settings(CONN_MAX_AGE="0")
+    assert by_request["db"]["CONN_MAX_AGE"] == 0
+    assert by_request["caches"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_gunicorn_runs_two_workers_of_four_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    assert (conf["wsgi_app"], conf["workers"], conf["worker_class"], conf["threads"]) == (
+        "config.wsgi:application",
+        2,
+        "gthread",
+        4,
+    )
+    assert conf["keepalive"] == 30
+    assert conf["accesslog"] is None
+    monkeypatch.setenv("GUNICORN_THREADS", "8")
+    assert runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))["threads"] == 8
