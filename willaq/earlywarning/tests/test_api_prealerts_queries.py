@@ -9,6 +9,7 @@ the server it is BEGIN … COMMIT, which the query log does not list.
 import datetime as dt
 import json
 import runpy
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +323,47 @@ def test_gunicorn_runs_two_workers_of_four_threads(monkeypatch: pytest.MonkeyPat
     assert conf["accesslog"] is None
     monkeypatch.setenv("GUNICORN_THREADS", "8")
     assert runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))["threads"] == 8
+
+
+# --- the unique constraint decides a race (PostgreSQL: real concurrent transactions) -----------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL"
+)
+def test_racing_retries_make_one_prealert(owner_institution: Institution) -> None:
+    """Four copies of one submission at once: no look-up first, so all four insert; the unique
+    constraint lets one commit and the others read it."""
+    racers = 4
+    barrier = threading.Barrier(racers)
+    results: list[tuple[int, bool]] = []
+    failures: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            barrier.wait(timeout=10)
+            prealert, created = receive_prealert(
+                channel=Channel.API,
+                client_id="race-1",
+                institution=owner_institution,
+                data={"latitude": -14.79, "longitude": -71.41, "description": "Paro en Espinar"},
+                raw_payload="{}",
+            )
+            results.append((prealert.pk, created))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert len(results) == racers
+    assert len({pk for pk, _created in results}) == 1
+    assert sorted(created for _pk, created in results) == [False, False, False, True]
+    assert PreAlert.objects.count() == 1
+    assert AuditLog.objects.filter(event_type=AuditEvent.PREALERT_RECEIVED).count() == 1
