@@ -17,9 +17,12 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class ApiTokenAuth(HttpBearer):
-    # What the one query loads with the token: the user, and what an endpoint's subclass adds
-    # (p5: the intake loads the user's reporter profile in the same query).
-    related: tuple[str, ...] = ("user",)
+    def __init__(self, related: tuple[str, ...] = ("user",)) -> None:
+        """``related``: what the one query loads with the token — the user, or more for an
+        endpoint that needs it (p5: the pre-alert intake, the user's reporter profile). One
+        class, so the API's documentation shows one bearer scheme."""
+        super().__init__()
+        self.related = related
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         try:

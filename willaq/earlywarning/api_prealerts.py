@@ -129,18 +129,16 @@ def _over_limit(user: User) -> bool:
     return sent_last_hour(user, RATE_SCOPE) >= settings.WILLAQ_API_PREALERTS_PER_HOUR
 
 
-class IntakeTokenAuth(ApiTokenAuth):
-    """The personal token, loading the user's reporter profile and its institution in the same
-    query (the intake needs them: no second query)."""
-
-    related = ("user__reporter_profile__institution",)
+# The personal token, loading the user's reporter profile and its institution in the same query
+# (the intake needs them: no second query).
+INTAKE_AUTH = [ApiTokenAuth(related=("user__reporter_profile__institution",)), BrowserSessionAuth()]
 
 
 @router.post(
     "/prealerts",
     response={201: PreAlertReceiptOut, **CREATE_ERRORS},
     summary="Enviar una prealerta (idempotente con Idempotency-Key)",
-    auth=[IntakeTokenAuth(), BrowserSessionAuth()],
+    auth=INTAKE_AUTH,
 )
 def create_prealert(
     request: HttpRequest,
