@@ -7,8 +7,9 @@ same server in the same run.
 1. A PostgreSQL database of its own (``P5_DATABASE_URL``, by default ``willaq_p5`` on the local
    server; created when missing, emptied of earlier pre-alerts), migrated, with the territory,
    one institution, a reporter account and its personal API token.
-2. gunicorn as an office runs it (``config.wsgi``, 2 workers, threads, keep-alive, access log
-   off, DEBUG off) on a free local port.
+2. gunicorn as an office runs it: the production configuration ``gunicorn.conf.py`` (2 workers
+   × 4 threads, keep-alive, access log off; persistent database connections, ``CONN_MAX_AGE``),
+   DEBUG off, on a free local port.
 3. A load generator in this process: ``--threads`` threads, each with one keep-alive HTTP/1.1
    connection, for ``--seconds`` each: ``GET /health/`` (the trivial endpoint: a ``SELECT 1``),
    then ``POST /api/v1/prealerts`` (token auth, a new Idempotency-Key for every request, a real
@@ -23,6 +24,7 @@ import argparse
 import http.client
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -39,6 +41,7 @@ DATABASE_URL = os.environ.get("P5_DATABASE_URL", DEFAULT_URL)
 os.environ["DATABASE_URL"] = DATABASE_URL
 
 import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench import django_env  # noqa: E402, F401  (sets Django up on DATABASE_URL)
@@ -119,21 +122,14 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         # The load is one account: its hourly limit must not be what is measured.
         "WILLAQ_API_PREALERTS_PER_HOUR": "100000000",
     }
+    # p5: the production configuration (gunicorn.conf.py: 2 workers × 4 threads, keep-alive),
+    # only the address is the benchmark's.
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     deadline = time.monotonic() + 60
@@ -239,8 +235,11 @@ def main() -> None:
     stored = PreAlert.objects.filter(channel="api").count()
     errors = health_err + intake_err + again_err
     verdict = "OK" if ratio >= TARGET_RATIO and not errors else "POR DEBAJO"
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
     print(
-        f"P5 — ingreso de prealertas por HTTP (gunicorn, 2 workers × 4 hilos, PostgreSQL), "
+        f"P5 — ingreso de prealertas por HTTP (gunicorn.conf.py: {conf['workers']} workers × "
+        f"{conf['threads']} hilos; PostgreSQL, CONN_MAX_AGE={max_age}), "
         f"{args.threads} conexiones keep-alive, {args.seconds:.0f} s por fase"
     )
     print(

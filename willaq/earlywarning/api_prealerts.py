@@ -11,7 +11,6 @@ new pre-alerts in an hour, an account gets 429 (a retry of one already received 
 its answer).
 """
 
-import datetime as dt
 import json
 from typing import Any
 from uuid import UUID
@@ -20,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import P, Query, Router
 from ninja.errors import HttpError
@@ -28,6 +26,7 @@ from ninja.pagination import paginate
 from ninja.params import HeaderEx
 from ninja.responses import Status
 
+from willaq.accounts.api import ApiTokenAuth, BrowserSessionAuth
 from willaq.accounts.models import Institution, User
 from willaq.cases.api import Pagination
 from willaq.core.schemas import OBJECT_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
@@ -46,6 +45,7 @@ from willaq.earlywarning.schemas import (
     PreAlertReceiptOut,
 )
 from willaq.earlywarning.services.intake import find_prealert, receive_prealert, reporter_for_user
+from willaq.earlywarning.services.ratelimit import count_one, sent_last_hour
 
 router = Router(tags=["prealertas"])
 
@@ -121,16 +121,24 @@ def _replay(user: User, prealert: PreAlert, body: str) -> Status[PreAlert]:
     return Status(201, prealert)
 
 
+RATE_SCOPE = "prealerts-api"
+
+
 def _over_limit(user: User) -> bool:
-    since = timezone.now() - dt.timedelta(hours=1)
-    recent = PreAlert.objects.filter(channel=Channel.API, submitted_by=user, received_at__gte=since)
-    return recent.count() >= settings.WILLAQ_API_PREALERTS_PER_HOUR
+    # Counted in the cache (services.ratelimit), not by a COUNT over the pre-alerts.
+    return sent_last_hour(user, RATE_SCOPE) >= settings.WILLAQ_API_PREALERTS_PER_HOUR
+
+
+# The personal token, loading the user's reporter profile and its institution in the same query
+# (the intake needs them: no second query).
+INTAKE_AUTH = [ApiTokenAuth(related=("user__reporter_profile__institution",)), BrowserSessionAuth()]
 
 
 @router.post(
     "/prealerts",
     response={201: PreAlertReceiptOut, **CREATE_ERRORS},
     summary="Enviar una prealerta (idempotente con Idempotency-Key)",
+    auth=INTAKE_AUTH,
 )
 def create_prealert(
     request: HttpRequest,
@@ -181,6 +189,7 @@ def create_prealert(
     if not created:
         # A retry (or a retry that raced this request): the first answer, or 409.
         return _replay(user, prealert, body)
+    count_one(user, RATE_SCOPE)
     return Status(201, prealert)
 
 

@@ -24,6 +24,7 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.earlywarning.choices import Channel, Urgency
 from willaq.earlywarning.models import PreAlert, PreAlertAttachment, Reporter
+from willaq.earlywarning.services.places import forget_units, unit_by_code
 from willaq.territory.models import Ubigeo
 
 # Photos: what the form and the channels accept.
@@ -135,7 +136,7 @@ def clean_prealert_data(data: Mapping[str, Any], *, structured: bool = True) -> 
     place: Ubigeo | None = None
     if code not in (None, ""):
         code = str(code).strip()
-        place = Ubigeo.objects.filter(code=code).first() if code.isdigit() else None
+        place = unit_by_code(code)
         if place is None:
             errors.setdefault("ubigeo", []).append(
                 _("Lugar desconocido: «%(code)s» no es un código ubigeo.") % {"code": code[:20]}
@@ -186,8 +187,16 @@ def find_prealert(channel: str, client_id: str) -> PreAlert | None:
 
 
 def reporter_for_user(user: User | None) -> Reporter | None:
+    """The user's active reporter profile (with its institution). No query when the user was
+    loaded with ``select_related("reporter_profile__institution")`` (the API's token auth)."""
     if user is None or not user.is_authenticated:
         return None
+    if User.reporter_profile.is_cached(user):
+        try:
+            profile: Reporter | None = user.reporter_profile
+        except Reporter.DoesNotExist:
+            return None
+        return profile if profile is not None and profile.is_active else None
     return Reporter.objects.filter(user=user, is_active=True).select_related("institution").first()
 
 
@@ -220,12 +229,22 @@ def receive_prealert(
         raise ValidationError(
             {"client_id": [_("Admite como máximo %(n)s caracteres.") % {"n": MAX_CLIENT_ID}]}
         )
-    existing = find_prealert(channel, client_id)
-    if existing is not None:
-        return existing, False
-    clean = clean_prealert_data(data, structured=structured)
     files = list(attachments)
-    _check_attachments(files)
+    if files:
+        # Files are written before the commit: a retry must not write them again.
+        existing = find_prealert(channel, client_id)
+        if existing is not None:
+            return existing, False
+    # Without files the unique constraint alone answers a retry (below): one query fewer on
+    # every new pre-alert. A retry is answered even if its data would not validate now.
+    try:
+        clean = clean_prealert_data(data, structured=structured)
+        _check_attachments(files)
+    except ValidationError:
+        existing = find_prealert(channel, client_id)
+        if existing is not None:
+            return existing, False
+        raise
     place: Ubigeo | None = clean.pop("ubigeo")
     prealert = PreAlert(
         channel=channel,
@@ -264,9 +283,10 @@ def receive_prealert(
                 diff={"channel": channel, "client_id": client_id, "structured": structured},
             )
     except IntegrityError:
-        # A retry raced this one and won: answer with its pre-alert.
+        # A retry (or a retry that raced this one and won): answer with the first pre-alert.
         winner = find_prealert(channel, client_id)
         if winner is None:
+            forget_units()  # should the territory have been reloaded under this process
             raise
         return winner, False
     return prealert, True
