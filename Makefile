@@ -59,8 +59,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/p2_monthly.py
 	$(BIN)/python bench/p4_export.py
-	# smsapi: P5, pre-alert intake under gunicorn against /health/ (its own PostgreSQL database)
 	$(BIN)/python bench/p5_intake.py
+
+## (bench/p5_intake.py: P5, the pre-alert intake under gunicorn against /health/, in its own
+## PostgreSQL database; it exits non-zero below its 0.5x target.)
 
 ## messages: refresh the English catalogue (locale/en) from the Spanish source and compile it
 messages: $(STAMP)
