@@ -107,6 +107,8 @@ def alert_detail(request: HttpRequest, alert_uuid: UUID) -> HttpResponse:
             "units": list(alert.area_units.order_by("code")),
             "recipients": list(alert.recipients.order_by("name")),
             "can_follow_up": not cancelled and access.can_follow_up_alert(request.user, alert),
+            # Its response is ordered from here (a coordinator of any institution that sees it).
+            "can_order": not cancelled and access.issuing_institutions(request.user).exists(),
         },
     )
 

@@ -217,6 +217,9 @@ def prealert_detail(request: HttpRequest, prealert_uuid: UUID) -> HttpResponse:
         "reviewer": reviewer,
         "attachments": list(prealert.attachments.order_by("name")),
         "is_open": prealert.state not in CLOSED_REVIEW_STATES,
+        # A validated pre-alert is where a coordinator of its institution issues an alert.
+        "can_issue_alert": prealert.state == ReviewState.VALIDATED
+        and access.can_issue_alert(user, prealert.institution),
     }
     if reviewer:
         holder = services.active_holder(prealert)
