@@ -7,7 +7,6 @@ e-mail when only an address is known. Called inside the triage services' transac
 in-app rows are written there, the SMS and the plain e-mail leave after the commit.
 """
 
-import importlib
 from collections.abc import Sequence
 
 from django.core.mail import send_mail
@@ -21,6 +20,7 @@ from willaq.accounts.models import User
 from willaq.accounts.notifications import notify
 from willaq.earlywarning.choices import ReviewState
 from willaq.earlywarning.models import PreAlert
+from willaq.earlywarning.smsout import send_sms
 
 # What an SMS may carry (a longer text is split by the operator and costs more).
 SMS_LIMIT = 300
@@ -101,13 +101,8 @@ def tell_reporter(prealert: PreAlert) -> str:
         )
         how = "app"
     elif reporter is not None and reporter.phone:
-        # smsout: the SMS channel's outbound backend (branch smsapi)
-        try:
-            smsout = importlib.import_module("willaq.earlywarning.smsout")
-        except ImportError:
-            return ""
         phone, text = reporter.phone, f"Willaq: {body}"[:SMS_LIMIT]
-        transaction.on_commit(lambda: smsout.send_sms(phone, text))
+        transaction.on_commit(lambda: send_sms(phone, text))
         how = "sms"
     elif reporter is not None and reporter.email:
         address = reporter.email

@@ -441,7 +441,6 @@ def test_a_reporter_known_only_by_email_gets_an_email(
 def test_a_reporter_known_only_by_phone_gets_an_sms(
     analyst: User, owner_institution: Institution, django_capture_on_commit_callbacks: Any
 ) -> None:
-    pytest.importorskip("willaq.earlywarning.smsout")
     reporter: Reporter = ReporterFactory.create(institution=owner_institution, phone="+51944555666")
     item = PreAlertFactory.create(
         institution=owner_institution, reporter=reporter, channel=Channel.SMS
