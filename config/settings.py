@@ -125,7 +125,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'willaq.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# p5: persistent connections (each gunicorn worker thread keeps its own for CONN_MAX_AGE seconds,
+# Persistent connections (each gunicorn worker thread keeps its own for CONN_MAX_AGE seconds,
 # checked before reuse after an error) instead of a new PostgreSQL backend for every request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -136,7 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 
-# p5: Django's cache (the API's rate counters, the charts' series): CACHE_URL, e.g.
+# Django's cache (the API's rate counters, the charts' series): CACHE_URL, e.g.
 # redis://127.0.0.1:6379/1 in production, shared by every server process; by default a
 # local-memory cache of each process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -230,7 +230,7 @@ WILLAQ_BASE_URL = env.str("WILLAQ_BASE_URL", default="http://127.0.0.1:8000")
 # at WARN hours, and an overdue order is escalated.
 WILLAQ_RESPONSE_HOURS = env.int("WILLAQ_RESPONSE_HOURS", default=48)
 WILLAQ_RESPONSE_WARN_HOURS = env.int("WILLAQ_RESPONSE_WARN_HOURS", default=36)
-# --- early warning: SMS webhook and pre-alerts API (smsapi) ---
+# --- early warning: SMS webhook and pre-alerts API ---
 # The shared secret the SMS gateway sends with every message (header X-Willaq-Sms-Secret or field
 # "secret"); empty: the webhook answers 403 to everything (fails closed).
 WILLAQ_SMS_SECRET = env.str("WILLAQ_SMS_SECRET", default="")
@@ -253,7 +253,7 @@ if WILLAQ_SMS_BACKEND not in ("console", "http", "memory"):
     )
 if WILLAQ_SMS_BACKEND == "http" and not WILLAQ_SMS_GATEWAY_URL:
     raise ImproperlyConfigured("WILLAQ_SMS_BACKEND=http needs WILLAQ_SMS_GATEWAY_URL.")
-# --- end smsapi ---
+# --- end of the SMS webhook and pre-alerts API ---
 # alerts: the CAP ``sender`` of every alert (empty: the host of WILLAQ_BASE_URL).
 WILLAQ_CAP_SENDER = env.str("WILLAQ_CAP_SENDER", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

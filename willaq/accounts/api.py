@@ -19,7 +19,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class ApiTokenAuth(HttpBearer):
     def __init__(self, related: tuple[str, ...] = ("user",)) -> None:
         """``related``: what the one query loads with the token — the user, or more for an
-        endpoint that needs it (p5: the pre-alert intake, the user's reporter profile). One
+        endpoint that needs it (the pre-alert intake: the user's reporter profile). One
         class, so the API's documentation shows one bearer scheme."""
         super().__init__()
         self.related = related

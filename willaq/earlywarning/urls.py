@@ -6,7 +6,7 @@ from django.urls import URLPattern, path
 from willaq.earlywarning.openrosa import views as openrosa_views
 from willaq.earlywarning.views import alerts, form
 from willaq.earlywarning.views import reporters as views_reporters
-from willaq.earlywarning.views import response as response_views  # Response
+from willaq.earlywarning.views import response as response_views
 from willaq.earlywarning.views import triage as views_triage
 from willaq.earlywarning.views_sms import sms_inbound
 

@@ -204,7 +204,7 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "fmt": ["csv", "x"],
         # Response (willaq.earlywarning.api_orders): deployment orders.
         "order_uuid": [stranger, "x"],
-        # smsapi: pre-alerts (willaq.earlywarning.api_prealerts).
+        # Pre-alerts (willaq.earlywarning.api_prealerts).
         "prealert_uuid": [stranger, "x"],
         # alerts (willaq.earlywarning): a stranger's uuid and garbage.
         "alert_uuid": [stranger, "x"],
