@@ -1,4 +1,4 @@
-"""The vocabularies of early warning (``../shared/docs/domain.md`` §4): reporter levels, the four
+"""The vocabularies of early warning (the domain description, §4): reporter levels, the four
 channels, review states, urgency, alert levels mapped to CAP 1.2 and deployment-order states."""
 
 from django.db import models

@@ -1,4 +1,4 @@
-"""Early warning and response (``../shared/docs/domain.md`` §4).
+"""Early warning and response (the domain description, §4).
 
 - A **reporter** sends first-hand **pre-alerts** from the regions, by the phone web form, ODK
   Collect (OpenRosa), SMS or the API; every pre-alert keeps its raw payload and lands in one

@@ -1,5 +1,5 @@
 """The triage of pre-alerts: analysts claim, assign, structure, send back, validate, reject,
-mark as duplicate and link to cases (issue 8 §3, ``../shared/docs/domain.md`` §4).
+mark as duplicate and link to cases (issue 8 §3, the domain description §4).
 
 Every function checks the access rule itself (``access.can_review_prealert``: the receiving
 institution's analysts, coordinators and admins), runs in one transaction, locks the rows it
