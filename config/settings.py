@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "willaq.cases",
     "willaq.imports",
     "willaq.earlywarning",
+    "willaq.dialogue",
     "willaq.reports",
 ]
 
@@ -288,7 +289,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "willaq.earlywarning.tasks.check_response_clock",
         "schedule": 600.0,  # every 10 minutes
     },
+    # dialogue: remind responsible parties before due dates, flag overdue commitments (issue 9 §5).
+    "commitment-deadlines": {
+        "task": "willaq.dialogue.tasks.check_commitment_deadlines",
+        "schedule": 3600.0,  # hourly; each reminder is sent once (CommitmentReminder)
+    },
 }
+# Days before a commitment's due date on which its responsible parties are reminded.
+WILLAQ_COMMITMENT_REMINDER_DAYS = env.list(
+    "WILLAQ_COMMITMENT_REMINDER_DAYS", cast=int, default=[30, 7, 1]
+)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
