@@ -19,7 +19,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from willaq.accounts.api import ApiTokenAuth, BrowserSessionAuth
 from willaq.accounts.api import router as accounts_router
 from willaq.cases.api import router as cases_router
+from willaq.complaints.api import router as complaints_router
+from willaq.consultation.api import router as consultation_router
+from willaq.dialogue.api import router as dialogue_router
 from willaq.earlywarning.api import router as earlywarning_router
+from willaq.peoples.api import router as peoples_router
 from willaq.reports.api import router as reports_router
 from willaq.territory.api import router as territory_router
 
@@ -40,6 +44,10 @@ api.add_router("/territory", territory_router)
 api.add_router("/", cases_router)
 api.add_router("/reports", reports_router)
 api.add_router("/", earlywarning_router)
+api.add_router("/", dialogue_router)
+api.add_router("/", peoples_router)
+api.add_router("/", consultation_router)
+api.add_router("/", complaints_router)
 
 
 # --- error handlers -----------------------------------------------------------------------------

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "willaq.imports",
     "willaq.earlywarning",
     "willaq.dialogue",
+    "willaq.peoples",
+    "willaq.consultation",
+    "willaq.complaints",
     "willaq.reports",
 ]
 

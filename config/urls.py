@@ -15,5 +15,9 @@ urlpatterns = [
     path("", include("willaq.cases.urls")),
     path("", include("willaq.imports.urls")),
     path("", include("willaq.earlywarning.urls")),
+    path("", include("willaq.dialogue.urls")),
+    path("", include("willaq.peoples.urls")),
+    path("", include("willaq.consultation.urls")),
+    path("", include("willaq.complaints.urls")),
     path("", include("willaq.reports.urls")),
 ]

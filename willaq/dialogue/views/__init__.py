@@ -1,0 +1,1 @@
+"""Dialogue's pages, one module per subject; each module lists its own URLs."""
