@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern
 
-from willaq.dialogue.views import feeds, imports, panels, public, spaces
+from willaq.dialogue.views import commitments, feeds, imports, panels, public, spaces
 
 app_name = "dialogue"
 
 urlpatterns: list[URLPattern] = [
     *spaces.urlpatterns,
+    *commitments.urlpatterns,
     *feeds.urlpatterns,
     *imports.urlpatterns,
     *panels.urlpatterns,
