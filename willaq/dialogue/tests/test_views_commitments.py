@@ -363,7 +363,7 @@ def test_the_coordinator_edits_a_clause(coordinator_client: Client, roundtable: 
     assert roundtable.road.number == 1
 
 
-# --- the commitment's page and its confidential fields ---------------------------------------------
+# --- the commitment's page and its confidential fields --------------------------------------------
 
 
 def test_the_page_shows_the_clause_to_an_insider(
