@@ -94,9 +94,7 @@ class SpaceForm(PlaceForm):
         label=_("Objetivo y descripción"), required=False, widget=_textarea()
     )
     start_date = forms.DateField(label=_("Fecha de instalación"), widget=_date_input())
-    planned_end_date = forms.DateField(
-        label=_("Fecha prevista de término"), widget=_date_input()
-    )
+    planned_end_date = forms.DateField(label=_("Fecha prevista de término"), widget=_date_input())
     parent = forms.ChoiceField(
         label=_("Espacio principal"),
         required=False,
@@ -181,9 +179,7 @@ class SpaceForm(PlaceForm):
         codes = [part for part in dict.fromkeys(raw) if part]
         if not codes:
             return []
-        found = dict(
-            visible_cases(self.user).filter(code__in=codes).values_list("code", "uuid")
-        )
+        found = dict(visible_cases(self.user).filter(code__in=codes).values_list("code", "uuid"))
         unknown = [code for code in codes if code not in found]
         if unknown:
             raise forms.ValidationError(
@@ -246,7 +242,9 @@ class ParticipantForm(forms.Form):
         label=_("Nombre"),
         required=False,
         max_length=250,
-        help_text=_("Si no es una institución ni un actor registrado, o para escribirlo como el acta."),
+        help_text=_(
+            "Si no es una institución ni un actor registrado, o para escribirlo como el acta."
+        ),
     )
     representative = forms.CharField(label=_("Representante"), required=False, max_length=250)
 
@@ -321,9 +319,7 @@ class RecordSessionForm(forms.Form):
 
     def rows(self) -> list[tuple[Participant, Any, Any]]:
         """(participant, status field, represented-by field) for the attendance table."""
-        return [
-            (p, self[status_field(p)], self[represented_field(p)]) for p in self.participants
-        ]
+        return [(p, self[status_field(p)], self[represented_field(p)]) for p in self.participants]
 
     def attendance(self) -> list[AttendanceInput]:
         data = self.cleaned_data

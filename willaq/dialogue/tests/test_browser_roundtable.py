@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from willaq.accounts.models import Institution, InstitutionKind, Role
 from willaq.dialogue.choices import AttendanceStatus, SessionState, SpaceState
@@ -116,11 +117,13 @@ def test_a_facilitator_records_a_roundtable_up_to_its_acta(
 ) -> None:
     _owner, gore = institutions
     page = browser_page
-    today = dt.date.today()
+    today = timezone.localdate()
     log_in(page, live_server.url, FACILITATOR)
     assert page.locator("nav a[href='/dialogo/']").count() == 1
 
-    space = convene_space(page, live_server.url, today - dt.timedelta(weeks=6), today + dt.timedelta(days=180))
+    space = convene_space(
+        page, live_server.url, today - dt.timedelta(weeks=6), today + dt.timedelta(days=180)
+    )
     add_participant(page, gore, "Gerente de Infraestructura")
     assert page.locator("#participants-table tbody tr").count() == 2
 

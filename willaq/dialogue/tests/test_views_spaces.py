@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from willaq.accounts.models import Institution, User
+from willaq.accounts.models import Institution, Role, User
 from willaq.cases.choices import CaseState
 from willaq.dialogue.choices import (
     AttendanceStatus,
@@ -27,7 +27,7 @@ from willaq.dialogue.choices import (
 from willaq.dialogue.models import Acta, DialogueSession, DialogueSpace, Participant
 from willaq.dialogue.services import sessions, spaces
 from willaq.dialogue.tests.conftest import Roundtable, lima
-from willaq.testing.factories import CaseFactory
+from willaq.testing.factories import CaseFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _now() -> Any:
+def clock() -> Any:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
@@ -118,9 +118,9 @@ def test_an_unknown_space_is_404(coordinator_client: Client, roundtable: Roundta
 
 
 def test_the_list_shows_counts_and_the_convene_button(
-    coordinator_client: Client, coordinator: User, roundtable: Roundtable, _now: Any
+    coordinator_client: Client, coordinator: User, roundtable: Roundtable, clock: Any
 ) -> None:
-    _now.move_to(NOW_LATE)
+    clock.move_to(NOW_LATE)
     coordinator_client.force_login(coordinator)  # the earlier session has expired by then
     response = coordinator_client.get(reverse("dialogue:spaces"))
     assert response.status_code == 200
@@ -136,9 +136,6 @@ def test_the_list_shows_counts_and_the_convene_button(
 
 
 def test_a_reporter_sees_no_convene_button(roundtable: Roundtable, owner_institution: Any) -> None:
-    from willaq.accounts.models import Role
-    from willaq.testing.factories import member
-
     client = Client()
     client.force_login(member(owner_institution, Role.REPORTER, email="rep@dp.gob.pe"))
     response = client.get(reverse("dialogue:spaces"))
@@ -173,7 +170,7 @@ def test_the_list_filters(
         outsider,
         other_institution,
         spaces.SpaceInput(
-            kind=SpaceKind.WORKING_GROUP if False else SpaceKind.DIALOGUE_TABLE,
+            kind=SpaceKind.DIALOGUE_TABLE,
             name="Mesa de Espinar",
             start_date=dt.date(2026, 4, 1),
             planned_end_date=dt.date(2026, 9, 1),
@@ -240,7 +237,9 @@ def test_the_list_takes_the_same_queries_for_two_or_twelve_spaces(
     assert few[1] == 2
 
 
-def test_the_list_paginates(coordinator_client: Client, coordinator: User, owner_institution: Any) -> None:
+def test_the_list_paginates(
+    coordinator_client: Client, coordinator: User, owner_institution: Any
+) -> None:
     for n in range(27):
         spaces.convene_space(
             coordinator,
@@ -256,7 +255,9 @@ def test_the_list_paginates(coordinator_client: Client, coordinator: User, owner
     assert len(first.context["spaces"]) == 25
     second = coordinator_client.get(reverse("dialogue:spaces"), {"page": 2})
     assert len(second.context["spaces"]) == 2
-    partial = coordinator_client.get(reverse("dialogue:spaces"), {"page": 2}, HTTP_HX_REQUEST="true")
+    partial = coordinator_client.get(
+        reverse("dialogue:spaces"), {"page": 2}, HTTP_HX_REQUEST="true"
+    )
     assert partial.content.decode().count("<html") == 0
 
 
@@ -278,7 +279,8 @@ def test_a_facilitator_convenes_a_space(
     assert response.status_code == 302
     assert response["Location"] == _space_url(space)
     assert space.cases.count() == 1
-    assert space.place is not None and space.place.code == "080000"
+    assert space.place is not None
+    assert space.place.code == "080000"
     assert space.parent == roundtable.space
     assert space.participants.count() == 1  # the convening institution
 
@@ -492,10 +494,18 @@ def test_adding_and_removing_participants(
     roundtable: Roundtable,
 ) -> None:
     url = _space_url(roundtable.space, "dialogue:participant_add")
-    by_name = {"kind": ParticipantKind.COMMUNITY, "role": "participant", "name": "Frente de defensa"}
+    by_name = {
+        "kind": ParticipantKind.COMMUNITY,
+        "role": "participant",
+        "name": "Frente de defensa",
+    }
     assert outsider_client.post(url, by_name).status_code == 403
     assert facilitator_client.post(url, by_name).status_code == 302
-    by_institution = {"kind": ParticipantKind.INSTITUTION, "role": "observer", "institution": "onds"}
+    by_institution = {
+        "kind": ParticipantKind.INSTITUTION,
+        "role": "observer",
+        "institution": "onds",
+    }
     assert facilitator_client.post(url, by_institution).status_code == 302
     assert roundtable.space.participants.count() == 6
     # Nothing named: the error is on the field, in Spanish, and nothing is saved.
@@ -579,9 +589,12 @@ def test_recording_a_session(
     page = facilitator_client.get(url)
     assert page.status_code == 200
     participants = list(roundtable.space.participants.all())
-    data = {
+    data: dict[str, Any] = {
         f"status_{p.uuid.hex}": AttendanceStatus.PRESENT for p in participants
-    } | {"minutes": "Acta leída.", "next_steps": "Visita de campo."}
+    } | {
+        "minutes": "Acta leída.",
+        "next_steps": "Visita de campo.",
+    }
     data[f"status_{roundtable.company.uuid.hex}"] = AttendanceStatus.REPRESENTED
     response = facilitator_client.post(url, data)
     assert response.status_code == 200
@@ -591,11 +604,15 @@ def test_recording_a_session(
     session.refresh_from_db()
     assert session.state == SessionState.PLANNED
     data[f"represented_by_{roundtable.company.uuid.hex}"] = "Asesor legal"
-    data["minutes_file"] = SimpleUploadedFile("ayuda.exe", b"MZ\x90", content_type="application/octet-stream")
+    data["minutes_file"] = SimpleUploadedFile(
+        "ayuda.exe", b"MZ\x90", content_type="application/octet-stream"
+    )
     response = facilitator_client.post(url, data)
     assert response.status_code == 200
-    assert response.context["form"].errors["minutes_file"][0].startswith(
-        "Tipo de archivo no permitido."
+    assert (
+        response.context["form"]
+        .errors["minutes_file"][0]
+        .startswith("Tipo de archivo no permitido.")
     )
     del data["minutes_file"]
     response = facilitator_client.post(url, data)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -110,7 +110,9 @@ def space_list(request: HttpRequest) -> HttpResponse:
         "spaces": list(page.object_list),
         "can_convene": access.convening_institutions(user).exists(),
     }
-    template = "dialogue/space_rows.html" if is_htmx_partial(request) else "dialogue/space_list.html"
+    template = (
+        "dialogue/space_rows.html" if is_htmx_partial(request) else "dialogue/space_list.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -250,14 +252,10 @@ def space_page(
     now = timezone.now()
     participants = [
         redacted(p, hidden)
-        for p in space.participants.select_related("institution", "actor").order_by(
-            "role", "name"
-        )
+        for p in space.participants.select_related("institution", "actor").order_by("role", "name")
     ]
     all_sessions = list(space.sessions.select_related("acta").order_by("starts_at"))
-    upcoming = [
-        s for s in all_sessions if s.state == SessionState.PLANNED and s.starts_at >= now
-    ]
+    upcoming = [s for s in all_sessions if s.state == SessionState.PLANNED and s.starts_at >= now]
     past = [s for s in all_sessions if s not in upcoming]
     past.reverse()
     actas = list(
@@ -285,8 +283,7 @@ def space_page(
         "upcoming": upcoming,
         "past": past,
         "actas": [
-            (acta, [(c, c.is_overdue_on(today)) for c in acta.commitments.all()])
-            for acta in actas
+            (acta, [(c, c.is_overdue_on(today)) for c in acta.commitments.all()]) for acta in actas
         ],
         "rollup": selectors.rollup(space.commitments.all()),
         "ical_url": ical_url,
@@ -314,9 +311,7 @@ def _download(field: FieldFile, name: str) -> FileResponse:
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404(name) from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=str(field.name).rsplit("/", 1)[-1]
-    )
+    response = FileResponse(handle, as_attachment=True, filename=str(field.name).rsplit("/", 1)[-1])
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -358,9 +353,7 @@ def participant_add(request: HttpRequest, space_uuid: UUID) -> HttpResponse:
 def participant_remove(request: HttpRequest, participant_uuid: UUID) -> HttpResponse:
     user = signed_in_user(request)
     participant = (
-        Participant.objects.filter(
-            uuid=participant_uuid, space__in=access.visible_spaces(user)
-        )
+        Participant.objects.filter(uuid=participant_uuid, space__in=access.visible_spaces(user))
         .select_related("space")
         .first()
     )
@@ -577,9 +570,7 @@ def acta_detail(request: HttpRequest, acta_uuid: UUID) -> HttpResponse:
     acta = access.get_acta_for_user(user, acta_uuid)
     space = acta.session.space
     today = timezone.localdate()
-    clauses = list(
-        acta.commitments.prefetch_related("responsible").order_by("number")
-    )
+    clauses = list(acta.commitments.prefetch_related("responsible").order_by("number"))
     return render(
         request,
         "dialogue/acta_detail.html",
