@@ -479,7 +479,7 @@ def session_record(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
                 minutes_file=form.cleaned_data.get("minutes_file"),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"file": "minutes_file", "starts_at": "minutes"})
+            apply_service_errors(form, exc, {"file": "minutes_file"})
         else:
             messages.success(request, _("Sesión registrada."))
             return redirect(session_url(session))
