@@ -1,9 +1,8 @@
 """A facilitator records a roundtable in a real browser (Debian's Chromium through Playwright):
 convenes a space installed weeks ago, seats the regional government, schedules a session that
-already took place, records its attendance and signs its acta, and reaches the acta's page.
-
-Each step is a small helper taking the page, so later steps (adding a commitment, reporting
-progress, verifying evidence) extend the same story."""
+already took place, records its attendance, signs its acta, writes a clause owed by the regional
+government, and follows it to fulfilment with evidence (issue 9's browser test, from convening a
+space to a fulfilled commitment). Each step is a small helper taking the page."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -14,8 +13,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from willaq.accounts.models import Institution, InstitutionKind, Role
-from willaq.dialogue.choices import AttendanceStatus, SessionState, SpaceState
-from willaq.dialogue.models import Acta, DialogueSession, DialogueSpace
+from willaq.dialogue.choices import (
+    AttendanceStatus,
+    CommitmentState,
+    FundingSource,
+    SessionState,
+    SpaceState,
+)
+from willaq.dialogue.models import Acta, Commitment, DialogueSession, DialogueSpace
 from willaq.testing.browser import log_in, watched_page
 from willaq.testing.factories import InstitutionFactory, member
 
@@ -109,10 +114,40 @@ def sign_acta(page: Any, title: str) -> None:
     assert page.locator("h1").inner_text() == title
 
 
+def add_commitment(page: Any, debtor: Institution, due: dt.date) -> None:
+    page.get_by_role("link", name="Añadir compromiso").click()
+    page.wait_for_selector("form.commitment-form")
+    page.fill("#id_description", "Mantenimiento del corredor vial")
+    page.locator("form.commitment-form label", has_text=debtor.name).locator("input").check()
+    page.fill("#id_due_date", due.isoformat())
+    page.fill("#id_amount", "1200000")
+    page.select_option("#id_funding_source", FundingSource.STATE)
+    page.click("form.commitment-form button[type=submit]")
+    page.wait_for_selector("#estado-compromiso")  # the new commitment's page
+
+
+def fulfil_with_evidence(page: Any, base_url: str, commitment: Commitment) -> None:
+    assert page.url == f"{base_url}/dialogo/compromisos/{commitment.uuid}/"
+    # Fulfilled without evidence is refused, in Spanish, on the page.
+    page.select_option("#avance select[name=state]", CommitmentState.FULFILLED)
+    page.fill("#avance input[name=progress]", "100")
+    page.locator("#avance button[type=submit]").click()
+    page.wait_for_selector("text=adjunte antes una evidencia")
+    page.locator("#evidencias summary").click()
+    page.fill("#evidencias input[name=description]", "Acta de recepción de la obra")
+    page.fill("#evidencias input[name=url]", "https://gob.pe/recepcion-obra.pdf")
+    page.locator("#evidencias button[type=submit]").click()
+    page.wait_for_selector(".evidence-list > li")
+    page.select_option("#avance select[name=state]", CommitmentState.FULFILLED)
+    page.fill("#avance input[name=progress]", "100")
+    page.locator("#avance button[type=submit]").click()
+    page.wait_for_selector("#estado-compromiso >> text=Cumplido")
+
+
 # --- the story ------------------------------------------------------------------------------
 
 
-def test_a_facilitator_records_a_roundtable_up_to_its_acta(
+def test_a_facilitator_records_a_roundtable_up_to_a_fulfilled_commitment(
     browser_page: Any, live_server: Any, institutions: tuple[Institution, Institution]
 ) -> None:
     _owner, gore = institutions
@@ -135,10 +170,17 @@ def test_a_facilitator_records_a_roundtable_up_to_its_acta(
     acta = Acta.objects.get()
     assert acta.signatories.count() == 2
     assert page.url == f"{live_server.url}/dialogo/actas/{acta.uuid}/"
-    assert page.get_by_role("link", name="Añadir compromiso").count() == 1
     session = DialogueSession.objects.get()
     assert session.attendance.filter(status=AttendanceStatus.ABSENT).count() == 1
     space.refresh_from_db()
     assert space.state == SpaceState.IN_SESSION
+
+    add_commitment(page, gore, today + dt.timedelta(days=60))
+    commitment = Commitment.objects.get()
+    assert commitment.responsible.get().institution == gore
+    fulfil_with_evidence(page, live_server.url, commitment)
+    commitment.refresh_from_db()
+    assert (commitment.state, commitment.progress) == (CommitmentState.FULFILLED, 100)
+    assert commitment.evidence.count() == 1
     assert page.evaluate("window.__violations") == []
     assert page.console_errors == []
