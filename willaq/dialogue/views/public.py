@@ -58,7 +58,7 @@ class PublicSpaceFilterForm(forms.Form):
     tipo = forms.ChoiceField(
         label=_("Tipo de espacio"),
         required=False,
-        choices=[("", _("Todos"))] + list(SpaceKind.choices),
+        choices=[("", _("Todos")), *SpaceKind.choices],
     )
 
 
