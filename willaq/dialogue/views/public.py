@@ -106,7 +106,7 @@ def _public_commitments(space: DialogueSpace) -> list[Commitment]:
         )
         .order_by("acta__signed_on", "acta_id", "number")
     )
-    listed = []
+    listed: list[Commitment] = []
     for commitment in found:
         clean = redacted(commitment, hidden)
         clean.public_evidence = [redacted(e, hidden) for e in commitment.evidence.all()]  # type: ignore[attr-defined]
