@@ -11,6 +11,7 @@ from django.db import transaction
 
 from willaq.accounts.models import Institution
 from willaq.dialogue import demo
+from willaq.dialogue.choices import CommitmentState
 from willaq.dialogue.models import Commitment, DialogueSpace
 from willaq.dialogue.selectors import due_within_q, rollup
 
@@ -67,7 +68,10 @@ class Command(BaseCommand):
         total = rollup(demo_commitments)
         ratio = f"{total.money_ratio} %" if total.money_ratio is not None else "—"
         progress = f"{total.weighted_progress} %" if total.weighted_progress is not None else "—"
-        by_state = ", ".join(f"{state} {n}" for state, n in sorted(total.by_state.items()))
+        by_state = ", ".join(
+            f"{CommitmentState(state).label.lower()} {total.by_state.get(state, 0)}"
+            for state in CommitmentState.values
+        )
         self.stdout.write(
             f"Compromisos: {total.count} ({by_state}); avance ponderado {progress}; "
             f"vencidos {total.overdue}; vencen en 7 días "
