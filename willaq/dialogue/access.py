@@ -243,3 +243,18 @@ def get_evidence_for_user(user: AnyUser, evidence_uuid: UUID | str) -> Commitmen
     if evidence is None:
         raise Http404("evidence")
     return evidence
+
+
+# --- part d-public: the public page's evidence downloads ------------------------------------------
+
+
+def public_evidence() -> QuerySet[CommitmentEvidence]:
+    return CommitmentEvidence.objects.filter(commitment__space__is_public=True)
+
+
+def get_public_evidence(evidence_uuid: UUID | str) -> CommitmentEvidence:
+    """Evidence of a public space (anyone, no login); 404 for any other."""
+    evidence = public_evidence().filter(uuid=evidence_uuid).first()
+    if evidence is None:
+        raise Http404("evidence")
+    return evidence

@@ -49,3 +49,5 @@ class Command(BaseCommand):
             # Early warning's demo builds on the cases' (silent: the logins stay the last block).
             call_command("seed_demo", "--reuse", stdout=self.stdout)
             call_command("seed_earlywarning_demo", "--reuse", verbosity=0)
+            # Dialogue's demo (spaces, actas, commitments) builds on both (silent as well).
+            call_command("seed_dialogue_demo", "--reuse", verbosity=0)
