@@ -30,6 +30,7 @@ import charset_normalizer
 import python_calamine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -618,9 +619,10 @@ def build_template(acta: Acta) -> bytes:
         acta.session.space.participants.select_related("institution").order_by("name")
     )
     example = participants[0].name if participants else ""
+    next_number = (acta.commitments.aggregate(n=Max("number"))["n"] or 0) + 1
     sheet.append(
         [
-            1,
+            next_number,
             _("Describa aquí el compromiso tal como lo dice el acta"),
             example,
             acta.signed_on + dt.timedelta(days=90),
