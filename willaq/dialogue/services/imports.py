@@ -199,9 +199,8 @@ def _read_workbook(content: bytes) -> tuple[list[tuple[int, list[Cell]]], str, l
         sheet_names = workbook.sheet_names
         if not sheet_names:
             raise ImportFileError(_("El libro no tiene hojas."))
-        grid: list[list[Cell]] = workbook.get_sheet_by_index(0).to_python(
-            skip_empty_area=False
-        )
+        sheet = workbook.get_sheet_by_index(0)
+        grid: list[list[Cell]] = [[*row] for row in sheet.to_python(skip_empty_area=False)]
     except ImportFileError:
         raise
     except Exception as exc:  # calamine raises several error types for a damaged file
@@ -210,9 +209,7 @@ def _read_workbook(content: bytes) -> tuple[list[tuple[int, list[Cell]]], str, l
         ) from exc
     notes = []
     if len(sheet_names) > 1:
-        notes.append(
-            _("Se lee solo la primera hoja, «%(sheet)s».") % {"sheet": sheet_names[0]}
-        )
+        notes.append(_("Se lee solo la primera hoja, «%(sheet)s».") % {"sheet": sheet_names[0]})
     rows = [
         (index + 1, [v.strip() if isinstance(v, str) else v for v in values])
         for index, values in enumerate(grid)
@@ -436,7 +433,7 @@ def _check_row(
     raw = cell("numero")
     if not _blank(raw):
         try:
-            parsed = parse_number(raw)  # type: ignore[arg-type]
+            parsed = parse_number(raw)
             if parsed != parsed.to_integral_value() or parsed < 1:
                 raise InvalidOperation
             number = int(parsed)
@@ -487,7 +484,7 @@ def _check_row(
         if _blank(raw):
             return None
         try:
-            value = parse_number(raw)  # type: ignore[arg-type]
+            value = parse_number(raw)
         except (InvalidOperation, ValueError):
             problem(column, _("«%(value)s» no es un número.") % {"value": _cell_text(raw)})
             return None
@@ -645,7 +642,7 @@ def build_template(acta: Acta) -> bytes:
     for line in (
         _("numero: número de cláusula del acta (opcional; si falta, se numera en orden)."),
         _("compromiso: el texto del compromiso (obligatorio)."),
-        _("responsables: quién lo debe, separados por «;» (obligatorio; ver la hoja «responsables»)."),
+        _("responsables: quién lo debe, separados por «;» (obligatorio; vea la otra hoja)."),
         _("fecha_vencimiento: DD/MM/AAAA, no anterior a la firma del acta (obligatoria)."),
         _("monto: soles comprometidos, sin signo negativo (opcional)."),
         _("fuente: Estado, Empresa, Mixto u Otro (obligatoria si hay monto)."),

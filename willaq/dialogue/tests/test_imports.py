@@ -96,7 +96,9 @@ def test_a_good_xlsx_saves_every_row(roundtable: Roundtable, coordinator: User) 
 def test_an_excel_serial_date_and_a_number_cell(roundtable: Roundtable, coordinator: User) -> None:
     serial = (dt.date(2026, 7, 1) - dt.date(1899, 12, 30)).days
     rows: list[list[object]] = [["", "Puente", "DP", serial, 250000, "mixto", 1.5]]
-    _report, created = imports.import_commitments(coordinator, roundtable.acta, "a.xlsx", xlsx(rows))
+    _report, created = imports.import_commitments(
+        coordinator, roundtable.acta, "a.xlsx", xlsx(rows)
+    )
     assert created[0].due_date == dt.date(2026, 7, 1)
     assert created[0].number == 4  # the next clause
     assert created[0].amount == Decimal("250000.00")
@@ -113,11 +115,13 @@ def test_a_good_csv_in_each_encoding(
     lines = [
         delimiter.join(
             ["6", "Reparación del canal de riego", "Gobierno Regional de Apurímac", "2026-10-01"]
-            + ["", "", ""]
-        ),
-        delimiter.join(["7", "Diálogo con la comunidad", "Comunidad Campesina de Fuerabamba"])
-        + delimiter
-        + delimiter.join(["01/11/2026", "", "", "3"]),
+        )
+        + delimiter * 3,
+        delimiter.join(
+            ["7", "Diálogo con la comunidad", "Comunidad Campesina de Fuerabamba", "01/11/2026"]
+        )
+        + delimiter * 3
+        + "3",
     ]
     content = csv_bytes(lines, encoding, delimiter)
     report, created = imports.import_commitments(coordinator, roundtable.acta, "a.csv", content)
@@ -198,7 +202,9 @@ def test_one_bad_row_saves_nothing(roundtable: Roundtable, coordinator: User) ->
     ("value", "message"),
     [("150", "de 0 a 100"), ("12.5", "de 0 a 100"), ("100", "cumplido"), ("mucho", "número")],
 )
-def test_progress_errors(roundtable: Roundtable, coordinator: User, value: str, message: str) -> None:
+def test_progress_errors(
+    roundtable: Roundtable, coordinator: User, value: str, message: str
+) -> None:
     header = [*HEADER, "avance"]
     rows: list[list[object]] = [["", "Estudio", "DP", "01/12/2026", "", "", "", value]]
     report = imports.check_import(coordinator, roundtable.acta, "a.xlsx", xlsx(rows, header))
@@ -376,13 +382,22 @@ def test_the_command(roundtable: Roundtable, coordinator: User, tmp_path: Path) 
     good.write_bytes(xlsx(GOOD_ROWS))
     out = io.StringIO()
     call_command(
-        "import_commitments", str(roundtable.acta.uuid), str(good), "--user", coordinator.email,
-        "--dry-run", stdout=out,
+        "import_commitments",
+        str(roundtable.acta.uuid),
+        str(good),
+        "--user",
+        coordinator.email,
+        "--dry-run",
+        stdout=out,
     )
     assert "Filas válidas: 2" in out.getvalue()
     assert Commitment.objects.count() == 3
     call_command(
-        "import_commitments", str(roundtable.acta.uuid), str(good), "--user", coordinator.email,
+        "import_commitments",
+        str(roundtable.acta.uuid),
+        str(good),
+        "--user",
+        coordinator.email,
         stdout=out,
     )
     assert Commitment.objects.count() == 5
@@ -390,7 +405,11 @@ def test_the_command(roundtable: Roundtable, coordinator: User, tmp_path: Path) 
     bad.write_bytes(xlsx(BAD_ROWS))
     with pytest.raises(CommandError, match="Nada se guardó"):
         call_command(
-            "import_commitments", str(roundtable.acta.uuid), str(bad), "--user",
-            coordinator.email, stdout=out,
+            "import_commitments",
+            str(roundtable.acta.uuid),
+            str(bad),
+            "--user",
+            coordinator.email,
+            stdout=out,
         )
     assert Commitment.objects.count() == 5

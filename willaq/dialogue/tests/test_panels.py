@@ -50,9 +50,7 @@ def _space_with_overdue(
         planned_end_date=dt.date(2026, 12, 31),
     )
     space.cases.add(case)
-    session = DialogueSession.objects.create(
-        space=space, number=1, starts_at=lima(2026, 1, 10)
-    )
+    session = DialogueSession.objects.create(space=space, number=1, starts_at=lima(2026, 1, 10))
     acta = Acta.objects.create(session=session, title="Acta", signed_on=dt.date(2026, 1, 10))
     for number in range(1, overdue + 1):
         Commitment.objects.create(
@@ -167,9 +165,7 @@ def test_the_risk_fragment_lists_cases_at_risk(
     assert roundtable.case.name in response.content.decode()
 
 
-def test_no_risk_listed_before_any_due_date(
-    roundtable: Roundtable, analyst_client: Client
-) -> None:
+def test_no_risk_listed_before_any_due_date(roundtable: Roundtable, analyst_client: Client) -> None:
     with time_machine.travel(lima(2026, 4, 1), tick=False):
         response = analyst_client.get(RISK)
     assert response.context["total"] == 0

@@ -35,7 +35,7 @@ from willaq.dialogue import access
 from willaq.dialogue.models import Acta
 from willaq.dialogue.services import imports
 
-TOKEN_SALT = "willaq.dialogue.commitments-import"
+TOKEN_SALT = "willaq.dialogue.commitments-import"  # noqa: S105 — a namespace, not a secret
 TOKEN_MAX_AGE = 3600  # seconds between the report and the confirmation
 STORAGE_FOLDER = "dialogue/imports"
 # Problems listed on the page (a file with more lists the first ones and says how many).
