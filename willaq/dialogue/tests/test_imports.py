@@ -4,11 +4,15 @@ management command."""
 
 import datetime as dt
 import io
+import os
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -21,6 +25,7 @@ from willaq.dialogue.choices import CommitmentState, FundingSource
 from willaq.dialogue.models import Commitment
 from willaq.dialogue.services import imports
 from willaq.dialogue.tests.conftest import Roundtable
+from willaq.dialogue.views.imports import TOKEN_SALT
 
 HEADER = ["numero", "compromiso", "responsables", "fecha_vencimiento", "monto", "fuente", "peso"]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -342,6 +347,19 @@ def test_a_pdf_renamed_xlsx_is_refused(roundtable: Roundtable, coordinator_clien
     assert response.status_code == 200
     assert "es un PDF" in response.content.decode()
     assert Commitment.objects.count() == 3
+
+
+def test_unconfirmed_copies_are_pruned(roundtable: Roundtable, coordinator_client: Client) -> None:
+    url = _url(roundtable)
+    old = coordinator_client.post(url, {"file": _upload(xlsx(GOOD_ROWS))}).context["token"]
+    stored = signing.loads(old, salt=TOKEN_SALT)["stored"]
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(default_storage.path(stored), (three_hours_ago, three_hours_ago))
+    fresh = coordinator_client.post(url, {"file": _upload(xlsx(GOOD_ROWS))}).context["token"]
+    assert not default_storage.exists(stored)
+    assert default_storage.exists(signing.loads(fresh, salt=TOKEN_SALT)["stored"])
+    coordinator_client.post(url, {"token": fresh})
+    assert Commitment.objects.count() == 5
 
 
 def test_another_users_token_is_refused(

@@ -11,6 +11,7 @@ The acta is fetched through ``access.get_acta_for_user``; only ``can_manage_spac
 (403 for anyone else who reads the acta).
 """
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -63,7 +65,21 @@ def _acta_for_import(user: User, acta_uuid: UUID) -> Acta:
     return acta
 
 
+def _prune_unconfirmed() -> None:
+    """Delete the kept copies of reviews nobody confirmed (their tokens have expired)."""
+    limit = timezone.now() - dt.timedelta(seconds=TOKEN_MAX_AGE * 2)
+    try:
+        _folders, files = default_storage.listdir(STORAGE_FOLDER)
+        for name in files:
+            stored = f"{STORAGE_FOLDER}/{name}"
+            if default_storage.get_modified_time(stored) < limit:
+                default_storage.delete(stored)
+    except (FileNotFoundError, NotImplementedError):
+        return  # nothing kept yet, or a storage that cannot list
+
+
 def _keep(content: bytes, name: str) -> str:
+    _prune_unconfirmed()
     suffix = Path(name).suffix.lower()[:8]
     return default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4()}{suffix}", ContentFile(content))
 
