@@ -43,6 +43,7 @@ from willaq.cases.models import (
     Event,
     Evidence,
     NewsItem,
+    StakeholderRelation,
     Victim,
 )
 
@@ -57,6 +58,9 @@ Record = Event | Victim | NewsItem | Evidence
 EVENT_PRIVATE_FIELDS: frozenset[str] = frozenset(
     {"sources", "source_scale", "reported_by", "notes"}
 )
+# A relation's note between two actors is the recording institution's analysis of them: read
+# only inside that institution, like an event's notes (page, API, GraphML and CSV alike).
+RELATION_PRIVATE_FIELDS: frozenset[str] = frozenset({"note"})
 # A victim's personal data: only the analysts of the event's institution read it.
 VICTIM_PRIVATE_FIELDS: frozenset[str] = frozenset(
     {"full_name", "document_number", "age", "sex", "notes"}
@@ -549,6 +553,44 @@ def get_actor_link_for_user(
 def can_edit_actor_link(user: AnyUser, link: CaseActor) -> bool:
     """A case's actor link is changed or removed only by the institution that made it."""
     return user.is_authenticated and has_role(user, link.institution_id, EDITOR_ROLES)
+
+
+def visible_relations(user: AnyUser, case: Case) -> QuerySet[StakeholderRelation]:
+    """The relations between the actors of ``case`` (every institution's): whoever sees the
+    case sees them, their notes redacted by ``hidden_relation_fields``."""
+    if not can_view_case(user, case):
+        return StakeholderRelation.objects.none()
+    return StakeholderRelation.objects.filter(case=case).select_related(
+        "source", "target", "institution"
+    )
+
+
+def get_relation_for_user(
+    user: AnyUser, case_uuid: UUID | str, relation_uuid: UUID | str
+) -> StakeholderRelation:
+    """A relation of a case the user may see; 404 otherwise."""
+    case = get_case_for_user(user, case_uuid)
+    try:
+        relation = visible_relations(user, case).get(uuid=relation_uuid)
+    except (StakeholderRelation.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404("relation") from exc
+    relation.case = case
+    return relation
+
+
+def can_edit_relation(user: AnyUser, relation: StakeholderRelation) -> bool:
+    """A relation is changed, ended or removed only by the institution that recorded it (the
+    same rule as an actor link: ``can_edit_actor_link``)."""
+    return user.is_authenticated and has_role(user, relation.institution_id, EDITOR_ROLES)
+
+
+def hidden_relation_fields(user: AnyUser, institution_id: int) -> frozenset[str]:
+    """Relation fields hidden from this user, for a relation recorded by ``institution_id``."""
+    return frozenset() if inside_institution(user, institution_id) else RELATION_PRIVATE_FIELDS
+
+
+def redact_relation(user: AnyUser, relation: StakeholderRelation) -> StakeholderRelation:
+    return redacted(relation, hidden_relation_fields(user, relation.institution_id))
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from willaq.cases.access import (
     visible_actors,
     visible_cases,
 )
+from willaq.cases.api_stakeholders import router as stakeholders_router
 from willaq.cases.choices import (
     CONFIDENTIAL_CAPABLE_FIELDS,
     SUB_EVENT_PARENT,
@@ -103,6 +104,8 @@ from willaq.core.schemas import (
 )
 
 router = Router()
+# The stakeholder map's operations live beside this module (willaq.cases.api_stakeholders).
+router.add_router("/", stakeholders_router)
 
 
 class PageParams(LimitOffsetPagination.Input):

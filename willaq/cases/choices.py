@@ -113,6 +113,24 @@ class ActorRole(models.TextChoices):
     TERTIARY = "tertiary", _("Terciario")
 
 
+class Attitude(models.TextChoices):
+    """An actor's attitude towards the solution sought (stakeholder map, domain.md §3)."""
+
+    ALLY = "ally", _("Aliado")
+    NEUTRAL = "neutral", _("Neutral")
+    OPPOSED = "opposed", _("Opositor")
+
+
+class RelationKind(models.TextChoices):
+    """How two actors of a case relate (stakeholder map, domain.md §3), strongest tie first."""
+
+    ALLIANCE = "alliance", _("Alianza")
+    CLOSE = "close", _("Vínculo cercano")
+    WEAK = "weak", _("Vínculo débil")
+    TENSION = "tension", _("Tensión")
+    CONFLICT = "conflict", _("Conflicto")
+
+
 class ActorKind(models.TextChoices):
     PERSON = "person", _("Persona")
     ORGANISATION = "organisation", _("Organización")

@@ -26,6 +26,7 @@ from willaq.cases.choices import (
     ActorKind,
     ActorRole,
     ActorTypeCode,
+    Attitude,
     CaseScope,
     CaseState,
     CategoryKind,
@@ -40,6 +41,7 @@ from willaq.cases.choices import (
     PcmClassification,
     Phase,
     ProtestForm,
+    RelationKind,
     Sex,
     StartDatePrecision,
     SubEventType,
@@ -1148,4 +1150,88 @@ class RemoveForm(forms.Form):
         label=_("Motivo de la eliminación"),
         widget=_textarea(),
         help_text=_("Queda en el historial. Un coordinador puede restaurar el registro."),
+    )
+
+
+# --- stakeholder map ------------------------------------------------------------------------
+
+
+class StakeholderProfileForm(forms.Form):
+    """An actor's profile on the case's stakeholder map (``update_stakeholder_profile``)."""
+
+    conflict_role = forms.CharField(
+        label=_("Papel en el conflicto"), max_length=250, required=False
+    )
+    interests = forms.CharField(label=_("Intereses"), required=False, widget=_textarea())
+    position = forms.CharField(label=_("Demandas y posición"), required=False, widget=_textarea())
+    influence = forms.IntegerField(
+        label=_("Influencia (1–5)"), min_value=1, max_value=5, required=False
+    )
+    interest_level = forms.IntegerField(
+        label=_("Interés (1–5)"), min_value=1, max_value=5, required=False
+    )
+    attitude = forms.ChoiceField(
+        label=_("Actitud"), choices=_blank(Attitude.choices), required=False
+    )
+    effective_date = effective_date_field()
+
+
+class MapDateForm(forms.Form):
+    """The date of the map (``?as_of=``); empty is today."""
+
+    as_of = forms.DateField(label=_("Mapa al"), required=False, widget=_date_input())
+
+
+class RelationForm(forms.Form):
+    """A relation between two actors linked to the case (``services.record_relation``)."""
+
+    source = forms.ChoiceField(label=_("Actor"))
+    target = forms.ChoiceField(label=_("Otro actor"))
+    kind = forms.ChoiceField(label=_("Tipo de relación"), choices=_blank(RelationKind.choices))
+    start_date = forms.DateField(label=_("Desde"), widget=_date_input())
+    end_date = forms.DateField(
+        label=_("Hasta"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Último día (inclusive). Vacío si sigue."),
+    )
+    note = forms.CharField(
+        label=_("Nota"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(),
+        help_text=_("Análisis de su institución: las otras instituciones no la ven."),
+    )
+
+    def __init__(self, *args: Any, actors: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = _blank(actors)
+        source = self.fields["source"]
+        target = self.fields["target"]
+        assert isinstance(source, forms.ChoiceField)
+        assert isinstance(target, forms.ChoiceField)
+        source.choices = choices
+        target.choices = choices
+        unknown = _("Ese actor no está vinculado a este caso.")
+        source.error_messages["invalid_choice"] = unknown
+        target.error_messages["invalid_choice"] = unknown
+
+
+class RelationChangeForm(forms.Form):
+    """From a date on, the relation is of another kind (``services.change_relation_kind``)."""
+
+    kind = forms.ChoiceField(label=_("Nuevo tipo"), choices=_blank(RelationKind.choices))
+    on = forms.DateField(label=_("Desde"), widget=_date_input())
+    note = forms.CharField(
+        label=_("Nota"),
+        required=False,
+        max_length=5000,
+        widget=_textarea(),
+        help_text=_("Vacía: se conserva la nota anterior."),
+    )
+
+
+class RelationEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Último día de la relación"), widget=_date_input(), help_text=_("Inclusive.")
     )

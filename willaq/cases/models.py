@@ -1,6 +1,7 @@
 """The conflict case registry (domain.md §2–3): cases, places, events, victims, actors, news,
 evidence, and the categories institutions extend. Every model keeps its full history."""
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from willaq.cases.choices import (
     ActorKind,
     ActorRole,
     ActorTypeCode,
+    Attitude,
     CaseScope,
     CaseState,
     CategoryKind,
@@ -32,6 +34,7 @@ from willaq.cases.choices import (
     PcmClassification,
     Phase,
     ProtestForm,
+    RelationKind,
     Sex,
     StartDatePrecision,
     SubEventType,
@@ -646,6 +649,17 @@ class CaseActor(TimeStampedModel):
     intensity = models.PositiveSmallIntegerField(
         _("intensidad (1–5)"), null=True, blank=True, help_text=_("1 baja, 5 muy alta")
     )
+    # The stakeholder profile (domain.md §3): the linking institution's analysis of the actor in
+    # this case, historised with the link so the map can be drawn as of any date.
+    conflict_role = models.CharField(_("papel en el conflicto"), max_length=250, blank=True)
+    interests = models.TextField(_("intereses"), blank=True)
+    influence = models.PositiveSmallIntegerField(
+        _("influencia (1–5)"), null=True, blank=True, help_text=_("1 baja, 5 muy alta")
+    )
+    interest_level = models.PositiveSmallIntegerField(
+        _("interés (1–5)"), null=True, blank=True, help_text=_("1 bajo, 5 muy alto")
+    )
+    attitude = models.CharField(_("actitud"), max_length=10, choices=Attitude.choices, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
 
@@ -659,10 +673,79 @@ class CaseActor(TimeStampedModel):
                 condition=Q(intensity__isnull=True) | Q(intensity__gte=1, intensity__lte=5),
                 name="caseactor_intensity_range",
             ),
+            models.CheckConstraint(
+                condition=Q(influence__isnull=True) | Q(influence__gte=1, influence__lte=5),
+                name="caseactor_influence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_level__isnull=True)
+                | Q(interest_level__gte=1, interest_level__lte=5),
+                name="caseactor_interest_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
+
+
+class StakeholderRelation(TimeStampedModel):
+    """A relation between two actors of a case over a span of days (domain.md §3): alianza,
+    vínculo cercano, vínculo débil, tensión or conflicto. The relation belongs to the institution
+    that recorded it (its analysis: only that institution changes, ends or removes it, and its
+    note is read only inside it). A change of kind ends this relation the day before and starts
+    a new one (``previous``), so the map as of any date shows the kind in force that day."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stakeholder_relations")
+    source = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    target = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="+", verbose_name=_("otro actor")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="stakeholder_relations",
+        verbose_name=_("institución que registró"),
+    )
+    kind = models.CharField(_("tipo de relación"), max_length=10, choices=RelationKind.choices)
+    start_date = models.DateField(_("desde"))
+    end_date = models.DateField(_("hasta"), null=True, blank=True, help_text=_("inclusive"))
+    note = models.TextField(_("nota"), blank=True)
+    # The relation this one continues after a change of kind (the same two actors).
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[RecordedHistory])
+
+    class Meta:
+        verbose_name = _("relación entre actores")
+        verbose_name_plural = _("relaciones entre actores")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="stakerel_two_actors"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="stakerel_end_after_start",
+            ),
+        ]
+        indexes = [
+            # The map as of a date: a case's relations started by then (then filtered by end).
+            models.Index(fields=["case", "start_date"], name="stakerel_case_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}–{self.target_id}: {self.kind}"
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
 class CaseClassification(TimeStampedModel):

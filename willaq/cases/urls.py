@@ -6,6 +6,7 @@ from willaq.cases.views import categories as views_categories
 from willaq.cases.views import events as views_events
 from willaq.cases.views import records as views_records
 from willaq.cases.views import registry as views_registry
+from willaq.cases.views import stakeholders as views_stakeholders
 
 app_name = "cases"
 urlpatterns = [
@@ -65,6 +66,47 @@ urlpatterns = [
     ),
     path("eventos/<uuid:event_uuid>/editar/", views_records.event_edit, name="event_edit"),
     path("actores/buscar/", views_actors.actor_search, name="actor_search"),
+    path("actores/<uuid:actor_uuid>/", views_actors.actor_detail, name="actor_detail"),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores/",
+        views_stakeholders.map_page,
+        name="stakeholder_map",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores.graphml",
+        views_stakeholders.map_graphml,
+        name="stakeholder_map_graphml",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores.csv",
+        views_stakeholders.map_csv,
+        name="stakeholder_map_csv",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores/relaciones/nueva/",
+        views_stakeholders.relation_add,
+        name="relation_add",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores/relaciones/<uuid:relation_uuid>/cambiar/",
+        views_stakeholders.relation_change,
+        name="relation_change",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores/relaciones/<uuid:relation_uuid>/terminar/",
+        views_stakeholders.relation_end,
+        name="relation_end",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/mapa-de-actores/relaciones/<uuid:relation_uuid>/eliminar/",
+        views_stakeholders.relation_remove,
+        name="relation_remove",
+    ),
+    path(
+        "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/perfil/",
+        views_stakeholders.profile_edit,
+        name="stakeholder_profile",
+    ),
     path("actores/<uuid:actor_uuid>/fusionar/", views_actors.actor_merge, name="actor_merge"),
     path(
         "casos/<uuid:case_uuid>/actores/<uuid:actor_uuid>/editar/",

@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
-from willaq.cases import demo
+from willaq.cases import demo, services
 from willaq.cases.access import visible_actors
 from willaq.cases.choices import (
     ActorRole,
     ActorTypeCode,
+    Attitude,
     CaseState,
     DatePrecision,
     DialogueMechanism,
@@ -36,11 +37,12 @@ from willaq.cases.choices import (
     PcmClassification,
     Phase,
     ProtestForm,
+    RelationKind,
     SubEventType,
     VictimGroup,
     VictimOutcome,
 )
-from willaq.cases.models import Actor, Case, Event
+from willaq.cases.models import Actor, Case, Event, StakeholderRelation
 from willaq.cases.services import (
     TRANSITIONS,
     PlaceInput,
@@ -162,7 +164,98 @@ class DemoSeeder:
             self._seed_case(plan)
         self._seed_caseless_events()
         self._seed_cross_classifications()
+        self._seed_stakeholder_maps()
         return self.counts
+
+    def _seed_stakeholder_maps(self) -> None:
+        """Stakeholder maps on six registered cases (issue 10 §6): each actor's profile, and
+        relations that start, change kind and end over the months after registration; on
+        every other one the national dialogue office records its own view of a pair too."""
+        rng = random.Random(SEED + 10)  # its own generator: the rest of the data set is unmoved
+        office = next(
+            (i for i in self.institutions.values() if i.kind == InstitutionKind.DIALOGUE_OFFICE),
+            None,
+        )
+        attitudes = {
+            ActorRole.PRIMARY: (Attitude.OPPOSED, Attitude.NEUTRAL),
+            ActorRole.SECONDARY: (Attitude.NEUTRAL, Attitude.ALLY),
+            ActorRole.TERTIARY: (Attitude.ALLY, Attitude.NEUTRAL),
+        }
+        mapped = 0
+        for case in self.cases_by_name.values():
+            approved = self.approved_at.get(case.pk)
+            links = list(case.case_actors.select_related("actor", "institution").order_by("pk"))
+            if approved is None or len(links) < 3 or case.merged_into_id is not None:
+                continue
+            days = (self.today - timezone.localdate(approved)).days
+            if days < 120:
+                continue
+            analyst = self.users[(case.institution.slug, Role.ANALYST)]
+            start = timezone.localdate(approved) + dt.timedelta(days=3)
+            for link in links:
+                services.update_stakeholder_profile(
+                    user=analyst,
+                    link=link,
+                    profile=services.ProfileInput(
+                        conflict_role=link.get_role_display(),
+                        position=link.position,
+                        influence=link.intensity or rng.randint(1, 5),
+                        interest_level=rng.randint(2, 5),
+                        attitude=rng.choice(attitudes[ActorRole(link.role)]),
+                    ),
+                    at=timezone.make_aware(dt.datetime.combine(start, dt.time(10))),
+                )
+            a, b, c = (link.actor for link in links[:3])
+            step = days // 4
+
+            tension = self._relate(analyst, case, a, b, RelationKind.TENSION, start)
+            services.change_relation_kind(
+                user=analyst,
+                relation=tension,
+                kind=RelationKind.CONFLICT,
+                on=start + dt.timedelta(days=step),
+            )
+            alliance = self._relate(
+                analyst, case, b, c, RelationKind.ALLIANCE, start + dt.timedelta(days=step // 2)
+            )
+            services.end_relation(
+                user=analyst, relation=alliance, end_date=start + dt.timedelta(days=2 * step)
+            )
+            self._relate(
+                analyst, case, a, c, RelationKind.WEAK, start + dt.timedelta(days=3 * step)
+            )
+            if office is not None and mapped % 2 == 0 and case.institution_id != office.pk:
+                services.record_relation(
+                    user=self.users[(office.slug, Role.ANALYST)],
+                    case=case,
+                    data=services.RelationInput(
+                        source=a,
+                        target=c,
+                        kind=RelationKind.CLOSE,
+                        start_date=start + dt.timedelta(days=step),
+                        note="Lectura de la oficina de diálogo (demostración).",
+                    ),
+                )
+                self.counts["relaciones entre actores"] += 1
+            mapped += 1
+            if mapped == 6:
+                break
+
+    def _relate(
+        self, user: User, case: Case, source: Actor, target: Actor, kind: str, begin: dt.date
+    ) -> StakeholderRelation:
+        self.counts["relaciones entre actores"] += 1
+        return services.record_relation(
+            user=user,
+            case=case,
+            data=services.RelationInput(
+                source=source,
+                target=target,
+                kind=kind,
+                start_date=begin,
+                note="Análisis de la institución (demostración).",
+            ),
+        )
 
     def _seed_cross_classifications(self) -> None:
         """The national dialogue office classifies three in four of the other institutions'
@@ -485,6 +578,8 @@ class DemoSeeder:
                     role=role,
                     position=plan.fill(spec.position),
                     intensity=self.rng.randint(low, high),
+                    # In the case from its registration: the stakeholder map of back then.
+                    at=min(plan.registered_at, self.now),
                 )
 
     # --- events and victims ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
 from willaq.cases.access import can_edit_actor_link, visible_actors
 from willaq.cases.choices import ActorRole
-from willaq.cases.models import Actor, Case, CaseActor
+from willaq.cases.models import Actor, Case, CaseActor, StakeholderRelation
 from willaq.cases.services.checks import check_effective, stamp, took_effect
 from willaq.cases.services.records import acting_institution
 from willaq.core.text import fold
@@ -126,6 +126,21 @@ def merge_actors(*, user: User, source: Actor, target: Actor) -> Actor:
             link.actor = target
             link.save(update_fields=["actor", "updated_at"])
             moved += 1
+    # Relations follow the actor; one between the duplicate and ``target`` would join an actor
+    # with itself: it goes (its history keeps it).
+    relations = StakeholderRelation.objects.select_for_update().filter(
+        Q(source=source) | Q(target=source)
+    )
+    for relation in relations:
+        stamp(relation, user)
+        if target.pk in (relation.source_id, relation.target_id):
+            relation.delete()
+            continue
+        if relation.source_id == source.pk:
+            relation.source = target
+        else:
+            relation.target = target
+        relation.save(update_fields=["source", "target", "updated_at"])
     source.merged_into = target
     stamp(source, user)
     source.save(update_fields=["merged_into", "updated_at"])

@@ -3,6 +3,7 @@ openapi.json (cases, territory, accounts…), replace one parameter or body prop
 a hostile value and check the answer is a status the operation documents, with an ErrorOut body
 for every error."""
 
+import datetime as dt
 import json
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -11,6 +12,7 @@ import pytest
 from django.test import Client
 
 from willaq.accounts.models import ApiToken, Institution, User, hash_token
+from willaq.cases import services
 from willaq.cases.choices import CaseState
 from willaq.cases.models import Case
 from willaq.core.schemas import ErrorOut
@@ -67,11 +69,25 @@ GOOD_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/actors"): {"name": "Comunidad", "kind": "organisation"},
     ("post", "/api/v1/cases/{case_uuid}/actors"): {"actor": "", "role": "primary"},
     ("patch", "/api/v1/cases/{case_uuid}/actors/{actor_uuid}"): {"role": "secondary"},
+    # The stakeholder map (willaq.cases.api_stakeholders).
+    ("put", "/api/v1/cases/{case_uuid}/actors/{actor_uuid}/profile"): {"influence": 3},
+    ("post", "/api/v1/cases/{case_uuid}/relations"): {
+        "source": "00000000-0000-4000-8000-000000000000",
+        "target": "00000000-0000-4000-8000-000000000001",
+        "kind": "tension",
+        "start_date": "2025-02-01",
+    },
+    ("post", "/api/v1/cases/{case_uuid}/relations/{relation_uuid}/change"): {
+        "kind": "conflict",
+        "on": "2025-03-01",
+    },
+    ("post", "/api/v1/cases/{case_uuid}/relations/{relation_uuid}/end"): {"end_date": "2025-04-01"},
 }
 
 
 # Valid values of the query parameters an operation requires, so each hostile value is tried alone.
 GOOD_QUERIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/api/v1/cases/{case_uuid}/stakeholder-map"): {"as_of": "2025-03-01"},
     ("get", "/api/v1/territory/locate"): {"lat": -12.0464, "lon": -77.0428},
 }
 
@@ -89,7 +105,19 @@ def _token_client(user: User) -> Client:
 def world(analyst: User, outsider: User, owner_institution: Institution) -> dict[str, Any]:
     case = CaseFactory(institution=owner_institution, created_by=analyst)
     draft = CaseFactory(institution=owner_institution, state=CaseState.DRAFT, created_by=analyst)
+    first, second = (
+        CaseActorFactory(case=case, actor=ActorFactory(institution=owner_institution)).actor
+        for _n in range(2)
+    )
+    relation = services.record_relation(
+        user=analyst,
+        case=case,
+        data=services.RelationInput(
+            source=first, target=second, kind="alliance", start_date=dt.date(2025, 1, 10)
+        ),
+    )
     return {
+        "relation": relation,
         "client": _token_client(analyst),
         "outsider": _token_client(outsider),
         "case": case,
@@ -208,6 +236,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "prealert_uuid": [stranger, "x"],
         # alerts (willaq.earlywarning): a stranger's uuid and garbage.
         "alert_uuid": [stranger, "x"],
+        # The stakeholder map's relations (willaq.cases.api_stakeholders).
+        "relation_uuid": [str(world["relation"].uuid), stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from willaq.accounts.models import Membership, Role
+from willaq.accounts.models import Membership, Role, User
 from willaq.cases import demo
 from willaq.cases.choices import (
     SUB_EVENT_PARENT,
@@ -38,9 +38,11 @@ from willaq.cases.models import (
     CaseTransition,
     Event,
     NewsItem,
+    StakeholderRelation,
     Victim,
 )
 from willaq.cases.reference import TYPOLOGIES
+from willaq.cases.selectors import stakeholder_map
 from willaq.territory.models import Level
 
 INVENTED_MARKERS = ("Ficticia", "Ficticio", "Imaginaria", "Imaginarios", "Inventada")
@@ -445,3 +447,22 @@ def test_the_same_moment_seeds_the_same_counts(seeded: str, db: None) -> None:
         assert CaseActor.objects.filter(case__is_demo=True).count() == 279
         assert NewsItem.objects.filter(is_demo=True).count() == 66
         transaction.set_rollback(True)
+
+
+def test_stakeholder_maps_change_over_time(seeded: str, db: None) -> None:
+    """Issue 10 §6: several demo cases have maps whose relations start, change kind and end."""
+    relations = StakeholderRelation.objects.filter(case__is_demo=True)
+    cases = set(relations.values_list("case_id", flat=True))
+    assert len(cases) >= 4
+    assert relations.filter(previous__isnull=False).count() == len(cases)  # a change of kind
+    assert relations.filter(end_date__isnull=False).count() >= 2 * len(cases)
+    assert relations.values("institution_id").distinct().count() == 2
+    case = Case.objects.get(pk=min(cases))
+    user = User.objects.filter(is_superuser=False, memberships__institution=case.institution)[0]
+    first = relations.filter(case=case).order_by("start_date").first()
+    assert first is not None
+    early = stakeholder_map(user, case, first.start_date)
+    late = stakeholder_map(user, case, timezone.localdate())
+    assert len(early.nodes) >= 3
+    assert len(early.edges) >= 1
+    assert sorted(e.kind for e in early.edges) != sorted(e.kind for e in late.edges)

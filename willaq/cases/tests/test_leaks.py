@@ -5,6 +5,7 @@ them on any surface — pages, history, every API operation. Each secret is a un
 leak anywhere in a response body is found by a plain substring search.
 """
 
+import datetime as dt
 import json
 import re
 from typing import Any, cast
@@ -290,6 +291,20 @@ def secrets_world(
     )
     actor = ActorFactory(institution=owner_institution)
     CaseActorFactory(case=case, actor=actor)
+    # The stakeholder map: a relation whose note is the owner's analysis.
+    other_actor = ActorFactory(institution=owner_institution)
+    CaseActorFactory(case=case, actor=other_actor)
+    services.record_relation(
+        user=analyst,
+        case=case,
+        data=services.RelationInput(
+            source=actor,
+            target=other_actor,
+            kind="tension",
+            start_date=dt.date(2025, 1, 10),
+            note=SECRET.format("relation_note"),
+        ),
+    )
     # An event recorded for a place without a case, with a victim: as private as any event.
     caseless = services.record_event(
         user=analyst,
@@ -452,6 +467,10 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         reverse("cases:event_list"),
         reverse("cases:event_detail", args=[secrets_world["event"].uuid]),
         reverse("cases:event_detail", args=[secrets_world["caseless"].uuid]),
+        reverse("cases:stakeholder_map", args=[case.uuid]),
+        reverse("cases:stakeholder_map_graphml", args=[case.uuid]),
+        reverse("cases:stakeholder_map_csv", args=[case.uuid]),
+        reverse("cases:actor_detail", args=[secrets_world["actor"].uuid]),
     ):
         response = browser.get(url)
         assert response.status_code == 200, url

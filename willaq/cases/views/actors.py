@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +23,38 @@ from willaq.cases.access import (
     get_actor_for_user,
     get_actor_link_for_user,
     visible_actors,
+    visible_cases,
 )
 from willaq.cases.forms import ActorLinkFields, ActorMergeForm, apply_service_errors
-from willaq.cases.views.common import GET_POST, case_url, signed_in_user
+from willaq.cases.models import CaseActor
+from willaq.cases.views.common import GET_POST, case_url, is_htmx_partial, signed_in_user
 from willaq.core.text import fold
 
 SEARCH_LIMIT = 20
+CASES_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def actor_detail(request: HttpRequest, actor_uuid: UUID) -> HttpResponse:
+    """An actor of the shared registry and every case it appears in that the user may see
+    (another institution's draft stays out, as everywhere: ``access.visible_cases``)."""
+    user = signed_in_user(request)
+    actor = get_actor_for_user(user, actor_uuid)
+    links = (
+        CaseActor.objects.filter(actor=actor, case__in=visible_cases(user))
+        .select_related("case", "institution")
+        .order_by("-case__start_date", "case__pk")
+    )
+    page = Paginator(links, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "actor": actor,
+        "page": page,
+        "can_merge": has_role(user, actor.institution_id, APPROVER_ROLES),
+    }
+    if is_htmx_partial(request):
+        return render(request, "cases/partials/actor_cases.html", context)
+    return render(request, "cases/actor_detail.html", context)
 
 
 @login_required
