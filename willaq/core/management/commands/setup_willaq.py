@@ -49,3 +49,4 @@ class Command(BaseCommand):
             # Early warning's demo builds on the cases' (silent: the logins stay the last block).
             call_command("seed_demo", "--reuse", stdout=self.stdout)
             call_command("seed_earlywarning_demo", "--reuse", verbosity=0)
+            call_command("seed_complaints_demo", "--reuse", verbosity=0)
