@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
 from willaq.cases.demo import DEMO_PASSWORD, demo_email
@@ -130,7 +131,7 @@ def _advance(
     handling.triage(analyst, complaint, admit=True, note="Admitida: hay indicios suficientes.")
     if spec.state == ComplaintState.ADMITTED:
         return
-    inspected = complaint.received_at.date() + dt.timedelta(days=5)
+    inspected = timezone.localtime(complaint.received_at).date() + dt.timedelta(days=5)
     handling.record_inspection(
         analyst,
         complaint,
