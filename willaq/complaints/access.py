@@ -62,8 +62,10 @@ def can_view_complaint(user: AnyUser, complaint: Complaint) -> bool:
 def get_complaint_for_user(user: AnyUser, complaint_uuid: UUID | str) -> Complaint:
     """The complaint if the user may see it, else 404 (never 403: its existence is private)."""
     try:
-        return visible_complaints(user).select_related("institution", "ubigeo").get(
-            uuid=complaint_uuid
+        return (
+            visible_complaints(user)
+            .select_related("institution", "ubigeo")
+            .get(uuid=complaint_uuid)
         )
     except (Complaint.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -104,9 +104,9 @@ def _out(user: User, complaint: Complaint, today: dt.date) -> dict[str, Any]:
 
 
 def _rows(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.select_related("institution", "received_by", "ubigeo", "case").prefetch_related(
-        "photos"
-    )
+    return complaints.select_related(
+        "institution", "received_by", "ubigeo", "case"
+    ).prefetch_related("photos")
 
 
 @router.get(

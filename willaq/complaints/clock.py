@@ -20,14 +20,18 @@ from willaq.complaints.models import Complaint, Holiday
 
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
-    return frozenset(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    return frozenset(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
 
 
 def is_working_day(day: dt.date, holidays: Iterable[dt.date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date] | None = None) -> dt.date:
+def add_working_days(
+    start: dt.date, days: int, holidays: Iterable[dt.date] | None = None
+) -> dt.date:
     """The ``days``-th working day after ``start`` (``start`` itself never counts)."""
     if holidays is None:
         # Generous bound: 30 working days never span more than ~3 calendar months.
@@ -42,7 +46,9 @@ def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date] | No
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.date] | None = None) -> int:
+def working_days_between(
+    start: dt.date, end: dt.date, holidays: Iterable[dt.date] | None = None
+) -> int:
     """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
     before ``start``)."""
     if end < start:

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from willaq.accounts.models import Institution, InstitutionKind, Membership, Role, User
-from willaq.cases.demo import DEMO_PASSWORD, demo_email
 from willaq.cases.access import visible_cases
+from willaq.cases.demo import DEMO_PASSWORD, demo_email
 from willaq.complaints.choices import ComplaintKind, ComplaintState
 from willaq.complaints.models import Complaint
 from willaq.complaints.services import handling
@@ -35,16 +35,79 @@ class ComplaintSpec:
 
 
 SPECS: tuple[ComplaintSpec, ...] = (
-    ComplaintSpec(ComplaintKind.DISCHARGE, "Un desagüe descarga agua espumosa y de color gris al río desde la planta de la Empresa Ficticia de Curtidos.", "080101", 1, ComplaintState.RECEIVED),
-    ComplaintSpec(ComplaintKind.EMISSIONS, "Humo negro sale de noche por la chimenea de la Ladrillera Imaginaria; los niños tosen.", "150132", 3, ComplaintState.RECEIVED, anonymous=True),
-    ComplaintSpec(ComplaintKind.WASTE, "Botan basura y restos de animales en la quebrada junto al camino a la comunidad.", "030101", 60, ComplaintState.RECEIVED),
-    ComplaintSpec(ComplaintKind.LOGGING, "Tala de árboles en la ladera y quema de la madera que no se llevan, desde hace dos semanas.", "250101", 20, ComplaintState.ADMITTED),
-    ComplaintSpec(ComplaintKind.SPILL, "Manchas de petróleo en la orilla de la quebrada cerca del oleoducto, olor fuerte.", "160101", 55, ComplaintState.ADMITTED),
-    ComplaintSpec(ComplaintKind.MINING, "Relaves de la Minera Inventada se filtran al canal de riego de la comunidad.", "040101", 35, ComplaintState.INSPECTED),
-    ComplaintSpec(ComplaintKind.NOISE, "Ruido de maquinaria toda la noche en la obra de la Constructora Ficticia.", "130101", 25, ComplaintState.ANSWERED),
-    ComplaintSpec(ComplaintKind.OTHER, "Un vecino cría cerdos en el patio y hay mal olor.", "150101", 15, ComplaintState.DISMISSED, anonymous=True),
-    ComplaintSpec(ComplaintKind.DISCHARGE, "Aguas servidas del camal municipal corren a la acequia del barrio.", "210101", 70, ComplaintState.CLOSED),
-    ComplaintSpec(ComplaintKind.WASTE, "Un botadero informal crece al lado del colegio y atrae perros y moscas.", "080108", 8, ComplaintState.RECEIVED, routed=True),
+    ComplaintSpec(
+        ComplaintKind.DISCHARGE,
+        "Un desagüe descarga agua espumosa y gris al río desde la Empresa Ficticia de Curtidos.",
+        "080101",
+        1,
+        ComplaintState.RECEIVED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.EMISSIONS,
+        "Humo negro sale de noche por la chimenea de la Ladrillera Imaginaria; los niños tosen.",
+        "150132",
+        3,
+        ComplaintState.RECEIVED,
+        anonymous=True,
+    ),
+    ComplaintSpec(
+        ComplaintKind.WASTE,
+        "Botan basura y restos de animales en la quebrada junto al camino a la comunidad.",
+        "030101",
+        60,
+        ComplaintState.RECEIVED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.LOGGING,
+        "Tala de árboles en la ladera y quema de la madera, desde hace dos semanas.",
+        "250101",
+        20,
+        ComplaintState.ADMITTED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.SPILL,
+        "Manchas de petróleo en la orilla de la quebrada cerca del oleoducto, olor fuerte.",
+        "160101",
+        55,
+        ComplaintState.ADMITTED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.MINING,
+        "Relaves de la Minera Inventada se filtran al canal de riego de la comunidad.",
+        "040101",
+        35,
+        ComplaintState.INSPECTED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.NOISE,
+        "Ruido de maquinaria toda la noche en la obra de la Constructora Ficticia.",
+        "130101",
+        25,
+        ComplaintState.ANSWERED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.OTHER,
+        "Un vecino cría cerdos en el patio y hay mal olor.",
+        "150101",
+        15,
+        ComplaintState.DISMISSED,
+        anonymous=True,
+    ),
+    ComplaintSpec(
+        ComplaintKind.DISCHARGE,
+        "Aguas servidas del camal municipal corren a la acequia del barrio.",
+        "210101",
+        70,
+        ComplaintState.CLOSED,
+    ),
+    ComplaintSpec(
+        ComplaintKind.WASTE,
+        "Un botadero informal crece al lado del colegio y atrae perros y moscas.",
+        "080108",
+        8,
+        ComplaintState.RECEIVED,
+        routed=True,
+    ),
 )
 
 NAMES = ("Juana Quispe (demo)", "Pedro Mamani (demo)", "Lucía Huamán (demo)")
@@ -57,7 +120,10 @@ def seed_agency(counts: Counter[str]) -> tuple[Institution, User, User]:
     )
     counts["instituciones"] += int(created)
     people: list[User] = []
-    for role, name in ((Role.ANALYST, "Elena Evaluadora (demo)"), (Role.COORDINATOR, "Félix Fiscalizador (demo)")):
+    for role, name in (
+        (Role.ANALYST, "Elena Evaluadora (demo)"),
+        (Role.COORDINATOR, "Félix Fiscalizador (demo)"),
+    ):
         email = demo_email(agency.slug, role)
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -114,7 +180,7 @@ def _advance(
             analyst,
             complaint,
             to=ombudsman,
-            reason="Botadero municipal: compete a la municipalidad; la Defensoría hace seguimiento.",
+            reason="Botadero municipal: compete a la municipalidad; la Defensoría lo sigue.",
         )
         return
     if spec.state == ComplaintState.RECEIVED:

@@ -115,9 +115,7 @@ class ComplaintForm(PlaceForm):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    occurred_on = forms.DateField(
-        label=_("¿Cuándo ocurrió?"), required=False, widget=_date_input()
-    )
+    occurred_on = forms.DateField(label=_("¿Cuándo ocurrió?"), required=False, widget=_date_input())
     photos = PhotosField(
         label=_("Fotos"),
         help_text=_("Hasta 5 fotos JPEG o PNG de 5 MB como máximo cada una."),

@@ -88,7 +88,9 @@ class Complaint(TimeStampedModel):
     due_date = models.DateField(_("plazo de respuesta"))
     is_anonymous = models.BooleanField(_("anónima"), default=False)
     complainant_name = models.CharField(_("nombre del denunciante"), max_length=200, blank=True)
-    complainant_contact = models.CharField(_("contacto del denunciante"), max_length=200, blank=True)
+    complainant_contact = models.CharField(
+        _("contacto del denunciante"), max_length=200, blank=True
+    )
     contact_kind = models.CharField(
         _("tipo de contacto"), max_length=10, choices=ContactKind.choices, blank=True
     )

@@ -26,7 +26,9 @@ class QueueFilters:
     institution: str = ""  # slug: one of the user's institutions
 
 
-def filter_by_clock(complaints: QuerySet[Complaint], due: str, today: dt.date) -> QuerySet[Complaint]:
+def filter_by_clock(
+    complaints: QuerySet[Complaint], due: str, today: dt.date
+) -> QuerySet[Complaint]:
     running = complaints.filter(state__in=list(OPEN_STATES))
     horizon = clock.due_soon_horizon(today)
     if due == ClockState.OVERDUE:
@@ -38,7 +40,9 @@ def filter_by_clock(complaints: QuerySet[Complaint], due: str, today: dt.date) -
     return complaints
 
 
-def queue(user: AnyUser, filters: QueueFilters, today: dt.date | None = None) -> QuerySet[Complaint]:
+def queue(
+    user: AnyUser, filters: QueueFilters, today: dt.date | None = None
+) -> QuerySet[Complaint]:
     """The complaints the user sees, filtered; the most urgent (earliest due date) first."""
     today = today or timezone.localdate()
     complaints = visible_complaints(user)

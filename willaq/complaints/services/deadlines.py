@@ -33,7 +33,9 @@ def run_complaint_clock(now: dt.datetime | None = None) -> ClockRun:
     horizon = clock.due_soon_horizon(today)
     open_ = Complaint.objects.filter(state__in=list(OPEN_STATES)).select_related("institution")
     overdue = 0
-    for complaint in open_.filter(due_date__lt=today, overdue_warned_at__isnull=True).select_for_update(of=("self",)):
+    for complaint in open_.filter(
+        due_date__lt=today, overdue_warned_at__isnull=True
+    ).select_for_update(of=("self",)):
         complaint.overdue_warned_at = now
         complaint.due_soon_warned_at = complaint.due_soon_warned_at or now
         complaint.save(update_fields=["overdue_warned_at", "due_soon_warned_at"])

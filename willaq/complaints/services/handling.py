@@ -28,8 +28,10 @@ NOTIFICATION_KIND = "complaint"
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("institution", "ubigeo").get(
-        pk=complaint.pk
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("institution", "ubigeo")
+        .get(pk=complaint.pk)
     )
 
 
@@ -43,7 +45,9 @@ def _text(value: str, field: str, *, required: bool, message: str) -> str:
     if required and not text:
         raise ValidationError({field: message})
     if len(text) > TEXT_LIMIT:
-        raise ValidationError({field: _("Admite como máximo %(n)s caracteres.") % {"n": TEXT_LIMIT}})
+        raise ValidationError(
+            {field: _("Admite como máximo %(n)s caracteres.") % {"n": TEXT_LIMIT}}
+        )
     return text
 
 
@@ -292,7 +296,11 @@ def open_case(user: User, complaint: Complaint, *, name: str, typology: str) -> 
         raise ValidationError({"typology": _("Indique la tipología.")})
     if complaint.ubigeo is None:
         raise ValidationError(
-            {"case": _("La denuncia no tiene distrito, provincia ni departamento: no abre un caso.")}
+            {
+                "case": _(
+                    "La denuncia no tiene distrito, provincia ni departamento: no abre un caso."
+                )
+            }
         )
     start = complaint.occurred_on or timezone.localtime(complaint.received_at).date()
     case = case_services.create_case(

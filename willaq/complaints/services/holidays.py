@@ -14,10 +14,12 @@ from willaq.complaints.models import Holiday
 def load_holidays(years: range) -> int:
     """Add the national holidays of ``years`` that are missing; return how many were added."""
     days = peru_holidays(years)
-    present = set(
-        Holiday.objects.filter(date__in=list(days)).values_list("date", flat=True)
-    )
-    new = [Holiday(date=day, name=name[:120]) for day, name in sorted(days.items()) if day not in present]
+    present = set(Holiday.objects.filter(date__in=list(days)).values_list("date", flat=True))
+    new = [
+        Holiday(date=day, name=name[:120])
+        for day, name in sorted(days.items())
+        if day not in present
+    ]
     Holiday.objects.bulk_create(new)
     if new:
         record(

@@ -102,9 +102,7 @@ def check_photos(photos: list[Photo]) -> list[str]:
         if len(photo.content) > MAX_PHOTO_BYTES:
             problems.append(_("«%(name)s» pesa más de 5 MB.") % {"name": photo.name})
         elif sniff_photo_type(photo.content) is None:
-            problems.append(
-                _("«%(name)s» no es una foto JPEG o PNG.") % {"name": photo.name}
-            )
+            problems.append(_("«%(name)s» no es una foto JPEG o PNG.") % {"name": photo.name})
     return problems
 
 
@@ -129,7 +127,9 @@ def _normalised_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
-def fingerprint(description: str, ubigeo_code: str, latitude: float | None, longitude: float | None) -> str:
+def fingerprint(
+    description: str, ubigeo_code: str, latitude: float | None, longitude: float | None
+) -> str:
     """The same text at the same place: sha256 of both, normalised."""
     place = ubigeo_code or (
         f"{latitude:.3f},{longitude:.3f}" if latitude is not None and longitude is not None else ""
@@ -164,7 +164,9 @@ def _validate(data: ComplaintInput) -> tuple[Ubigeo | None, str, str]:
     has_point = data.latitude is not None and data.longitude is not None
     if (data.latitude is None) != (data.longitude is None):
         errors["latitude"] = [_("Indique la latitud y la longitud, o ninguna.")]
-    elif has_point and not (-90 <= (data.latitude or 0) <= 90 and -180 <= (data.longitude or 0) <= 180):
+    elif has_point and not (
+        -90 <= (data.latitude or 0) <= 90 and -180 <= (data.longitude or 0) <= 180
+    ):
         errors["latitude"] = [_("Coordenadas fuera de rango.")]
     if ubigeo is None and not has_point and "ubigeo" not in errors:
         errors["ubigeo"] = [
@@ -181,8 +183,10 @@ def _validate(data: ComplaintInput) -> tuple[Ubigeo | None, str, str]:
         kind, contact = normalise_contact(data.complainant_contact)
         if not contact:
             errors["complainant_contact"] = [
-                _("Indique un teléfono o un correo electrónico válido, o marque la denuncia "
-                  "como anónima.")
+                _(
+                    "Indique un teléfono o un correo electrónico válido, o marque la denuncia "
+                    "como anónima."
+                )
             ]
     photo_problems = check_photos(data.photos)
     if photo_problems:
@@ -225,17 +229,21 @@ def submit_complaint(
             SCOPE_ADDRESS, client_address, settings.WILLAQ_COMPLAINTS_PER_HOUR_PER_ADDRESS
         ):
             raise TooManyComplaints(
-                _("Se enviaron demasiadas denuncias desde esta conexión en la última hora. "
-                  "Espere un momento y vuelva a intentarlo; lo que escribió sigue en el "
-                  "formulario.")
+                _(
+                    "Se enviaron demasiadas denuncias desde esta conexión en la última hora. "
+                    "Espere un momento y vuelva a intentarlo; lo que escribió sigue en el "
+                    "formulario."
+                )
             )
         if ratelimit.over_limit(
             SCOPE_CONTACT, contact, settings.WILLAQ_COMPLAINTS_PER_HOUR_PER_CONTACT
         ):
             raise TooManyComplaints(
-                _("Se enviaron demasiadas denuncias con este contacto en la última hora. "
-                  "Espere un momento y vuelva a intentarlo; lo que escribió sigue en el "
-                  "formulario.")
+                _(
+                    "Se enviaron demasiadas denuncias con este contacto en la última hora. "
+                    "Espere un momento y vuelva a intentarlo; lo que escribió sigue en el "
+                    "formulario."
+                )
             )
     complaint = _create(data, ubigeo, contact_kind, contact, print_, now, is_demo)
     if not is_demo:

@@ -25,7 +25,11 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-def make_complaint(institution: Institution, text: str = "Vertimiento de aguas grises al río Huatanay", **kwargs: object) -> Complaint:
+def make_complaint(
+    institution: Institution,
+    text: str = "Vertimiento de aguas grises al río Huatanay",
+    **kwargs: object,
+) -> Complaint:
     data = {
         "institution": institution,
         "kind": ComplaintKind.DISCHARGE,

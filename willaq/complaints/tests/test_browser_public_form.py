@@ -32,7 +32,9 @@ def _until_options(page: Any, selector: str, timeout: float = 15) -> None:
         page.wait_for_timeout(100)
 
 
-def test_phone_citizen_files_a_complaint_and_follows_it(browser_page: Any, live_server: Any) -> None:
+def test_phone_citizen_files_a_complaint_and_follows_it(
+    browser_page: Any, live_server: Any
+) -> None:
     call_command("load_territory", verbosity=0)
     call_command("load_holidays", "--years", "2024-2030", verbosity=0)
     InstitutionFactory(slug="oefa", name="Organismo de Evaluación y Fiscalización Ambiental")
@@ -58,7 +60,8 @@ def test_phone_citizen_files_a_complaint_and_follows_it(browser_page: Any, live_
     code = page.locator("[data-tracking-code]").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}", code)
     complaint = Complaint.objects.get()
-    assert complaint.ubigeo is not None and complaint.ubigeo.code == "080101"
+    assert complaint.ubigeo is not None
+    assert complaint.ubigeo.code == "080101"
     assert complaint.photos.count() == 1
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

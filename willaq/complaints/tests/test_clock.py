@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from willaq.accounts.models import Notification
 from willaq.complaints import clock
 from willaq.complaints.choices import ClockState
 from willaq.complaints.models import Holiday
 from willaq.complaints.services.deadlines import run_complaint_clock
 from willaq.complaints.tests.conftest import make_complaint
-from willaq.accounts.models import Notification
 
 LIMA = ZoneInfo("America/Lima")
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,7 @@ def _post(client: Client, institution, **extra):
 
 
 def _code(response) -> str:
-    match = re.search(rb'data-tracking-code>([A-Z0-9-]+)<', response.content)
+    match = re.search(rb"data-tracking-code>([A-Z0-9-]+)<", response.content)
     assert match is not None
     return match.group(1).decode()
 
@@ -56,27 +56,40 @@ def test_submission_answers_a_readable_code(anon_client, owner_institution) -> N
     assert not set(code) & set("0O1IL")
     complaint = Complaint.objects.get()
     assert complaint.display_code == code
+    assert complaint.ubigeo is not None
     assert complaint.ubigeo.code == "080101"
     assert complaint.complainant_contact == "+51987654321"
     assert ComplaintPhoto.objects.filter(complaint=complaint).count() == 1
 
 
 def test_a_complaint_needs_a_place(anon_client, owner_institution) -> None:
-    response = _post(anon_client, owner_institution, place_department="", place_province="", place_district="")
+    response = _post(
+        anon_client, owner_institution, place_department="", place_province="", place_district=""
+    )
     assert response.status_code == 400
     assert "Indique dónde ocurre" in response.content.decode()
     assert Complaint.objects.count() == 0
 
 
 def test_anonymous_needs_no_identity(anon_client, owner_institution) -> None:
-    response = _post(anon_client, owner_institution, is_anonymous="on", complainant_name="", complainant_contact="")
+    response = _post(
+        anon_client,
+        owner_institution,
+        is_anonymous="on",
+        complainant_name="",
+        complainant_contact="",
+    )
     assert response.status_code == 201
     assert Complaint.objects.get().is_anonymous
 
 
 def test_duplicate_returns_the_same_code(anon_client, owner_institution) -> None:
     first = _post(anon_client, owner_institution)
-    second = _post(anon_client, owner_institution, description="  agua con ESPUMA gris cae al río desde el desagüe de la fábrica. ")
+    second = _post(
+        anon_client,
+        owner_institution,
+        description="  agua con ESPUMA gris cae al río desde el desagüe de la fábrica. ",
+    )
     assert (first.status_code, second.status_code) == (201, 200)
     assert _code(first) == _code(second)
     assert Complaint.objects.count() == 1
@@ -93,14 +106,34 @@ def test_rate_limit_per_address_and_contact(anon_client, owner_institution, sett
     settings.WILLAQ_COMPLAINTS_PER_HOUR_PER_ADDRESS = 3
     settings.WILLAQ_COMPLAINTS_PER_HOUR_PER_CONTACT = 2
     for n in range(2):
-        assert _post(anon_client, owner_institution, description=f"Humo negro número {n} de la chimenea").status_code == 201
-    refused = _post(anon_client, owner_institution, description="Humo negro otra vez de la chimenea")
+        assert (
+            _post(
+                anon_client, owner_institution, description=f"Humo negro número {n} de la chimenea"
+            ).status_code
+            == 201
+        )
+    refused = _post(
+        anon_client, owner_institution, description="Humo negro otra vez de la chimenea"
+    )
     assert refused.status_code == 429
     body = refused.content.decode()
     assert "demasiadas denuncias con este contacto" in body
     assert "Humo negro otra vez" in body  # nothing lost
-    assert _post(anon_client, owner_institution, description="Otro caso de humo negro", complainant_contact="ana@example.pe").status_code == 201
-    by_address = _post(anon_client, owner_institution, description="Cuarto caso de humo negro", complainant_contact="otro@example.pe")
+    assert (
+        _post(
+            anon_client,
+            owner_institution,
+            description="Otro caso de humo negro",
+            complainant_contact="ana@example.pe",
+        ).status_code
+        == 201
+    )
+    by_address = _post(
+        anon_client,
+        owner_institution,
+        description="Cuarto caso de humo negro",
+        complainant_contact="otro@example.pe",
+    )
     assert by_address.status_code == 429
     assert "desde esta conexión" in by_address.content.decode()
     assert Complaint.objects.count() == 3
@@ -114,8 +147,12 @@ def test_rate_limit_per_address_and_contact(anon_client, owner_institution, sett
         ([("foto.jpg", b"#!/bin/sh\nrm -rf /\n")], "no es una foto JPEG o PNG"),
     ],
 )
-def test_uploads_checked_by_size_count_and_content(anon_client, owner_institution, files, message) -> None:
-    uploads = [SimpleUploadedFile(name, content, content_type="image/jpeg") for name, content in files]
+def test_uploads_checked_by_size_count_and_content(
+    anon_client, owner_institution, files, message
+) -> None:
+    uploads = [
+        SimpleUploadedFile(name, content, content_type="image/jpeg") for name, content in files
+    ]
     response = _post(anon_client, owner_institution, photos=uploads)
     assert response.status_code == 400
     body = response.content.decode()
@@ -124,12 +161,25 @@ def test_uploads_checked_by_size_count_and_content(anon_client, owner_institutio
     assert Complaint.objects.count() == 0
 
 
-def test_tracking_shows_only_state_and_public_answer(anon_client, owner_institution, analyst) -> None:
+def test_tracking_shows_only_state_and_public_answer(
+    anon_client, owner_institution, analyst
+) -> None:
     complaint = make_complaint(owner_institution, location="Puente Rosario", occurred_on=None)
-    other = make_complaint(owner_institution, text="Otra denuncia secreta de ruido nocturno", complainant_name="Pedro Otro")
+    other = make_complaint(
+        owner_institution,
+        text="Otra denuncia secreta de ruido nocturno",
+        complainant_name="Pedro Otro",
+    )
     handling.triage(analyst, complaint, admit=True, note="NOTA-INTERNA-XYZ")
-    handling.record_inspection(analyst, complaint, inspected_on=timezone.localdate(), findings="HALLAZGO-INTERNO-QWE")
-    handling.answer(analyst, complaint, public_answer="Se inspeccionó y se multó a la empresa.", note="OTRA-NOTA")
+    handling.record_inspection(
+        analyst, complaint, inspected_on=timezone.localdate(), findings="HALLAZGO-INTERNO-QWE"
+    )
+    handling.answer(
+        analyst,
+        complaint,
+        public_answer="Se inspeccionó y se multó a la empresa.",
+        note="OTRA-NOTA",
+    )
     complaint.refresh_from_db()
     response = anon_client.post(TRACK, {"code": complaint.display_code.lower()})
     assert response.status_code == 200
@@ -150,7 +200,16 @@ def test_tracking_shows_only_state_and_public_answer(anon_client, owner_institut
         assert text not in body, field.name
         checked += 1
     assert checked >= 10
-    for secret in ("Juana Denunciante", "+51987111222", "NOTA-INTERNA-XYZ", "HALLAZGO-INTERNO-QWE", other.description, other.display_code, "Pedro Otro", owner_institution.name):
+    for secret in (
+        "Juana Denunciante",
+        "+51987111222",
+        "NOTA-INTERNA-XYZ",
+        "HALLAZGO-INTERNO-QWE",
+        other.description,
+        other.display_code,
+        "Pedro Otro",
+        owner_institution.name,
+    ):
         assert secret not in body
 
 

@@ -37,7 +37,9 @@ def _institutions() -> QuerySet[Institution]:
     return Institution.objects.filter(is_active=True).order_by("name")
 
 
-def _form_page(request: HttpRequest, form: ComplaintForm, status: int = 200, problem: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: ComplaintForm, status: int = 200, problem: str = ""
+) -> HttpResponse:
     response = render(
         request,
         "complaints/complaint_form.html",
@@ -63,14 +65,18 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST, request.FILES, institutions=_institutions())
     if form.is_spam:
         # A person never sees the honeypot; whatever was typed stays on the page.
+        data = request.POST.copy()
+        data["website"] = ""
+        form = ComplaintForm(data, institutions=_institutions())
+        form.is_valid()
         form.add_error(None, _("No se pudo enviar la denuncia: vuelva a intentarlo."))
-        form.data = form.data.copy()
-        form.data["website"] = ""
         return _form_page(request, form, status=400)
     if not form.is_valid():
         return _form_page(request, form, status=400)
     try:
-        complaint, created = submit_complaint(form.service_input(), client_address=client_ip(request))
+        complaint, created = submit_complaint(
+            form.service_input(), client_address=client_ip(request)
+        )
     except TooManyComplaints as limit:
         return _form_page(request, form, status=429, problem=limit.message)
     except ValidationError as error:
@@ -98,8 +104,10 @@ def tracking(request: HttpRequest) -> HttpResponse:
         if ratelimit.over_limit(LOOKUP_SCOPE, address, settings.WILLAQ_COMPLAINTS_LOOKUPS_PER_HOUR):
             form.add_error(
                 None,
-                _("Demasiadas consultas desde esta conexión en la última hora. Espere un momento "
-                  "y vuelva a intentarlo."),
+                _(
+                    "Demasiadas consultas desde esta conexión en la última hora. Espere un momento "
+                    "y vuelva a intentarlo."
+                ),
             )
             status = 429
         elif form.is_valid():

@@ -178,7 +178,10 @@ def _open_case(user: User, complaint: Complaint, data: dict[str, Any]) -> Compla
     return handling.open_case(user, complaint, name=data["name"], typology=data["typology"])
 
 
-ACTIONS: dict[str, tuple[Callable[..., forms.Form], Callable[[User, Complaint, dict[str, Any]], Complaint], str]] = {
+ACTIONS: dict[
+    str,
+    tuple[Callable[..., forms.Form], Callable[[User, Complaint, dict[str, Any]], Complaint], str],
+] = {
     "evaluar": (lambda c, d: TriageForm(d), _triage, _("Denuncia evaluada.")),
     "derivar": (
         lambda c, d: RouteForm(d, institutions=access.route_targets(c)),

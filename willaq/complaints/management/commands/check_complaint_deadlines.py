@@ -16,4 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         run = run_complaint_clock()
         if options["verbosity"]:
-            self.stdout.write(f"Denuncias por vencer avisadas: {run.warned}; vencidas: {run.overdue}.")
+            self.stdout.write(
+                f"Denuncias por vencer avisadas: {run.warned}; vencidas: {run.overdue}."
+            )

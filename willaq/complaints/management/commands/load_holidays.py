@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--years", default="2024-2030", help="Un año (2025) o un rango (2024-2030).")
+        parser.add_argument(
+            "--years", default="2024-2030", help="Un año (2025) o un rango (2024-2030)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", options["years"].strip())
