@@ -297,7 +297,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "willaq.dialogue.tasks.check_commitment_deadlines",
         "schedule": 3600.0,  # hourly; each reminder is sent once (CommitmentReminder)
     },
+    # complaints: warn the handling institution before and after the 30-working-day due date.
+    "complaint-deadlines": {
+        "task": "willaq.complaints.tasks.check_complaint_deadlines",
+        "schedule": 3600.0,  # hourly; each warning is sent once per complaint
+    },
 }
+# complaints (issue 10 §5): where the public form sends a complaint by default (an institution's
+# slug; the citizen may choose another), the clock and the public form's limits.
+WILLAQ_COMPLAINTS_DEFAULT_INSTITUTION = env.str(
+    "WILLAQ_COMPLAINTS_DEFAULT_INSTITUTION", default="oefa"
+)
+WILLAQ_COMPLAINTS_WORKING_DAYS = env.int("WILLAQ_COMPLAINTS_WORKING_DAYS", default=30)
+WILLAQ_COMPLAINTS_WARN_WORKING_DAYS = env.int("WILLAQ_COMPLAINTS_WARN_WORKING_DAYS", default=5)
+# Complaints per hour from one client address, and for one contact (phone or e-mail).
+WILLAQ_COMPLAINTS_PER_HOUR_PER_ADDRESS = env.int(
+    "WILLAQ_COMPLAINTS_PER_HOUR_PER_ADDRESS", default=10
+)
+WILLAQ_COMPLAINTS_PER_HOUR_PER_CONTACT = env.int(
+    "WILLAQ_COMPLAINTS_PER_HOUR_PER_CONTACT", default=3
+)
+# Tracking-code look-ups per hour from one client address.
+WILLAQ_COMPLAINTS_LOOKUPS_PER_HOUR = env.int("WILLAQ_COMPLAINTS_LOOKUPS_PER_HOUR", default=30)
 # Days before a commitment's due date on which its responsible parties are reminded.
 WILLAQ_COMMITMENT_REMINDER_DAYS = env.list(
     "WILLAQ_COMMITMENT_REMINDER_DAYS", cast=int, default=[30, 7, 1]

@@ -104,6 +104,19 @@ class AuditEvent(models.IntegerChoices):
     COMMITMENT_REMINDED = 930, _("Recordatorio de vencimiento enviado")
     COMMITMENT_OVERDUE_FLAGGED = 931, _("Compromiso vencido señalado")
     INSTITUTION_CALENDAR_ROTATED = 932, _("Calendario de la institución: enlace renovado")
+    # Environmental complaints (issue 10 §5): 980–999.
+    COMPLAINT_RECEIVED = 980, _("Denuncia ambiental recibida")
+    COMPLAINT_ADMITTED = 981, _("Denuncia ambiental admitida a trámite")
+    COMPLAINT_DISMISSED = 982, _("Denuncia ambiental desestimada")
+    COMPLAINT_ROUTED = 983, _("Denuncia ambiental derivada a otra entidad")
+    COMPLAINT_INSPECTED = 984, _("Inspección de denuncia registrada")
+    COMPLAINT_ANSWERED = 985, _("Denuncia ambiental respondida")
+    COMPLAINT_CLOSED = 986, _("Denuncia ambiental cerrada")
+    COMPLAINT_CASE_LINKED = 987, _("Denuncia ambiental vinculada a un caso")
+    COMPLAINT_CASE_OPENED = 988, _("Caso propuesto a partir de una denuncia")
+    COMPLAINT_DUE_SOON_WARNED = 989, _("Aviso: denuncia por vencer")
+    COMPLAINT_OVERDUE_WARNED = 990, _("Aviso: denuncia vencida")
+    HOLIDAYS_LOADED = 991, _("Feriados nacionales cargados")
 
 
 class AuditLog(models.Model):

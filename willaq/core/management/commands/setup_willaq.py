@@ -51,3 +51,5 @@ class Command(BaseCommand):
             call_command("seed_earlywarning_demo", "--reuse", verbosity=0)
             # Dialogue's demo (spaces, actas, commitments) builds on both (silent as well).
             call_command("seed_dialogue_demo", "--reuse", verbosity=0)
+            # Complaints' demo (an environmental agency and its complaints).
+            call_command("seed_complaints_demo", "--reuse", verbosity=0)
