@@ -7,6 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import networkx as nx
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -340,7 +341,6 @@ def test_graphml_parses_with_its_attributes(world: dict[str, Any], analyst: User
 
 
 def test_graphml_is_read_by_networkx(world: dict[str, Any], analyst: User) -> None:
-    nx = pytest.importorskip("networkx")
     response = _client(analyst).get(_graphml_url(world["case"], "2025-04-15"))
     graph = nx.read_graphml(io.BytesIO(response.content))
     assert graph.number_of_nodes() == 3

@@ -7,9 +7,10 @@ relation notes redacted by ``access.hidden_relation_fields``) and writes through
 
 import csv
 import datetime as dt
-import xml.etree.ElementTree as ET
+import io
 from uuid import UUID
 
+import networkx as nx
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -105,92 +106,53 @@ def map_page(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
     )
 
 
-# GraphML (http://graphml.graphdrawing.org/): read by Gephi, yEd, networkx and igraph.
-GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
-# (element, attribute, GraphML type) of every value the map writes; ``interest`` is the actor's
-# interest level.
-GRAPHML_KEYS = [
-    ("node", "label", "string"),
-    ("node", "kind", "string"),
-    ("node", "organisation_type", "string"),
-    ("node", "role", "string"),
-    ("node", "conflict_role", "string"),
-    ("node", "influence", "int"),
-    ("node", "interest", "int"),
-    ("node", "attitude", "string"),
-    ("node", "linked_by", "string"),
-    ("edge", "kind", "string"),
-    ("edge", "label", "string"),
-    ("edge", "start_date", "string"),
-    ("edge", "end_date", "string"),
-    ("edge", "institution", "string"),
-    ("edge", "note", "string"),
-]
-
-
 def graphml(stakeholder_map: selectors.StakeholderMap) -> bytes:
-    """The map as an undirected GraphML graph; an edge's id is the relation's uuid (two
-    institutions may each relate the same pair: parallel edges). GraphML holds no empty values:
-    an attribute the actor lacks, or a note the user may not read, is left out."""
-    ET.register_namespace("", GRAPHML_NS)
+    """The map as an undirected GraphML multigraph (networkx's writer, read by Gephi, yEd,
+    networkx and igraph); an edge's key is the relation's uuid (two institutions may each relate
+    the same pair: parallel edges). GraphML holds no empty values: an attribute the actor lacks,
+    or a note the user may not read, is left out. ``interest`` is the actor's interest level."""
+    graph = nx.MultiGraph(id=f"as_of_{stakeholder_map.as_of.isoformat()}")
 
-    def tag(name: str) -> str:
-        return f"{{{GRAPHML_NS}}}{name}"
-
-    root = ET.Element(tag("graphml"))
-    ids = {}
-    for n, (domain, name, kind) in enumerate(GRAPHML_KEYS):
-        key = f"d{n}"
-        ids[(domain, name)] = key
-        ET.SubElement(
-            root, tag("key"), {"id": key, "for": domain, "attr.name": name, "attr.type": kind}
-        )
-    graph = ET.SubElement(
-        root,
-        tag("graph"),
-        {"id": f"as_of_{stakeholder_map.as_of.isoformat()}", "edgedefault": "undirected"},
-    )
-
-    def data(parent: ET.Element, domain: str, values: dict[str, object]) -> None:
-        for name, value in values.items():
-            if value in (None, ""):
-                continue
-            ET.SubElement(parent, tag("data"), {"key": ids[(domain, name)]}).text = str(value)
+    def present(values: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in values.items() if v not in (None, "")}
 
     for node in stakeholder_map.nodes:
-        element = ET.SubElement(graph, tag("node"), {"id": node.uuid})
-        data(
-            element,
-            "node",
-            {
-                "label": node.name,
-                "kind": node.kind,
-                "organisation_type": node.organisation_type,
-                "role": node.role,
-                "conflict_role": node.conflict_role,
-                "influence": node.influence,
-                "interest": node.interest_level,
-                "attitude": node.attitude,
-                "linked_by": node.linked_by,
-            },
+        graph.add_node(
+            node.uuid,
+            **present(
+                {
+                    "label": node.name,
+                    "kind": node.kind,
+                    "organisation_type": node.organisation_type,
+                    "role": node.role,
+                    "conflict_role": node.conflict_role,
+                    "influence": node.influence,
+                    "interest": node.interest_level,
+                    "attitude": node.attitude,
+                    "linked_by": node.linked_by,
+                }
+            ),
         )
     for edge in stakeholder_map.edges:
-        element = ET.SubElement(
-            graph, tag("edge"), {"id": edge.uuid, "source": edge.source, "target": edge.target}
+        graph.add_edge(
+            edge.source,
+            edge.target,
+            key=edge.uuid,
+            id=edge.uuid,
+            **present(
+                {
+                    "kind": edge.kind,
+                    "label": edge.kind_label,
+                    "start_date": edge.start_date.isoformat(),
+                    "end_date": edge.end_date.isoformat() if edge.end_date else None,
+                    "institution": edge.institution,
+                    "note": edge.note,
+                }
+            ),
         )
-        data(
-            element,
-            "edge",
-            {
-                "kind": edge.kind,
-                "label": edge.kind_label,
-                "start_date": edge.start_date.isoformat(),
-                "end_date": edge.end_date.isoformat() if edge.end_date else None,
-                "institution": edge.institution,
-                "note": edge.note,
-            },
-        )
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
 
 
 def _download_name(case: Case, as_of: dt.date, extension: str) -> str:
