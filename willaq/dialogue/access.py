@@ -257,7 +257,7 @@ def with_insider_flag(queryset: QuerySet[_Row], user: AnyUser, space_ref: str) -
     "pk" on spaces, "space_id" on sessions and commitments, "session__space_id" on actas).
     The same rule as ``is_insider``, asked in the list's own query."""
     insider = DialogueSpace.objects.filter(insider_spaces_q(user)).filter(pk=OuterRef(space_ref))
-    return queryset.annotate(viewer_is_insider=Exists(insider))
+    return queryset.annotate(viewer_is_insider=Exists(insider))  # type: ignore[return-value]
 
 
 def row_hidden_fields(row: object) -> frozenset[str]:

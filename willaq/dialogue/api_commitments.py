@@ -38,17 +38,13 @@ from willaq.dialogue.services import commitments as services
 router = Router(tags=["compromisos"])
 
 
-def commitments_for_output(
-    user: User, commitments: QuerySet[Commitment]
-) -> QuerySet[Commitment]:
+def commitments_for_output(user: User, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
     """Everything a page of commitments shows, in a fixed number of queries."""
     return access.with_insider_flag(
         commitments.select_related("space", "acta"), user, "space_id"
     ).prefetch_related(
         Prefetch("responsible", Participant.objects.select_related("institution")),
-        Prefetch(
-            "evidence", CommitmentEvidence.objects.select_related("added_by", "verified_by")
-        ),
+        Prefetch("evidence", CommitmentEvidence.objects.select_related("added_by", "verified_by")),
     )
 
 
@@ -166,7 +162,7 @@ def _evidence_input(request: HttpRequest) -> services.EvidenceInput:
     if request.content_type == "multipart/form-data":
         unexpected = set(request.POST) - {"description", "url", "amount_executed"}
         if unexpected:
-            raise ValidationError(dict.fromkeys(sorted(unexpected), [_("Campo desconocido.")]))
+            raise ValidationError({key: [_("Campo desconocido.")] for key in sorted(unexpected)})
         upload = request.FILES.get("file")
         return services.EvidenceInput(
             description=request.POST.get("description", ""),
@@ -176,8 +172,9 @@ def _evidence_input(request: HttpRequest) -> services.EvidenceInput:
         )
     try:
         data = json.loads(request.body or b"null")
-    except ValueError:
-        raise ValidationError({"body": [_("El cuerpo de la solicitud no es JSON válido.")]})
+    except ValueError as exc:
+        message = _("El cuerpo de la solicitud no es JSON válido.")
+        raise ValidationError({"body": [message]}) from exc
     try:
         body = EvidenceIn.model_validate(data)
     except PydanticValidationError as exc:

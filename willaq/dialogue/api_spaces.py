@@ -93,9 +93,7 @@ def get_space(request: HttpRequest, space_uuid: UUID) -> DialogueSpace:
 def _sessions_for_output(
     user: User, sessions: QuerySet[DialogueSession]
 ) -> QuerySet[DialogueSession]:
-    return access.with_insider_flag(
-        sessions.select_related("space", "acta"), user, "space_id"
-    )
+    return access.with_insider_flag(sessions.select_related("space", "acta"), user, "space_id")
 
 
 def _day_start(day: dt.date) -> dt.datetime:

@@ -8,6 +8,7 @@ own calendar, so it is served to anyone holding the URL — that is what a calen
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
@@ -15,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.contrib import messages
 
 from willaq.accounts.access import has_role, institution_ids
 from willaq.accounts.models import Institution, User
