@@ -107,7 +107,7 @@ class CommitmentFilters(InputSchema):
 
 class ProgressIn(InputSchema):
     state: CommitmentState
-    progress: int = Field(ge=0, le=100, description="Avance en porcentaje (0–100).")
+    progress: int = Field(ge=0, le=100, strict=True, description="Avance en porcentaje (0–100).")
     note: str = Field("", max_length=1000, description="Nota del avance (queda en la auditoría).")
 
 

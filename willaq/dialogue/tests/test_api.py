@@ -537,3 +537,31 @@ def test_openapi_documents_every_path_and_error(anon_client: Client):
         "limit",
         "offset",
     }
+
+
+HOSTILE: list[Any] = [None, "", "x" * 1000, "\x00", -1, 10**30, 1.5, True, [], {}, "0001-01-01"]
+
+
+@pytest.mark.parametrize("name", ["progress", "evidence"])
+def test_hostile_bodies_get_a_documented_answer(
+    roundtable: Roundtable, debtor_client: Client, name: str
+):
+    url = f"{API}/commitments/{roundtable.road.uuid}/{name}"
+    good: dict[str, Any] = (
+        {"state": "in_progress", "progress": 10}
+        if name == "progress"
+        else {"description": "Informe", "url": "https://example.org/i"}
+    )
+    for prop in [*good, "unknown"]:
+        for value in HOSTILE:
+            response = debtor_client.post(url, good | {prop: value}, "application/json")
+            assert response.status_code in (200, 201, 422), (prop, value, response.content)
+            if response.status_code == 422:
+                assert response.json()["errors"]
+            else:  # a value that is valid after all (a text "0001-01-01" as description)
+                assert isinstance(value, str)
+    for raw in ("{", "[]", '"x"', "null", b"\xff\xfe"):
+        response = debtor_client.post(url, raw, "application/json")
+        assert response.status_code == 422, (raw, response.content)
+    roundtable.road.refresh_from_db()
+    assert roundtable.road.progress in (0, 10)

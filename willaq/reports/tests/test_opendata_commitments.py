@@ -111,7 +111,7 @@ def test_the_dataset_is_listed_with_its_dictionary(anon_client: Client, publishe
 
 
 def test_public_csv_only_public_spaces_and_no_confidential_field(anon_client: Client, published):
-    roundtable = published["roundtable"]
+    mesa = published["roundtable"]
     with time_machine.travel(dt.datetime(2026, 5, 15, 17, 0, tzinfo=dt.UTC), tick=False):
         # The file streams: read it on the same day.
         body = content(anon_client.get("/datos/compromisos.csv")).decode()
@@ -121,7 +121,7 @@ def test_public_csv_only_public_spaces_and_no_confidential_field(anon_client: Cl
     assert len(found) == 3
     assert list(found[0]) == PUBLIC_COLUMNS
     assert [r["commitment_uuid"] for r in found] == [
-        str(c.uuid) for c in (roundtable.road, roundtable.water, roundtable.school)
+        str(c.uuid) for c in (mesa.road, mesa.water, mesa.school)
     ]
     road, water, school = found
     assert road["due_date"] == "2026-06-30"
@@ -132,12 +132,12 @@ def test_public_csv_only_public_spaces_and_no_confidential_field(anon_client: Cl
     assert road["responsible"] == "Gobierno Regional de Apurímac"
     assert road["responsible_institutions"] == "gore-apurimac"
     assert school["responsible_institutions"] == "gore-apurimac"
-    assert road["space_uuid"] == str(roundtable.space.uuid)
+    assert road["space_uuid"] == str(mesa.space.uuid)
     assert road["institution"] == "defensoria"
     assert road["ubigeo"] == "030506"
     assert road["department"] == "Apurímac"
     assert road["latitude"]
-    assert road["case_uuids"] == str(roundtable.case.uuid)
+    assert road["case_uuids"] == str(mesa.case.uuid)
     assert road["amount_verified"] == ""
     assert road["evidence_count"] == "0"
 
@@ -148,7 +148,7 @@ def test_a_private_space_is_not_in_the_public_file(anon_client: Client, roundtab
 
 
 def test_public_formats_parse_back(anon_client: Client, published):
-    roundtable = published["roundtable"]
+    mesa = published["roundtable"]
     data = json.loads(content(anon_client.get("/datos/compromisos.json")))
     assert len(data) == 3
     assert "internal_notes" not in data[0]
@@ -165,7 +165,7 @@ def test_public_formats_parse_back(anon_client: Client, published):
     table = list(sheet.iter_rows(values_only=True))
     assert list(table[0]) == PUBLIC_COLUMNS
     assert len(table) == 4
-    assert table[1][0] == str(roundtable.road.uuid)
+    assert table[1][0] == str(mesa.road.uuid)
     for row in table:
         for secret in SECRETS:
             assert all(secret not in str(v) for v in row)
@@ -218,16 +218,16 @@ def test_rows_do_not_grow_queries(analyst_client: Client, published, coordinator
         return len(captured)
 
     before = count()
-    roundtable = published["roundtable"]
+    mesa = published["roundtable"]
     with time_machine.travel(dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC), tick=False):
         for n in range(5):
             commitments.add_commitment(
                 coordinator,
-                roundtable.acta,
+                mesa.acta,
                 commitments.CommitmentInput(
                     description=f"Otro {n}",
                     due_date=dt.date(2026, 8, 1),
-                    responsible=[str(roundtable.gore.uuid)],
+                    responsible=[str(mesa.gore.uuid)],
                 ),
             )
     assert count() == before
