@@ -18,9 +18,10 @@ admin go through here.
   institution publish the space and rotate its calendar secret.
 """
 
+from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from willaq.accounts.access import (
@@ -41,6 +42,8 @@ from willaq.dialogue.models import (
     DialogueSpace,
     Participant,
 )
+
+_Row = TypeVar("_Row", bound=Model)
 
 # Who convenes spaces and runs them for their institution.
 CONVENER_ROLES = EDITOR_ROLES | {Role.FACILITATOR}
@@ -258,3 +261,20 @@ def get_public_evidence(evidence_uuid: UUID | str) -> CommitmentEvidence:
     if evidence is None:
         raise Http404("evidence")
     return evidence
+
+
+# --- part d-api: the insider flag of a list (one subquery instead of one is_insider per row) ----
+
+
+def with_insider_flag(queryset: QuerySet[_Row], user: AnyUser, space_ref: str) -> QuerySet[_Row]:
+    """``queryset`` with ``viewer_is_insider`` on each row: whether ``user`` reads the
+    confidential fields of the row's space (``space_ref`` names the space's id from the row:
+    "pk" on spaces, "space_id" on sessions and commitments, "session__space_id" on actas).
+    The same rule as ``is_insider``, asked in the list's own query."""
+    insider = DialogueSpace.objects.filter(insider_spaces_q(user)).filter(pk=OuterRef(space_ref))
+    return queryset.annotate(viewer_is_insider=Exists(insider))  # type: ignore[return-value]
+
+
+def row_hidden_fields(row: object) -> frozenset[str]:
+    """``hidden_dialogue_fields`` of a row annotated by ``with_insider_flag``."""
+    return frozenset() if getattr(row, "viewer_is_insider", False) else CONFIDENTIAL_FIELDS

@@ -40,6 +40,8 @@ from willaq.accounts.models import Institution
 from willaq.cases.access import inside_institution, visible_cases, visible_events
 from willaq.cases.choices import REGISTERED_STATES, CaseState
 from willaq.cases.models import Case, Event
+from willaq.dialogue.access import public_commitments, visible_commitments
+from willaq.dialogue.models import Commitment
 from willaq.reports.models import FROZEN_STATUSES, EventMapCell, MonthlyReport
 
 # --- the map (/mapa/ and /mapa/publico/) ------------------------------------------------------
@@ -218,3 +220,10 @@ def member_filter(user: AnyUser) -> Q:
     if not mine:
         return Q(pk__in=[])
     return Q(institution__isnull=True) | Q(institution_id__in=mine)
+
+
+def open_data_commitments(user: AnyUser) -> QuerySet[Commitment]:
+    """The commitments an export may hold: for the public, those of the spaces their convening
+    institution made public; for a signed-in user, every commitment they read
+    (``willaq.dialogue.access``)."""
+    return visible_commitments(user) if user.is_authenticated else public_commitments()

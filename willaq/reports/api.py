@@ -134,10 +134,13 @@ def _export_error(status: int, detail: str, errors: dict[str, list[str]]) -> Sta
 def export_dataset(
     request: HttpRequest, dataset: str, fmt: str, filters: Query[ExportQuery]
 ) -> Any:
-    """`dataset`: `cases`, `case-months` o `events`; `fmt`: `csv`, `xlsx`, `json` o `geojson`.
+    """`dataset`: `cases`, `case-months`, `events` o `commitments`; `fmt`: `csv`, `xlsx`,
+    `json` o `geojson`.
     Las mismas filas y columnas que `/datos/`, más los borradores, los campos confidenciales y
     las fuentes y notas de los eventos de la institución del usuario (los de otras
-    instituciones, vacíos). CSV, JSON y GeoJSON se transmiten por partes; XLSX admite un número
+    instituciones, vacíos); en `commitments`, los compromisos de todos los espacios que el
+    usuario lee, con las notas internas solo de los espacios de su institución.
+    CSV, JSON y GeoJSON se transmiten por partes; XLSX admite un número
     limitado de filas (400 si se supera)."""
     found = DATASETS_BY_KEY.get(dataset)
     if found is None or fmt not in FORMATS:
@@ -145,7 +148,7 @@ def export_dataset(
             404,
             _("Conjunto o formato desconocido."),
             {
-                "dataset": [_("Use cases, case-months o events.")],
+                "dataset": [_("Use cases, case-months, events o commitments.")],
                 "fmt": [_("Use csv, xlsx, json o geojson.")],
             },
         )

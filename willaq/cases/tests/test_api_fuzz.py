@@ -228,7 +228,7 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "month": ["2025-10", "2099-01", "x"],
         "table": ["summary", "x"],
         # Open-data exports (willaq.reports): a dataset and a format, real and unknown.
-        "dataset": ["events", "x"],
+        "dataset": ["events", "commitments", "x"],
         "fmt": ["csv", "x"],
         # Response (willaq.earlywarning.api_orders): deployment orders.
         "order_uuid": [stranger, "x"],
@@ -238,6 +238,11 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "alert_uuid": [stranger, "x"],
         # The stakeholder map's relations (willaq.cases.api_stakeholders).
         "relation_uuid": [str(world["relation"].uuid), stranger, "x"],
+        # Dialogue (willaq.dialogue.api_*): spaces, sessions, actas, commitments.
+        "space_uuid": [stranger, "x"],
+        "session_uuid": [stranger, "x"],
+        "acta_uuid": [stranger, "x"],
+        "commitment_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

@@ -26,11 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from willaq.accounts.access import AnyUser
 from willaq.reports.opendata.columns import (
     CASE_COLUMNS,
+    COMMITMENT_COLUMNS,
     EVENT_COLUMNS,
     PANEL_COLUMNS,
     Column,
     ColumnType,
 )
+from willaq.reports.opendata.commitments import commitment_rows
 from willaq.reports.opendata.filters import (
     FILTER_NAMES,
     ExportFilterForm,
@@ -49,6 +51,7 @@ from willaq.reports.opendata.rows import (
 
 __all__ = [
     "CASE_COLUMNS",
+    "COMMITMENT_COLUMNS",
     "DATASETS",
     "DATASETS_BY_KEY",
     "DATASETS_BY_SLUG",
@@ -64,6 +67,7 @@ __all__ = [
     "Row",
     "case_month_rows",
     "case_rows",
+    "commitment_rows",
     "dataset_query",
     "dataset_rows",
     "dictionary_rows",
@@ -148,11 +152,17 @@ DATASETS: tuple[Dataset, ...] = (
         "commitments",
         "compromisos",
         _("Acuerdos y compromisos"),
-        _("Próximamente: los acuerdos y compromisos de las mesas de diálogo aún no se registran."),
-        [],
-        (),
-        None,
-        available=False,
+        _(
+            "Un registro por compromiso de un acta firmada en un espacio de diálogo público "
+            "(mesa de diálogo, de desarrollo, técnica…): quién lo debe, cuándo vence, estado, "
+            "avance, dinero comprometido y verificado, y el lugar del espacio. «Vencido» se "
+            "calcula el día de la descarga. Nunca espacios no públicos ni campos "
+            "confidenciales (notas internas, representantes, ayudas memoria). El periodo se "
+            "compara con la fecha de vencimiento; la institución es la convocante."
+        ),
+        COMMITMENT_COLUMNS,
+        ("date_from", "date_to", "department", "institution"),
+        commitment_rows,
     ),
 )
 

@@ -25,6 +25,7 @@ from willaq.cases.choices import (
     StartDatePrecision,
     SubEventType,
 )
+from willaq.dialogue.choices import CommitmentState, FundingSource, SpaceKind, SpaceState
 
 # Separator of several values in one cell (places, classifications).
 LIST_SEPARATOR = "; "
@@ -444,4 +445,132 @@ EVENT_COLUMNS: list[Column] = [
     ),
     Column("case_code", "#crisis+code", ColumnType.TEXT, _("Código público de ese caso.")),
     Column("institution", "#org+code", ColumnType.TEXT, _("Institución que registró el evento.")),
+]
+
+# --- commitments (willaq.reports.opendata.commitments) ---
+
+COMMITMENT_COLUMNS: list[Column] = [
+    Column(
+        "commitment_uuid",
+        "#activity+id",
+        ColumnType.UUID,
+        _("Identificador estable del compromiso (no cambia nunca)."),
+    ),
+    Column("number", "#activity+num", ColumnType.INTEGER, _("Número de cláusula en el acta.")),
+    Column("description", "#activity+description", ColumnType.TEXT, _("Lo que se acordó.")),
+    Column(
+        "responsible",
+        "#org+responsible+name",
+        ColumnType.TEXT,
+        _("Responsables (instituciones, empresas, organizaciones), separados por «; »."),
+    ),
+    Column(
+        "responsible_institutions",
+        "#org+responsible+code",
+        ColumnType.TEXT,
+        _("Slugs de las instituciones de Willaq responsables, separados por «; »."),
+    ),
+    Column("due_date", "#date+due", ColumnType.DATE, _("Fecha de vencimiento.")),
+    Column(
+        "state",
+        "#status+state",
+        ColumnType.TEXT,
+        _("Estado registrado del compromiso."),
+        _values(CommitmentState),
+    ),
+    Column(
+        "overdue",
+        "#status+overdue",
+        ColumnType.TEXT,
+        _(
+            "Vencido el día de la descarga (hora de Lima): pendiente o en proceso con la fecha "
+            "de vencimiento pasada. Derivado, nunca registrado."
+        ),
+        "true; false",
+    ),
+    Column("progress", "#indicator+progress+pct", ColumnType.INTEGER, _("Avance (0–100 %).")),
+    Column(
+        "weight",
+        "#indicator+weight",
+        ColumnType.DECIMAL,
+        _("Peso de la cláusula en el avance ponderado del acta (1 salvo que el acta diga otro)."),
+    ),
+    Column("amount", "#value+committed", ColumnType.DECIMAL, _("Monto comprometido (S/).")),
+    Column(
+        "funding_source",
+        "#value+source",
+        ColumnType.TEXT,
+        _("Fuente de financiamiento del monto."),
+        _values(FundingSource),
+    ),
+    Column(
+        "amount_verified",
+        "#value+verified",
+        ColumnType.DECIMAL,
+        _("Monto ejecutado según las evidencias verificadas (S/)."),
+    ),
+    Column(
+        "evidence_count",
+        "#meta+evidence+num",
+        ColumnType.INTEGER,
+        _("Evidencias de cumplimiento registradas."),
+    ),
+    Column(
+        "evidence_verified",
+        "#meta+evidence+verified+num",
+        ColumnType.INTEGER,
+        _("De ellas, verificadas por el equipo del espacio."),
+    ),
+    Column("acta_uuid", "#meta+acta+id", ColumnType.UUID, _("Identificador del acta.")),
+    Column("acta_title", "#meta+acta+name", ColumnType.TEXT, _("Título del acta.")),
+    Column("signed_on", "#date+signed", ColumnType.DATE, _("Fecha de firma del acta.")),
+    Column("space_uuid", "#group+id", ColumnType.UUID, _("Identificador del espacio de diálogo.")),
+    Column("space_name", "#group+name", ColumnType.TEXT, _("Nombre del espacio de diálogo.")),
+    Column("space_kind", "#group+type", ColumnType.TEXT, _("Tipo de espacio."), _values(SpaceKind)),
+    Column(
+        "space_state",
+        "#group+status",
+        ColumnType.TEXT,
+        _("Estado del espacio."),
+        _values(SpaceState),
+    ),
+    Column(
+        "institution",
+        "#org+convening+code",
+        ColumnType.TEXT,
+        _("Institución convocante del espacio (slug)."),
+    ),
+    Column(
+        "institution_name",
+        "#org+convening+name",
+        ColumnType.TEXT,
+        _("Nombre de la institución convocante."),
+    ),
+    Column(
+        "case_uuids",
+        "#crisis+id",
+        ColumnType.TEXT,
+        _("Casos registrados vinculados al espacio (uuid), separados por «; »."),
+    ),
+    Column("ubigeo", "#loc+code", ColumnType.TEXT, _("Ubigeo INEI del lugar del espacio.")),
+    Column("department", "#adm1+name", ColumnType.TEXT, _("Departamento.")),
+    Column("province", "#adm2+name", ColumnType.TEXT, _("Provincia.")),
+    Column("district", "#adm3+name", ColumnType.TEXT, _("Distrito.")),
+    Column(
+        "latitude",
+        "#geo+lat",
+        ColumnType.DECIMAL,
+        _("Latitud del centroide del lugar del espacio (WGS 84)."),
+    ),
+    Column("longitude", "#geo+lon", ColumnType.DECIMAL, _("Longitud del mismo centroide.")),
+    Column(
+        "internal_notes",
+        "#meta+notes",
+        ColumnType.TEXT,
+        _(
+            "Notas internas. Solo en la API, y solo para la institución convocante y las "
+            "sentadas en la mesa."
+        ),
+        private=True,
+    ),
 ]

@@ -107,15 +107,16 @@ def api(client: Client, path: str) -> Any:
 # --- the public page and files ------------------------------------------------------------------
 
 
-def test_page_lists_datasets_dictionary_and_upcoming_commitments(anon_client):
+def test_page_lists_datasets_dictionary_and_commitments(anon_client):
     response = anon_client.get("/datos/")
     assert response.status_code == 200
     text = response.content.decode()
     assert "Datos abiertos" in text
     for column in ("event_id_cnty", "#affected+killed", "case_uuid", "pcm_classifications"):
         assert column in text
-    assert "próximamente" in text
+    assert "próximamente" not in text
     assert "/datos/eventos.csv" in text
+    assert "/datos/compromisos.csv" in text
     # Private columns are not in the public dictionary.
     assert "<code>notes</code>" not in text
 
@@ -268,7 +269,7 @@ def test_bad_filters_answer_400(anon_client, analyst_client, query):
 
 
 def test_unknown_dataset_or_format_is_404(anon_client, analyst_client):
-    assert anon_client.get("/datos/compromisos.csv").status_code == 404
+    assert anon_client.get("/datos/victimas.csv").status_code == 404
     assert anon_client.get("/datos/eventos.pdf").status_code == 404
     assert anon_client.get("/datos/diccionario.xml").status_code == 404
     assert api(analyst_client, "victims.csv").status_code == 404
