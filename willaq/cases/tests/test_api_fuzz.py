@@ -243,6 +243,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "session_uuid": [stranger, "x"],
         "acta_uuid": [stranger, "x"],
         "commitment_uuid": [stranger, "x"],
+        # Environmental complaints (willaq.complaints.api).
+        "complaint_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

@@ -29,6 +29,12 @@ from willaq.cases.choices import (
 )
 from willaq.cases.history import case_history
 from willaq.cases.models import Actor, Case, CaseActor, Event
+from willaq.complaints.choices import ComplaintKind
+from willaq.complaints.services.intake import ComplaintInput, submit_complaint
+from willaq.dialogue.choices import AttendanceStatus, ParticipantKind, SpaceKind
+from willaq.dialogue.services import commitments as dialogue_commitments
+from willaq.dialogue.services import sessions as dialogue_sessions
+from willaq.dialogue.services import spaces as dialogue_spaces
 from willaq.earlywarning.choices import AlertCertainty, AlertLevel, AlertUrgency
 from willaq.earlywarning.models import Alert, DeploymentOrder
 from willaq.territory.models import Ubigeo
@@ -359,6 +365,72 @@ def secrets_world(
         department_code="080000",
         ordered_at=timezone.now(),
     )
+    # Dialogue: a roundtable of the owner with a secret in every confidential field (the
+    # outsider reads the space, its sessions, acta and commitments, never these fields).
+    today = timezone.localdate()
+    space = dialogue_spaces.convene_space(
+        analyst,
+        owner_institution,
+        dialogue_spaces.SpaceInput(
+            kind=SpaceKind.DIALOGUE_TABLE,
+            name="Mesa de diálogo",
+            start_date=today - dt.timedelta(days=30),
+            planned_end_date=today + dt.timedelta(days=300),
+            internal_notes=SECRET.format("space_notes"),
+            cases=[str(case.uuid)],
+        ),
+    )
+    seat = dialogue_spaces.add_participant(
+        analyst,
+        space,
+        dialogue_spaces.ParticipantInput(
+            kind=ParticipantKind.COMMUNITY,
+            name="Comunidad campesina",
+            representative=SECRET.format("representative"),
+        ),
+    )
+    session = dialogue_sessions.schedule_session(
+        analyst,
+        space,
+        dialogue_sessions.SessionInput(starts_at=timezone.now() - dt.timedelta(days=3)),
+    )
+    dialogue_sessions.record_session(
+        analyst,
+        session,
+        attendance=[
+            dialogue_sessions.AttendanceInput(
+                str(seat.uuid), AttendanceStatus.REPRESENTED, SECRET.format("represented_by")
+            )
+        ],
+        minutes=SECRET.format("minutes"),
+    )
+    acta = dialogue_sessions.sign_acta(
+        analyst,
+        session,
+        dialogue_sessions.ActaInput("Acta", today - dt.timedelta(days=3), [str(seat.uuid)]),
+    )
+    commitment = dialogue_commitments.add_commitment(
+        analyst,
+        acta,
+        dialogue_commitments.CommitmentInput(
+            description="Agua potable",
+            due_date=today + dt.timedelta(days=30),
+            responsible=[str(seat.uuid)],
+            internal_notes=SECRET.format("commitment_notes"),
+        ),
+    )
+    # Complaints: a citizen's complaint handled by the owner; the complainant is the secret.
+    complaint, _new = submit_complaint(
+        ComplaintInput(
+            institution=owner_institution,
+            kind=ComplaintKind.WASTE,
+            description="Basura en el río",
+            ubigeo_code="020101",
+            complainant_name=SECRET.format("complainant"),
+            complainant_contact="+51987650000",
+        ),
+        client_address="192.0.2.10",
+    )
     return {
         "case": case,
         "event": event,
@@ -367,6 +439,11 @@ def secrets_world(
         "prealert": prealert,
         "alert": alert,
         "order": order,
+        "space": space,
+        "session": session,
+        "acta": acta,
+        "commitment": commitment,
+        "complaint": complaint,
     }
 
 
@@ -412,11 +489,19 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         "prealert_uuid": str(secrets_world["prealert"].uuid),
         "alert_uuid": str(secrets_world["alert"].uuid),
         "order_uuid": str(secrets_world["order"].uuid),
+        # Dialogue: the owner's roundtable, read by the outsider with its secrets emptied.
+        "space_uuid": str(secrets_world["space"].uuid),
+        "session_uuid": str(secrets_world["session"].uuid),
+        "acta_uuid": str(secrets_world["acta"].uuid),
+        "commitment_uuid": str(secrets_world["commitment"].uuid),
+        # Complaints: handled by the owner, not the outsider's to see.
+        "complaint_uuid": str(secrets_world["complaint"].uuid),
     }
     hidden = {
         f"{API}/prealerts/{{prealert_uuid}}",
         f"{API}/alerts/{{alert_uuid}}",
         f"{API}/orders/{{order_uuid}}",
+        f"{API}/complaints/{{complaint_uuid}}",
     }
     queries = {f"{API}/territory/locate": "?lat=-9.07&lon=-78.59"}
     walked = 0
@@ -491,11 +576,39 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         response = browser.get(url)
         assert response.status_code in (200, 404), url
         assert _leaks(response.content.decode()) == [], url
+    # Dialogue: the outsider reads the owner's roundtable on every page, without its secrets;
+    # minutes are 404 to them; the complaint is not theirs (404).
+    space = secrets_world["space"]
+    for url in (
+        reverse("dialogue:spaces"),
+        reverse("dialogue:space", args=[space.uuid]),
+        reverse("dialogue:session", args=[secrets_world["session"].uuid]),
+        reverse("dialogue:minutes", args=[secrets_world["session"].uuid]),
+        reverse("dialogue:acta", args=[secrets_world["acta"].uuid]),
+        reverse("dialogue:commitments"),
+        reverse("dialogue:commitment", args=[secrets_world["commitment"].uuid]),
+        reverse("dialogue:calendar"),
+        reverse("dialogue:compliance"),
+        reverse("dialogue:compliance_case", args=[case.uuid]),
+        reverse("dialogue:case_panel", args=[case.uuid]),
+        reverse("dialogue:risk_panel"),
+        reverse("dialogue:calendar_subscriptions"),
+        reverse("complaints:queue"),
+        reverse("complaints:detail", args=[secrets_world["complaint"].uuid]),
+    ):
+        response = browser.get(url)
+        assert response.status_code in (200, 404), url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert _leaks(body.decode()) == [], url
     # The owner does see them (the test would pass vacuously otherwise).
     owner = Client()
     owner.force_login(analyst)
     page = owner.get(reverse("cases:detail", kwargs={"case_uuid": case.uuid})).content.decode()
     assert len(set(_leaks(page))) >= 10
+    space_page = owner.get(reverse("dialogue:space", args=[space.uuid])).content.decode()
+    assert {"SECRETO-space_notes-XYZ", "SECRETO-representative-XYZ"} <= set(_leaks(space_page))
+    session_page = owner.get(reverse("dialogue:session", args=[secrets_world["session"].uuid]))
+    assert "SECRETO-minutes-XYZ" in session_page.content.decode()
     caseless = secrets_world["caseless"]
     mine = owner.get(reverse("cases:event_detail", args=[caseless.uuid])).content.decode()
     assert len(set(_leaks(mine))) == len(EVENT_PRIVATE_FIELDS) + 1  # and the victim's name
