@@ -38,6 +38,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("load_territory", verbosity=verbosity, stdout=self.stdout)
         call_command("load_population", verbosity=verbosity, stdout=self.stdout)
+        call_command("load_peoples", verbosity=verbosity, stdout=self.stdout)
         call_command("load_categories", verbosity=verbosity, stdout=self.stdout)
         call_command("load_synonyms", verbosity=verbosity, stdout=self.stdout)
         if verbosity:
@@ -49,3 +50,4 @@ class Command(BaseCommand):
             # Early warning's demo builds on the cases' (silent: the logins stay the last block).
             call_command("seed_demo", "--reuse", stdout=self.stdout)
             call_command("seed_earlywarning_demo", "--reuse", verbosity=0)
+            call_command("seed_consultation_demo", "--reuse", verbosity=0)
