@@ -1,7 +1,13 @@
 """The consultation app's pages."""
 
-from django.urls import URLPattern
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 
 app_name = "consultation"
 
-urlpatterns: list[URLPattern] = []
+
+def _pending(request: HttpRequest) -> HttpResponse:
+    raise Http404("pending")
+
+
+urlpatterns: list[URLPattern] = [path("consulta-previa/", _pending, name="list")]

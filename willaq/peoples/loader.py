@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from willaq.core.text import fold
 from willaq.peoples.choices import Area
 from willaq.peoples.models import (
     AlternativeName,
@@ -22,7 +23,6 @@ from willaq.peoples.models import (
     Locality,
     People,
 )
-from willaq.core.text import fold
 from willaq.territory.models import Ubigeo
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "peoples"

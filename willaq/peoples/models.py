@@ -175,7 +175,9 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("nombre"), max_length=250)
     acronym = models.CharField(_("sigla"), max_length=40, blank=True)
     level = models.CharField(_("alcance"), max_length=12, choices=OrganisationLevel.choices)
-    peoples = models.ManyToManyField(People, verbose_name=_("pueblos"), related_name="organisations")
+    peoples = models.ManyToManyField(
+        People, verbose_name=_("pueblos"), related_name="organisations"
+    )
     ubigeo = models.ForeignKey(
         Ubigeo,
         verbose_name=_("sede (ubigeo)"),

@@ -125,9 +125,7 @@ def interpreter_gaps(department: Ubigeo) -> tuple[list[GapRow], list[GapRow]]:
     """The languages of ``department``'s peoples split in two: those with NO active certified
     interpreter in the department (the gaps), and those covered. Each row counts the certified
     interpreters of that language here and in other departments (where to look)."""
-    certified = Q(
-        interpreters__is_active=True, interpreters__certified_on__isnull=False
-    )
+    certified = Q(interpreters__is_active=True, interpreters__certified_on__isnull=False)
     languages = department_languages(department).annotate(
         here=Count(
             "interpreters",

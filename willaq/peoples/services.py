@@ -100,7 +100,11 @@ def _clean_interpreter(
         unknown = [s for s in slugs if s not in found]
         if unknown:
             errors["languages"] = [_("Lengua desconocida: %(l)s.") % {"l": ", ".join(unknown)}]
-        skills = [(found[s.language], s.variety.strip()[:120]) for s in data.languages if s.language in found]
+        skills = [
+            (found[s.language], s.variety.strip()[:120])
+            for s in data.languages
+            if s.language in found
+        ]
     number = data.registry_number.strip()
     if data.certified_on is not None and not number:
         errors["registry_number"] = [_("Un intérprete certificado tiene número de registro.")]
@@ -317,7 +321,9 @@ def add_locality(user: User, people: People, ubigeo_code: str, name: str = "") -
         raise PermissionDenied(_("Solo los editores de una institución registran estos datos."))
     ubigeo = Ubigeo.objects.filter(code=ubigeo_code).first()
     if ubigeo is None:
-        raise ValidationError({"ubigeo": [_("Ubigeo desconocido: %(code)s.") % {"code": ubigeo_code}]})
+        raise ValidationError(
+            {"ubigeo": [_("Ubigeo desconocido: %(code)s.") % {"code": ubigeo_code}]}
+        )
     if Locality.objects.filter(people=people, ubigeo=ubigeo, name=name.strip()).exists():
         raise ValidationError({"ubigeo": [_("Esa localidad ya está registrada.")]})
     with transaction.atomic():

@@ -136,8 +136,8 @@ def test_phone_list_and_case_page(browser_page, live_server):
     page.click("summary.menu-button")
     assert nav.is_visible()
     # Panel, Casos, Eventos, Mapa, Reportes, Nuevo caso, Prealertas, Nueva prealerta, Mis
-    # prealertas, Alertas, Respuesta, Mi cuenta, API
-    assert page.locator("nav.mainnav a").count() == 13
+    # prealertas, Alertas, Respuesta, Pueblos, Consulta previa, Mi cuenta, API
+    assert page.locator("nav.mainnav a").count() == 15
     assert _short_targets(page, "summary.menu-button, nav.mainnav a, .topbar-end button") == []
     page.click("summary.menu-button")
     assert not nav.is_visible()
