@@ -36,7 +36,7 @@ def _department_choices(blank: str) -> list[tuple[str, str]]:
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Nombre u otra denominación"), required=False, max_length=100)
     area = forms.ChoiceField(
-        label=_("Ámbito"), required=False, choices=[("", _("Todos"))] + Area.choices
+        label=_("Ámbito"), required=False, choices=[("", _("Todos")), *Area.choices]
     )
     family = forms.ChoiceField(label=_("Familia lingüística"), required=False)
     department = forms.ChoiceField(label=_("Departamento"), required=False)
@@ -61,7 +61,7 @@ class PeopleFilterForm(forms.Form):
 class LanguageFilterForm(forms.Form):
     q = forms.CharField(label=_("Lengua"), required=False, max_length=100)
     area = forms.ChoiceField(
-        label=_("Ámbito"), required=False, choices=[("", _("Todos"))] + Area.choices
+        label=_("Ámbito"), required=False, choices=[("", _("Todos")), *Area.choices]
     )
     family = forms.ChoiceField(label=_("Familia lingüística"), required=False)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, User
@@ -114,7 +115,7 @@ def _clean_interpreter(
             clash = clash.exclude(pk=interpreter.pk)
         if clash.exists():
             errors["registry_number"] = [_("Ya hay un intérprete con ese número de registro.")]
-    if data.certified_on is not None and data.certified_on > dt.date.today():
+    if data.certified_on is not None and data.certified_on > timezone.localdate():
         errors["certified_on"] = [_("La fecha de certificación no puede ser futura.")]
     _email_errors(data.email.strip(), errors)
     return department, skills, errors
