@@ -40,18 +40,18 @@ def _departments() -> list[tuple[str, str]]:
 
 class ProcessFilterForm(forms.Form):
     stage = forms.ChoiceField(
-        label=_("Etapa"), required=False, choices=[("", _("Todas"))] + Stage.choices
+        label=_("Etapa"), required=False, choices=[("", _("Todas")), *Stage.choices]
     )
     department = forms.ChoiceField(label=_("Departamento"), required=False)
     people = forms.ChoiceField(label=_("Pueblo"), required=False)
     state = forms.ChoiceField(
-        label=_("Estado"), required=False, choices=[("", _("Todos"))] + ProcessState.choices
+        label=_("Estado"), required=False, choices=[("", _("Todos")), *ProcessState.choices]
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("Todos"))] + _departments()
-        self.fields["people"].choices = [("", _("Todos"))] + [
+        self.fields["department"].choices = [("", _("Todos")), *_departments()]  # type: ignore[attr-defined]
+        self.fields["people"].choices = [("", _("Todos"))] + [  # type: ignore[attr-defined]
             (p.slug, p.name) for p in People.objects.order_by("name")
         ]
 
@@ -97,10 +97,8 @@ class ProcessForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["peoples"].choices = [
-            (p.slug, p.name) for p in People.objects.order_by("name")
-        ]
-        self.fields["departments"].choices = _departments()
+        self.fields["peoples"].choices = [(p.slug, p.name) for p in People.objects.order_by("name")]  # type: ignore[attr-defined]
+        self.fields["departments"].choices = _departments()  # type: ignore[attr-defined]
 
     def to_input(self) -> ProcessInput:
         data = self.cleaned_data
@@ -194,7 +192,7 @@ class AssignmentForm(forms.Form):
             .select_related("interpreter", "language")
             .order_by("language__name", "interpreter__full_name")
         )
-        self.fields["skill"].choices = [
+        self.fields["skill"].choices = [  # type: ignore[attr-defined]
             (
                 f"{link.interpreter.uuid}:{link.language.slug}",
                 f"{link.language.name} — {link.interpreter.full_name}",

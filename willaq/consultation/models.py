@@ -48,9 +48,7 @@ def _document_upload_to(instance: models.Model, filename: str) -> str:
 class ConsultationProcess(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("título"), max_length=250)
-    measure_kind = models.CharField(
-        _("tipo de medida"), max_length=16, choices=MeasureKind.choices
-    )
+    measure_kind = models.CharField(_("tipo de medida"), max_length=16, choices=MeasureKind.choices)
     measure_type = models.CharField(
         _("objeto de la medida"), max_length=20, choices=MeasureType.choices
     )

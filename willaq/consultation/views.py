@@ -205,7 +205,11 @@ def stage_edit(request: HttpRequest, stage_uuid: UUID) -> HttpResponse:
     return render(
         request,
         "consultation/form.html",
-        {"form": form, "title": _("Modificar etapa: %(s)s") % {"s": stage}, "process": stage.process},
+        {
+            "form": form,
+            "title": _("Modificar etapa: %(s)s") % {"s": stage},
+            "process": stage.process,
+        },
     )
 
 

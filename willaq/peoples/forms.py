@@ -43,10 +43,10 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].choices = [("", _("Todas"))] + [
+        self.fields["family"].choices = [("", _("Todas"))] + [  # type: ignore[attr-defined]
             (f.slug, f.name) for f in LanguageFamily.objects.all()
         ]
-        self.fields["department"].choices = _department_choices(str(_("Todos")))
+        self.fields["department"].choices = _department_choices(str(_("Todos")))  # type: ignore[attr-defined]
 
     def filters(self) -> PeopleFilters:
         data: Mapping[str, Any] = self.cleaned_data if self.is_valid() else {}
@@ -67,7 +67,7 @@ class LanguageFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].choices = [("", _("Todas"))] + [
+        self.fields["family"].choices = [("", _("Todas"))] + [  # type: ignore[attr-defined]
             (f.slug, f.name) for f in LanguageFamily.objects.all()
         ]
 
@@ -94,8 +94,8 @@ class InterpreterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices(str(_("Todas")))
-        self.fields["department"].choices = _department_choices(str(_("Todos")))
+        self.fields["language"].choices = _language_choices(str(_("Todas")))  # type: ignore[attr-defined]
+        self.fields["department"].choices = _department_choices(str(_("Todos")))  # type: ignore[attr-defined]
 
     def filters(self) -> InterpreterFilters:
         data: Mapping[str, Any] = self.cleaned_data if self.is_valid() else {}
@@ -113,7 +113,7 @@ class GapForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["departamento"].choices = _department_choices(str(_("Elija…")))
+        self.fields["departamento"].choices = _department_choices(str(_("Elija…")))  # type: ignore[attr-defined]
 
 
 class InterpreterForm(forms.Form):
@@ -133,7 +133,7 @@ class InterpreterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = _department_choices(str(_("Elija…")))
+        self.fields["department"].choices = _department_choices(str(_("Elija…")))  # type: ignore[attr-defined]
         for row in range(1, LANGUAGE_ROWS + 1):
             self.fields[f"language_{row}"] = forms.ChoiceField(
                 label=_("Lengua %(n)s") % {"n": row},

@@ -139,8 +139,8 @@ def interpreter_gaps(department: Ubigeo) -> tuple[list[GapRow], list[GapRow]]:
     covered: list[GapRow] = []
     for language in languages:
         peoples = list(language.peoples.filter(pk__in=local_peoples).order_by("name"))
-        here = int(language.here)  # type: ignore[attr-defined]
-        row = GapRow(language, peoples, here, int(language.everywhere) - here)  # type: ignore[attr-defined]
+        here = int(language.here)
+        row = GapRow(language, peoples, here, int(language.everywhere) - here)
         (covered if here else gaps).append(row)
     return gaps, covered
 

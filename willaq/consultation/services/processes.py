@@ -173,18 +173,20 @@ def _check_dates(
                 _("La etapa no puede empezar antes de que termine la anterior (%(date)s).")
                 % {"date": previous.ended_on.strftime("%d/%m/%Y")}
             ]
-    if following is not None:
-        if following.started_on < data.started_on or (
-            data.ended_on is not None and following.started_on < data.ended_on
-        ):
-            errors["started_on"] = [
-                _("La etapa siguiente (%(stage)s) empieza el %(date)s: estas fechas la dejarían "
-                  "antes que esta.")
-                % {
-                    "stage": following.get_stage_display(),
-                    "date": following.started_on.strftime("%d/%m/%Y"),
-                }
-            ]
+    if following is not None and (
+        following.started_on < data.started_on
+        or (data.ended_on is not None and following.started_on < data.ended_on)
+    ):
+        errors["started_on"] = [
+            _(
+                "La etapa siguiente (%(stage)s) empieza el %(date)s: estas fechas la dejarían "
+                "antes que esta."
+            )
+            % {
+                "stage": following.get_stage_display(),
+                "date": following.started_on.strftime("%d/%m/%Y"),
+            }
+        ]
     return errors
 
 
@@ -212,9 +214,9 @@ def record_stage(user: User, process: ConsultationProcess, data: StageInput) -> 
             if process.stages.filter(stage=data.stage).exists():
                 message = _("Esa etapa ya está registrada.")
             elif stage_position(data.stage) > stage_position(expected):
-                message = _(
-                    "No se puede saltar etapas: la siguiente etapa es «%(expected)s»."
-                ) % {"expected": Stage(expected).label}
+                message = _("No se puede saltar etapas: la siguiente etapa es «%(expected)s».") % {
+                    "expected": Stage(expected).label
+                }
             else:
                 message = _("La etapa que sigue es «%(expected)s».") % {
                     "expected": Stage(expected).label

@@ -8,7 +8,12 @@ from willaq.cases.models import Case
 from willaq.consultation.choices import STAGE_ORDER, Stage
 from willaq.consultation.models import Agreement, ConsultationProcess
 from willaq.consultation.services.agreements import AgreementInput, add_agreement
-from willaq.consultation.services.processes import ProcessInput, StageInput, open_process, record_stage
+from willaq.consultation.services.processes import (
+    ProcessInput,
+    StageInput,
+    open_process,
+    record_stage,
+)
 from willaq.testing.factories import CaseFactory
 
 START = dt.date(2024, 3, 1)

@@ -169,9 +169,7 @@ def test_interpreter_assignment_to_a_stage(analyst: User) -> None:
     with pytest.raises(ValidationError):
         assign_interpreter(analyst, interpreter, achuar, stage=stage)
     with pytest.raises(ValidationError) as raised:
-        assign_interpreter(
-            analyst, interpreter, Language.objects.get(slug="quechua"), stage=stage
-        )
+        assign_interpreter(analyst, interpreter, Language.objects.get(slug="quechua"), stage=stage)
     assert "language" in raised.value.message_dict
 
 

@@ -35,7 +35,9 @@ class Command(BaseCommand):
             )
         if ConsultationProcess.objects.filter(title__endswith=demo.DEMO_MARK).exists():
             if not options["reuse"]:
-                raise CommandError("Ya existen datos de demostración de consulta previa; use --reuse.")
+                raise CommandError(
+                    "Ya existen datos de demostración de consulta previa; use --reuse."
+                )
             return
         institutions = {i.slug: i for i in Institution.objects.filter(slug__in=demo.INSTITUTIONS)}
         missing = sorted(set(demo.INSTITUTIONS) - set(institutions))
