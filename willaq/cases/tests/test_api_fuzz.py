@@ -208,6 +208,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "prealert_uuid": [stranger, "x"],
         # alerts (willaq.earlywarning): a stranger's uuid and garbage.
         "alert_uuid": [stranger, "x"],
+        # Prior consultation (willaq.consultation): a stranger's uuid and garbage.
+        "process_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:
