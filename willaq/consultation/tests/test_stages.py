@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from willaq.accounts.models import User
+from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent, AuditLog
 from willaq.consultation.choices import STAGE_ORDER, ProcessState, Stage
 from willaq.consultation.models import ConsultationProcess
@@ -20,6 +21,8 @@ from willaq.consultation.services.processes import (
     record_stage,
     update_stage,
 )
+from willaq.dialogue.choices import SpaceKind
+from willaq.dialogue.services import sessions, spaces
 from willaq.peoples.models import Language
 from willaq.peoples.services import InterpreterInput, LanguageSkill, register_interpreter
 
@@ -186,3 +189,45 @@ def test_a_process_needs_peoples_and_visible_cases(analyst: User) -> None:
             ),
         )
     assert sorted(raised.value.message_dict) == ["cases", "measure_kind", "peoples", "title"]
+
+
+def test_interpreter_assignment_to_a_dialogue_session(
+    analyst: User, owner_institution: Institution, outsider: User
+) -> None:
+    process = _process(analyst)
+    with time_machine.travel(dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC), tick=False):
+        space = spaces.convene_space(
+            analyst,
+            owner_institution,
+            spaces.SpaceInput(
+                kind=SpaceKind.DEVELOPMENT_TABLE,
+                name="Mesa de diálogo del Lote 192",
+                start_date=dt.date(2026, 3, 12),
+                planned_end_date=dt.date(2026, 12, 31),
+            ),
+        )
+        session = sessions.schedule_session(
+            analyst,
+            space,
+            sessions.SessionInput(starts_at=dt.datetime(2026, 4, 2, 15, 0, tzinfo=dt.UTC)),
+        )
+    interpreter = register_interpreter(
+        analyst,
+        InterpreterInput(
+            full_name="Mercedes Sandi", department="160000", languages=[LanguageSkill("achuar")]
+        ),
+    )
+    achuar = Language.objects.get(slug="achuar")
+    with pytest.raises(ValidationError):
+        assign_interpreter(analyst, interpreter, achuar, session=session)  # no process named
+    with pytest.raises(PermissionDenied):
+        assign_interpreter(outsider, interpreter, achuar, session=session, process=process)
+    assignment = assign_interpreter(analyst, interpreter, achuar, session=session, process=process)
+    assert assignment.session == session
+    assert assignment.stage is None
+    assert (
+        AuditLog.objects.filter(
+            event_type=AuditEvent.CONSULTATION_INTERPRETER_ASSIGNED, target_id=str(process.uuid)
+        ).count()
+        == 1
+    )
