@@ -118,6 +118,23 @@ class AuditEvent(models.IntegerChoices):
     COMPLAINT_OVERDUE_WARNED = 990, _("Aviso: denuncia vencida")
     HOLIDAYS_LOADED = 991, _("Feriados nacionales cargados")
 
+    ORGANISATION_REGISTERED = 950, _("Organización indígena registrada")
+    ORGANISATION_CHANGED = 951, _("Organización indígena modificada")
+    AUTHORITY_REGISTERED = 952, _("Autoridad indígena registrada")
+    AUTHORITY_CHANGED = 953, _("Autoridad indígena modificada")
+    INTERPRETER_REGISTERED = 954, _("Intérprete o facilitador(a) registrado")
+    INTERPRETER_CHANGED = 955, _("Intérprete o facilitador(a) modificado")
+    LOCALITY_ADDED = 956, _("Localidad de un pueblo añadida")
+
+    CONSULTATION_OPENED = 960, _("Proceso de consulta previa registrado")
+    CONSULTATION_CHANGED = 961, _("Proceso de consulta previa modificado")
+    CONSULTATION_STAGE_RECORDED = 962, _("Consulta previa: etapa registrada")
+    CONSULTATION_STAGE_CHANGED = 963, _("Consulta previa: etapa modificada")
+    CONSULTATION_DOCUMENT_ADDED = 964, _("Consulta previa: documento añadido")
+    CONSULTATION_AGREEMENT_ADDED = 965, _("Consulta previa: acuerdo registrado")
+    CONSULTATION_AGREEMENT_CHANGED = 966, _("Consulta previa: seguimiento del acuerdo")
+    CONSULTATION_INTERPRETER_ASSIGNED = 967, _("Consulta previa: intérprete asignado")
+
 
 class AuditLog(models.Model):
     event_type = models.PositiveIntegerField(_("evento"), choices=AuditEvent.choices)

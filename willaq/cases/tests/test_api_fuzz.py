@@ -245,6 +245,8 @@ def test_every_hostile_input_gets_a_documented_status(world: dict[str, Any], ano
         "commitment_uuid": [stranger, "x"],
         # Environmental complaints (willaq.complaints.api).
         "complaint_uuid": [stranger, "x"],
+        # Prior consultation (willaq.consultation): a stranger's uuid and garbage.
+        "process_uuid": [stranger, "x"],
     }
     checked = 0
     for method, path, operation in operations:

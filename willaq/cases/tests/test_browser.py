@@ -136,8 +136,8 @@ def test_phone_list_and_case_page(browser_page, live_server):
     page.click("summary.menu-button")
     assert nav.is_visible()
     # Panel, Casos, Eventos, Mapa, Reportes, Diálogo, Nuevo caso, Prealertas, Nueva prealerta,
-    # Mis prealertas, Alertas, Respuesta, Denuncias, Mi cuenta, API
-    assert page.locator("nav.mainnav a").count() == 15
+    # Mis prealertas, Alertas, Respuesta, Denuncias, Pueblos, Consulta previa, Mi cuenta, API
+    assert page.locator("nav.mainnav a").count() == 17
     assert _short_targets(page, "summary.menu-button, nav.mainnav a, .topbar-end button") == []
     page.click("summary.menu-button")
     assert not nav.is_visible()

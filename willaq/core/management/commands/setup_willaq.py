@@ -38,6 +38,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("load_territory", verbosity=verbosity, stdout=self.stdout)
         call_command("load_population", verbosity=verbosity, stdout=self.stdout)
+        call_command("load_peoples", verbosity=verbosity, stdout=self.stdout)
         call_command("load_categories", verbosity=verbosity, stdout=self.stdout)
         call_command("load_synonyms", verbosity=verbosity, stdout=self.stdout)
         if verbosity:
@@ -53,3 +54,5 @@ class Command(BaseCommand):
             call_command("seed_dialogue_demo", "--reuse", verbosity=0)
             # Complaints' demo (an environmental agency and its complaints).
             call_command("seed_complaints_demo", "--reuse", verbosity=0)
+            # Prior consultation's demo (interpreters, organisations, three processes).
+            call_command("seed_consultation_demo", "--reuse", verbosity=0)

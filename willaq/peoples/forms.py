@@ -1,0 +1,184 @@
+"""The registry's forms: they check input; the services decide and save."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from willaq.peoples.choices import Area, Availability, InterpreterRole
+from willaq.peoples.models import Interpreter, Language, LanguageFamily
+from willaq.peoples.selectors import InterpreterFilters, LanguageFilters, PeopleFilters
+from willaq.peoples.services import InterpreterInput, LanguageSkill
+from willaq.territory.models import Ubigeo
+
+LANGUAGE_ROWS = 3
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the form fields it names."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, messages)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _department_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + [(u.code, u.name) for u in Ubigeo.objects.departments().order_by("name")]
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nombre u otra denominación"), required=False, max_length=100)
+    area = forms.ChoiceField(
+        label=_("Ámbito"), required=False, choices=[("", _("Todos")), *Area.choices]
+    )
+    family = forms.ChoiceField(label=_("Familia lingüística"), required=False)
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["family"].choices = [("", _("Todas"))] + [  # type: ignore[attr-defined]
+            (f.slug, f.name) for f in LanguageFamily.objects.all()
+        ]
+        self.fields["department"].choices = _department_choices(str(_("Todos")))  # type: ignore[attr-defined]
+
+    def filters(self) -> PeopleFilters:
+        data: Mapping[str, Any] = self.cleaned_data if self.is_valid() else {}
+        return PeopleFilters(
+            q=data.get("q", ""),
+            area=data.get("area", ""),
+            family=data.get("family", ""),
+            department=data.get("department", ""),
+        )
+
+
+class LanguageFilterForm(forms.Form):
+    q = forms.CharField(label=_("Lengua"), required=False, max_length=100)
+    area = forms.ChoiceField(
+        label=_("Ámbito"), required=False, choices=[("", _("Todos")), *Area.choices]
+    )
+    family = forms.ChoiceField(label=_("Familia lingüística"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["family"].choices = [("", _("Todas"))] + [  # type: ignore[attr-defined]
+            (f.slug, f.name) for f in LanguageFamily.objects.all()
+        ]
+
+    def filters(self) -> LanguageFilters:
+        data: Mapping[str, Any] = self.cleaned_data if self.is_valid() else {}
+        return LanguageFilters(
+            q=data.get("q", ""), area=data.get("area", ""), family=data.get("family", "")
+        )
+
+
+def _language_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + [(lang.slug, lang.name) for lang in Language.objects.order_by("name")]
+
+
+class InterpreterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nombre"), required=False, max_length=100)
+    language = forms.ChoiceField(label=_("Lengua"), required=False)
+    department = forms.ChoiceField(label=_("Departamento"), required=False)
+    certified = forms.ChoiceField(
+        label=_("Certificación"),
+        required=False,
+        choices=[("", _("Todos")), ("yes", _("Certificados")), ("no", _("Sin certificar"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices(str(_("Todas")))  # type: ignore[attr-defined]
+        self.fields["department"].choices = _department_choices(str(_("Todos")))  # type: ignore[attr-defined]
+
+    def filters(self) -> InterpreterFilters:
+        data: Mapping[str, Any] = self.cleaned_data if self.is_valid() else {}
+        certified = {"yes": True, "no": False}.get(data.get("certified", ""))
+        return InterpreterFilters(
+            q=data.get("q", ""),
+            language=data.get("language", ""),
+            department=data.get("department", ""),
+            certified=certified,
+        )
+
+
+class GapForm(forms.Form):
+    departamento = forms.ChoiceField(label=_("Departamento"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departamento"].choices = _department_choices(str(_("Elija…")))  # type: ignore[attr-defined]
+
+
+class InterpreterForm(forms.Form):
+    full_name = forms.CharField(label=_("Nombre completo"), max_length=200)
+    role = forms.ChoiceField(label=_("Función"), choices=InterpreterRole.choices)
+    department = forms.ChoiceField(label=_("Departamento"))
+    registry_number = forms.CharField(
+        label=_("N.º de registro (Ministerio de Cultura)"), required=False, max_length=40
+    )
+    certified_on = forms.DateField(
+        label=_("Fecha de certificación"), required=False, widget=_date_input()
+    )
+    availability = forms.ChoiceField(label=_("Disponibilidad"), choices=Availability.choices)
+    is_active = forms.BooleanField(label=_("Activo"), required=False, initial=True)
+    phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
+    email = forms.EmailField(label=_("Correo electrónico"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _department_choices(str(_("Elija…")))  # type: ignore[attr-defined]
+        for row in range(1, LANGUAGE_ROWS + 1):
+            self.fields[f"language_{row}"] = forms.ChoiceField(
+                label=_("Lengua %(n)s") % {"n": row},
+                required=False,
+                choices=_language_choices("—"),
+            )
+            self.fields[f"variety_{row}"] = forms.CharField(
+                label=_("Variedad %(n)s") % {"n": row}, required=False, max_length=120
+            )
+
+    @classmethod
+    def initial_for(cls, interpreter: Interpreter) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "full_name": interpreter.full_name,
+            "role": interpreter.role,
+            "department": interpreter.department.code,
+            "registry_number": interpreter.registry_number,
+            "certified_on": interpreter.certified_on,
+            "availability": interpreter.availability,
+            "is_active": interpreter.is_active,
+            "phone": interpreter.phone,
+            "email": interpreter.email,
+        }
+        links = interpreter.language_links.select_related("language").order_by("pk")
+        for row, link in enumerate(links[:LANGUAGE_ROWS], start=1):
+            initial[f"language_{row}"] = link.language.slug
+            initial[f"variety_{row}"] = link.variety
+        return initial
+
+    def to_input(self) -> InterpreterInput:
+        data = self.cleaned_data
+        skills = [
+            LanguageSkill(data[f"language_{row}"], data.get(f"variety_{row}", ""))
+            for row in range(1, LANGUAGE_ROWS + 1)
+            if data.get(f"language_{row}")
+        ]
+        return InterpreterInput(
+            full_name=data["full_name"],
+            department=data["department"],
+            languages=skills,
+            role=data["role"],
+            registry_number=data.get("registry_number", ""),
+            certified_on=data.get("certified_on"),
+            availability=data["availability"],
+            is_active=bool(data.get("is_active")),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+        )
