@@ -20,6 +20,7 @@ from django.utils import translation
 
 from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
+from willaq.peoples.models import People
 from willaq.testing.browser import chromium_page
 from willaq.testing.factories import InstitutionFactory, member
 
@@ -29,6 +30,15 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         call_command("load_territory", verbosity=0)
         call_command("load_categories", verbosity=0)
+        call_command("load_peoples", verbosity=0)
+
+
+@pytest.fixture
+def peoples_registry(db: None) -> None:
+    """The 55 peoples and 48 languages, reloaded when a transactional test flushed them (the
+    session loads them once, outside the tests' transactions)."""
+    if People.objects.count() != 55:  # the registry's peoples (data/peoples/)
+        call_command("load_peoples", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,8 @@ from willaq.cases.history import case_history
 from willaq.cases.models import Actor, Case, CaseActor, Event
 from willaq.complaints.choices import ComplaintKind
 from willaq.complaints.services.intake import ComplaintInput, submit_complaint
+from willaq.consultation.choices import MeasureKind, MeasureType
+from willaq.consultation.services.processes import ProcessInput, open_process
 from willaq.dialogue.choices import AttendanceStatus, ParticipantKind, SpaceKind
 from willaq.dialogue.services import commitments as dialogue_commitments
 from willaq.dialogue.services import sessions as dialogue_sessions
@@ -431,7 +433,22 @@ def secrets_world(
         ),
         client_address="192.0.2.10",
     )
+    # Prior consultation: a process of the owner linked to the case, with its internal notes as
+    # the secret (the outsider reads the process, not them).
+    process = open_process(
+        analyst,
+        ProcessInput(
+            title="Consulta del lote 192",
+            measure_kind=MeasureKind.ADMINISTRATIVE,
+            measure_type=MeasureType.HYDROCARBON_LOT,
+            peoples=["achuar"],
+            cases=[str(case.uuid)],
+            internal_notes=SECRET.format("process_notes"),
+        ),
+        owner_institution,
+    )
     return {
+        "process": process,
         "case": case,
         "event": event,
         "actor": actor,
@@ -467,7 +484,7 @@ def test_api_event_notes_are_hidden_from_another_institution(
 
 
 def test_no_private_field_escapes_any_api_operation_or_page(
-    secrets_world: dict[str, Any], outsider: User, analyst: User
+    secrets_world: dict[str, Any], outsider: User, analyst: User, peoples_registry: None
 ) -> None:
     """Walk every GET operation of the OpenAPI schema (with every path parameter filled with the
     secret-holding objects) as the outsider; then the pages. No secret may appear."""
@@ -496,6 +513,8 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         "commitment_uuid": str(secrets_world["commitment"].uuid),
         # Complaints: handled by the owner, not the outsider's to see.
         "complaint_uuid": str(secrets_world["complaint"].uuid),
+        # Prior consultation: the owner's process, read without its internal notes.
+        "process_uuid": str(secrets_world["process"].uuid),
     }
     hidden = {
         f"{API}/prealerts/{{prealert_uuid}}",
@@ -593,6 +612,10 @@ def test_no_private_field_escapes_any_api_operation_or_page(
         reverse("dialogue:case_panel", args=[case.uuid]),
         reverse("dialogue:risk_panel"),
         reverse("dialogue:calendar_subscriptions"),
+        reverse("consultation:list"),
+        reverse("consultation:board"),
+        reverse("consultation:detail", args=[secrets_world["process"].uuid]),
+        reverse("consultation:case_panel", args=[case.uuid]),
         reverse("complaints:queue"),
         reverse("complaints:detail", args=[secrets_world["complaint"].uuid]),
     ):
@@ -609,6 +632,8 @@ def test_no_private_field_escapes_any_api_operation_or_page(
     assert {"SECRETO-space_notes-XYZ", "SECRETO-representative-XYZ"} <= set(_leaks(space_page))
     session_page = owner.get(reverse("dialogue:session", args=[secrets_world["session"].uuid]))
     assert "SECRETO-minutes-XYZ" in session_page.content.decode()
+    process_page = owner.get(reverse("consultation:detail", args=[secrets_world["process"].uuid]))
+    assert "SECRETO-process_notes-XYZ" in process_page.content.decode()
     caseless = secrets_world["caseless"]
     mine = owner.get(reverse("cases:event_detail", args=[caseless.uuid])).content.decode()
     assert len(set(_leaks(mine))) == len(EVENT_PRIVATE_FIELDS) + 1  # and the victim's name
