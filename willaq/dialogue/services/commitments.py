@@ -212,7 +212,7 @@ def report_progress(user: User, commitment: Commitment, data: ProgressInput) -> 
     elif data.state == CommitmentState.PENDING and progress > 0:
         errors["progress"] = [_("Un compromiso pendiente no tiene avance: márquelo «en proceso».")]
     elif data.state == CommitmentState.IN_PROGRESS and progress == 100:
-        errors["progress"] = [_("Con 100 % de avance, márquelo como cumplido.")]
+        errors["progress"] = [_("Con el avance completo, márquelo como cumplido.")]
     if errors:
         raise ValidationError(errors)
     before = {"state": commitment.state, "progress": commitment.progress}
