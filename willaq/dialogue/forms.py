@@ -115,6 +115,11 @@ class SpaceForm(PlaceForm):
     ground_rules = forms.CharField(
         label=_("Reglas de funcionamiento"), required=False, widget=_textarea()
     )
+    ground_rules_file = forms.FileField(
+        label=_("Documento de reglas"),
+        required=False,
+        help_text=_("PDF, Word u hoja de cálculo; reemplaza al anterior."),
+    )
     internal_notes = forms.CharField(
         label=_("Notas internas"),
         required=False,
@@ -207,6 +212,7 @@ class SpaceForm(PlaceForm):
             parent=data.get("parent", ""),
             cases=tuple(data.get("cases", [])),
             facilitators=tuple(u.pk for u in data.get("facilitators", [])),
+            ground_rules_file=data.get("ground_rules_file"),
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from willaq.audit.models import AuditEvent
 from willaq.audit.services import model_diff, record
 from willaq.cases.access import visible_cases
 from willaq.cases.models import Actor, Case
+from willaq.cases.services.records import validate_evidence_file
 from willaq.dialogue import access
 from willaq.dialogue.choices import ParticipantKind, ParticipantRole, SpaceKind, SpaceState
 from willaq.dialogue.models import DialogueSpace, InstitutionCalendar, Participant, new_secret
@@ -67,6 +69,8 @@ class SpaceInput:
     parent: str = ""
     cases: Sequence[str] = field(default_factory=tuple)
     facilitators: Sequence[int] = field(default_factory=tuple)
+    # The ground rules as a document (PDF, Word…; checked by content), replacing any earlier one.
+    ground_rules_file: "UploadedFile[bytes] | None" = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,11 @@ def _clean_space(
         errors["facilitators"] = [
             _("Los facilitadores deben ser miembros de la institución convocante.")
         ]
+    if data.ground_rules_file is not None:
+        try:
+            validate_evidence_file(data.ground_rules_file)
+        except ValidationError as exc:
+            errors["ground_rules_file"] = exc.message_dict.get("file", exc.messages)
     if errors:
         raise ValidationError(errors)
     values = {
@@ -162,9 +171,12 @@ def convene_space(user: User, institution: Institution, data: SpaceInput) -> Dia
     if not access.can_convene(user, institution):
         raise PermissionDenied(_("No puede convocar espacios de diálogo para esta institución."))
     values, cases, facilitators, place, parent = _clean_space(user, institution, data, None)
-    space = DialogueSpace.objects.create(
+    space = DialogueSpace(
         institution=institution, place=place, parent=parent, created_by=user, **values
     )
+    if data.ground_rules_file is not None:
+        space.ground_rules_file = data.ground_rules_file
+    space.save()
     space.cases.set(cases)
     space.facilitators.set(facilitators)
     # The convening institution sits at its own table.
@@ -209,6 +221,9 @@ def update_space(user: User, space: DialogueSpace, data: SpaceInput) -> Dialogue
         setattr(space, key, value)
     space.place = place
     space.parent = parent
+    if data.ground_rules_file is not None:
+        space.ground_rules_file = data.ground_rules_file
+        before["ground_rules_file"] = ""
     space.save()
     # Cases the user cannot see stay linked (another institution linked them).
     hidden = space.cases.exclude(pk__in=visible_cases(user).values("pk"))
@@ -217,6 +232,8 @@ def update_space(user: User, space: DialogueSpace, data: SpaceInput) -> Dialogue
     after = {f: getattr(space, f) for f in _SPACE_FIELDS}
     after["place"] = space.place_id
     after["parent"] = space.parent_id
+    if data.ground_rules_file is not None:
+        after["ground_rules_file"] = data.ground_rules_file.name
     record(
         AuditEvent.SPACE_CHANGED,
         space,

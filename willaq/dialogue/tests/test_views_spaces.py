@@ -722,3 +722,40 @@ def test_the_acta_page_and_its_document(
     # The roundtable's acta has no document.
     no_doc = reverse("dialogue:acta_document", args=[roundtable.acta.uuid])
     assert coordinator_client.get(no_doc).status_code == 404
+
+
+def test_the_ground_rules_document_is_uploaded_checked_and_downloaded_through_the_rule(
+    coordinator_client: Client,
+    outsider_client: Client,
+    anon_client: Client,
+    roundtable: Roundtable,
+) -> None:
+    url = _space_url(roundtable.space, "dialogue:space_edit")
+    data = {
+        "kind": SpaceKind.DEVELOPMENT_TABLE,
+        "name": roundtable.space.name,
+        "start_date": "2026-03-02",
+        "planned_end_date": "2026-12-31",
+        "cases": roundtable.case.code,
+    }
+    fake = SimpleUploadedFile(
+        "reglas.pdf", b"#!/bin/sh\nrm -rf /\n", content_type="application/pdf"
+    )
+    refused = coordinator_client.post(url, data | {"ground_rules_file": fake})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["ground_rules_file"] == [
+        "El contenido del archivo no corresponde a su extensión."
+    ]
+    roundtable.space.refresh_from_db()
+    assert not roundtable.space.ground_rules_file
+    pdf = SimpleUploadedFile("reglas.pdf", b"%PDF-1.4\n%reglas\n", content_type="application/pdf")
+    assert coordinator_client.post(url, data | {"ground_rules_file": pdf}).status_code == 302
+    roundtable.space.refresh_from_db()
+    assert roundtable.space.ground_rules_file
+    download = _space_url(roundtable.space, "dialogue:space_ground_rules")
+    response = coordinator_client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # Ground rules are not confidential: another institution reads them; the public does not.
+    assert outsider_client.get(download).status_code == 200
+    assert anon_client.get(download).status_code == 302

@@ -129,7 +129,10 @@ def space_create(request: HttpRequest) -> HttpResponse:
     if not institutions.exists():
         raise PermissionDenied(_("No puede convocar espacios de diálogo."))
     form = SpaceForm(
-        request.POST if request.method == "POST" else None, user=user, institutions=institutions
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=user,
+        institutions=institutions,
     )
     if form.is_bound and form.is_valid():
         try:
@@ -162,6 +165,7 @@ def space_edit(request: HttpRequest, space_uuid: UUID) -> HttpResponse:
     space = _space_to_manage(user, space_uuid)
     form = SpaceForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         user=user,
         institutions=access.convening_institutions(user),
         space=space,
