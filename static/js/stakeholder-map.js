@@ -13,15 +13,50 @@
     return node;
   }
 
+  var HIT = 42; // the smallest tap radius, in the drawing's units (600 wide)
+  var LINE = 18; // characters per line of an actor's name; two lines at most
+
   function radius(node) {
     return 10 + 4 * (node.influence || 1);
+  }
+
+  // An actor's name on two short lines (broken between words), the rest cut with "…": a long
+  // name on one line would run over its neighbours' names on a phone.
+  function labelLines(name) {
+    var lines = [""];
+    name.split(/\s+/).forEach(function (word) {
+      var last = lines.length - 1;
+      if (!lines[last]) { lines[last] = word; }
+      else if ((lines[last] + " " + word).length <= LINE) { lines[last] += " " + word; }
+      else { lines.push(word); }
+    });
+    var shown = lines.slice(0, 2).map(function (line) {
+      return line.length > LINE ? line.slice(0, LINE - 1) + "…" : line;
+    });
+    if (lines.length > 2 && shown[1].slice(-1) !== "…") {
+      shown[1] = (shown[1].length >= LINE ? shown[1].slice(0, LINE - 1) : shown[1]) + "…";
+    }
+    return shown;
+  }
+
+  // Names near the left or right edge are moved inwards so that none is cut by the frame
+  // (measured once drawn: the font size depends on the screen).
+  function keepLabelsInside(svg, size) {
+    svg.querySelectorAll(".graph-label").forEach(function (label) {
+      var box = label.getBBox();
+      var shift = Math.max(0, 4 - box.x) - Math.max(0, box.x + box.width - (size - 4));
+      if (!shift) { return; }
+      label.querySelectorAll("tspan").forEach(function (tspan) {
+        tspan.setAttribute("x", String(Number(tspan.getAttribute("x")) + shift));
+      });
+    });
   }
 
   function draw(box, data) {
     var nodes = data.nodes.slice().sort(function (a, b) {
       return (b.influence || 0) - (a.influence || 0) || a.name.localeCompare(b.name);
     });
-    var size = 600, centre = size / 2, ring = nodes.length > 1 ? size / 2 - 90 : 0;
+    var size = 600, centre = size / 2, ring = nodes.length > 1 ? size / 2 - 110 : 0;
     var place = {};
     nodes.forEach(function (node, i) {
       var angle = -Math.PI / 2 + (2 * Math.PI * i) / nodes.length;
@@ -57,11 +92,19 @@
     Object.keys(place).forEach(function (key) {
       var p = place[key];
       var group = el("g", { class: "graph-node", tabindex: "0", "data-uuid": key, role: "button" });
+      // An invisible disc around a small actor: a finger finds it (44 px on a phone).
+      group.appendChild(el("circle", {
+        cx: p.x, cy: p.y, r: Math.max(radius(p.node), HIT), class: "graph-hit",
+      }));
       group.appendChild(el("circle", {
         cx: p.x, cy: p.y, r: radius(p.node), class: "att-" + (p.node.attitude || "none"),
       }));
-      var label = el("text", { x: p.x, y: p.y + radius(p.node) + 14, class: "graph-label" });
-      label.textContent = p.node.name.length > 28 ? p.node.name.slice(0, 27) + "…" : p.node.name;
+      var label = el("text", { x: p.x, y: p.y + radius(p.node), class: "graph-label" });
+      labelLines(p.node.name).forEach(function (line) {
+        var tspan = el("tspan", { x: p.x, dy: "1.15em" });
+        tspan.textContent = line;
+        label.appendChild(tspan);
+      });
       group.appendChild(label);
       var title = el("title");
       title.textContent = p.node.name;
@@ -92,6 +135,7 @@
       }
     });
     box.replaceChildren(svg);
+    keepLabelsInside(svg, size);
     box.dataset.drawn = String(data.nodes.length) + "/" + String(data.edges.length);
   }
 
