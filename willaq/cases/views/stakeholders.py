@@ -95,6 +95,7 @@ def map_page(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
             "access": access,
             "map": stakeholder_map,
             "as_of": as_of,
+            "as_of_iso": as_of.isoformat(),  # for the API and download links (not shown)
             "is_today": as_of == timezone.localdate(),
             "date_form": date_form,
             "relations": relations,
