@@ -31,5 +31,15 @@ urlpatterns: list[URLPattern] = [
         views.agreement_follow,
         name="agreement_follow",
     ),
+    path(
+        "consulta-previa/interpretes/asignar-a-sesion/<uuid:session_uuid>/",
+        views.session_assignment,
+        name="session_assignment",
+    ),
+    path(
+        "consulta-previa/interpretes/sesiones/<uuid:session_uuid>/",
+        views.session_panel,
+        name="session_panel",
+    ),
     path("consulta-previa/casos/<uuid:case_uuid>/", views.case_panel, name="case_panel"),
 ]

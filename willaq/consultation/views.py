@@ -29,9 +29,11 @@ from willaq.consultation.forms import (
     StageForm,
     apply_service_errors,
 )
-from willaq.consultation.models import Agreement, ConsultationStage
+from willaq.consultation.models import Agreement, ConsultationStage, InterpreterAssignment
 from willaq.consultation.services import agreements as agreement_services
 from willaq.consultation.services import processes as process_services
+from willaq.dialogue import access as dialogue_access
+from willaq.dialogue.models import DialogueSession
 from willaq.peoples.models import Interpreter, Language
 
 PAGE_SIZE = 25
@@ -259,6 +261,66 @@ def assignment_add(request: HttpRequest, stage_uuid: UUID) -> HttpResponse:
         "consultation/form.html",
         {"form": form, "title": _("Asignar intérprete"), "process": stage.process},
         status=422,
+    )
+
+
+def _session_assignments(session: DialogueSession) -> list[InterpreterAssignment]:
+    return list(
+        InterpreterAssignment.objects.filter(session=session)
+        .select_related("interpreter", "language")
+        .order_by("language__name", "interpreter__full_name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_assignment(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
+    """Assign an interpreter to a dialogue session, for whoever may manage its space; lists the
+    session's assignments."""
+    user = _member(request)
+    session = dialogue_access.get_session_for_user(user, session_uuid)
+    if not dialogue_access.can_manage_space(user, session.space):
+        raise PermissionDenied
+    form = AssignmentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            interpreter_uuid, _sep, language_slug = form.cleaned_data["skill"].partition(":")
+            interpreter = Interpreter.objects.get(uuid=interpreter_uuid)
+            language = Language.objects.get(slug=language_slug)
+            try:
+                agreement_services.assign_interpreter(user, interpreter, language, session=session)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Intérprete asignado a la sesión."))
+                return redirect("consultation:session_assignment", session.uuid)
+    return render(
+        request,
+        "consultation/session_assignment.html",
+        {
+            "form": form,
+            "session": session,
+            "space": session.space,
+            "assignments": _session_assignments(session),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def session_panel(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
+    """The interpreters of a dialogue session, for the session page (loaded by HTMX)."""
+    session = dialogue_access.get_session_for_user(request.user, session_uuid)
+    return render(
+        request,
+        "consultation/partials/session_panel.html",
+        {
+            "session": session,
+            "assignments": _session_assignments(session),
+            "can_assign": dialogue_access.can_manage_space(request.user, session.space),
+        },
     )
 
 

@@ -94,6 +94,30 @@ def visible_authorities(user: AnyUser) -> QuerySet[Authority]:
     return Authority.objects.all()
 
 
+def get_organisation_for_user(user: AnyUser, organisation_uuid: UUID | str) -> Organisation:
+    organisation = (
+        visible_organisations(user)
+        .filter(uuid=organisation_uuid)
+        .select_related("registered_by", "ubigeo")
+        .first()
+    )
+    if organisation is None:
+        raise Http404("organisation")
+    return organisation
+
+
+def get_authority_for_user(user: AnyUser, authority_uuid: UUID | str) -> Authority:
+    authority = (
+        visible_authorities(user)
+        .filter(uuid=authority_uuid)
+        .select_related("people", "organisation", "registered_by", "ubigeo")
+        .first()
+    )
+    if authority is None:
+        raise Http404("authority")
+    return authority
+
+
 def registering_institutions(user: AnyUser) -> QuerySet[Institution]:
     """The institutions on whose behalf ``user`` registers interpreters and organisations."""
     return institutions_with_role(user, EDITOR_ROLES)

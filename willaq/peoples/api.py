@@ -1,7 +1,8 @@
-"""``GET /api/v1/peoples``, ``/languages`` and ``/interpreters``: the registry under the same
-access rule as the pages (``willaq.peoples.access``). The registry is public: a request without
-credentials reads it; a bad token still answers 401. Interpreters' contact data is emptied for
-anyone who is not a member of an institution (``access.without_contact``)."""
+"""``GET /api/v1/peoples``, ``/languages``, ``/interpreters``, ``/organisations`` and
+``/authorities``: the registry under the same access rule as the pages
+(``willaq.peoples.access``). The registry is public: a request without credentials reads it; a bad
+token still answers 401. The contact data of interpreters, organisations and authorities is
+emptied for anyone who is not a member of an institution (``access.without_contact``)."""
 
 import datetime as dt
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from willaq.accounts.api import ApiTokenAuth, BrowserSessionAuth
 from willaq.core.schemas import READ_ERRORS
 from willaq.peoples import access, selectors
-from willaq.peoples.models import Interpreter, Language, People
+from willaq.peoples.models import Authority, Interpreter, Language, Organisation, People
 
 router = Router(tags=["pueblos"])
 
@@ -191,3 +192,86 @@ def list_interpreters(request: HttpRequest, filters: Query[InterpreterFilters]) 
         ),
     )
     return [access.without_contact(request.user, i) for i in rows]
+
+
+class PeopleRef(Schema):
+    slug: str
+    name: str
+
+
+class OrganisationOut(Schema):
+    uuid: UUID
+    name: str
+    acronym: str
+    level: str
+    peoples: list[PeopleRef]
+    ubigeo: str = Field(description="Ubigeo de la sede (vacío si no se indicó).")
+    contact_name: str = Field(description="Vacío salvo para miembros de una institución.")
+    phone: str = Field(description="Vacío salvo para miembros de una institución.")
+    email: str = Field(description="Vacío salvo para miembros de una institución.")
+
+    @staticmethod
+    def resolve_peoples(obj: Organisation) -> list[People]:
+        return list(obj.peoples.all())
+
+    @staticmethod
+    def resolve_ubigeo(obj: Organisation) -> str:
+        return obj.ubigeo.code if obj.ubigeo else ""
+
+
+class AuthorityOut(Schema):
+    uuid: UUID
+    people: PeopleRef
+    full_name: str
+    position: str
+    community: str
+    organisation: UUID | None
+    ubigeo: str
+    term_start: dt.date
+    term_end: dt.date | None
+    phone: str = Field(description="Vacío salvo para miembros de una institución.")
+    email: str = Field(description="Vacío salvo para miembros de una institución.")
+
+    @staticmethod
+    def resolve_organisation(obj: Authority) -> UUID | None:
+        return obj.organisation.uuid if obj.organisation else None
+
+    @staticmethod
+    def resolve_ubigeo(obj: Authority) -> str:
+        return obj.ubigeo.code if obj.ubigeo else ""
+
+
+class RegistryFilters(Schema):
+    people: str = Field("", max_length=60, description="Slug de un pueblo.")
+
+
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], **READ_ERRORS},
+    auth=AUTH,
+    summary="Organizaciones representativas (contacto solo para miembros de una institución)",
+)
+@paginate(Pagination)
+def list_organisations(request: HttpRequest, filters: Query[RegistryFilters]) -> Any:
+    rows = access.visible_organisations(request.user)
+    if filters.people:
+        rows = rows.filter(peoples__slug=filters.people)
+    rows = rows.distinct().select_related("ubigeo").prefetch_related("peoples").order_by("name")
+    return [access.without_contact(request.user, o) for o in rows]
+
+
+@router.get(
+    "/authorities",
+    response={200: list[AuthorityOut], **READ_ERRORS},
+    auth=AUTH,
+    summary="Autoridades reconocidas (contacto solo para miembros de una institución)",
+)
+@paginate(Pagination)
+def list_authorities(request: HttpRequest, filters: Query[RegistryFilters]) -> Any:
+    rows = access.visible_authorities(request.user)
+    if filters.people:
+        rows = rows.filter(people__slug=filters.people)
+    rows = rows.select_related("people", "organisation", "ubigeo").order_by(
+        "people__name", "full_name"
+    )
+    return [access.without_contact(request.user, a) for a in rows]

@@ -6,11 +6,24 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-from willaq.peoples.choices import Area, Availability, InterpreterRole
-from willaq.peoples.models import Interpreter, Language, LanguageFamily
+from willaq.peoples.choices import Area, Availability, InterpreterRole, OrganisationLevel
+from willaq.peoples.models import (
+    Authority,
+    Interpreter,
+    Language,
+    LanguageFamily,
+    Organisation,
+    People,
+)
 from willaq.peoples.selectors import InterpreterFilters, LanguageFilters, PeopleFilters
-from willaq.peoples.services import InterpreterInput, LanguageSkill
+from willaq.peoples.services import (
+    AuthorityInput,
+    InterpreterInput,
+    LanguageSkill,
+    OrganisationInput,
+)
 from willaq.territory.models import Ubigeo
 
 LANGUAGE_ROWS = 3
@@ -182,3 +195,117 @@ class InterpreterForm(forms.Form):
             phone=data.get("phone", ""),
             email=data.get("email", ""),
         )
+
+
+UBIGEO_HELP = _("Código de 6 dígitos del INEI (departamento, provincia o distrito).")
+
+
+def _ubigeo_field(label: StrOrPromise, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        min_length=6,
+        max_length=6,
+        help_text=UBIGEO_HELP,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{6}"}),
+    )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Nombre"), max_length=250)
+    acronym = forms.CharField(label=_("Sigla"), required=False, max_length=40)
+    level = forms.ChoiceField(label=_("Alcance"), choices=OrganisationLevel.choices)
+    peoples = forms.MultipleChoiceField(
+        label=_("Pueblos que representa"), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    ubigeo = _ubigeo_field(_("Sede (ubigeo)"), required=False)
+    contact_name = forms.CharField(label=_("Persona de contacto"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
+    email = forms.EmailField(label=_("Correo electrónico"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["peoples"].choices = [  # type: ignore[attr-defined]
+            (p.slug, p.name) for p in People.objects.order_by("name")
+        ]
+
+    @classmethod
+    def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
+        return {
+            "name": organisation.name,
+            "acronym": organisation.acronym,
+            "level": organisation.level,
+            "peoples": [p.slug for p in organisation.peoples.all()],
+            "ubigeo": organisation.ubigeo.code if organisation.ubigeo else "",
+            "contact_name": organisation.contact_name,
+            "phone": organisation.phone,
+            "email": organisation.email,
+        }
+
+    def to_input(self) -> OrganisationInput:
+        data = self.cleaned_data
+        return OrganisationInput(
+            name=data["name"],
+            level=data["level"],
+            peoples=list(data["peoples"]),
+            acronym=data.get("acronym", ""),
+            ubigeo=data.get("ubigeo", ""),
+            contact_name=data.get("contact_name", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+        )
+
+
+class AuthorityForm(forms.Form):
+    """A recognised authority of ``people`` (the page it is registered from)."""
+
+    full_name = forms.CharField(label=_("Nombre completo"), max_length=200)
+    position = forms.CharField(label=_("Cargo"), max_length=120, help_text=_("Apu, varayoc, …"))
+    community = forms.CharField(label=_("Comunidad"), required=False, max_length=200)
+    organisation = forms.ChoiceField(label=_("Organización"), required=False)
+    ubigeo = _ubigeo_field(_("Ubigeo"), required=False)
+    term_start = forms.DateField(label=_("Inicio del mandato"), widget=_date_input())
+    term_end = forms.DateField(label=_("Fin del mandato"), required=False, widget=_date_input())
+    phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
+    email = forms.EmailField(label=_("Correo electrónico"), required=False)
+
+    def __init__(self, *args: Any, people: People, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["organisation"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (str(o.uuid), str(o)) for o in people.organisations.order_by("name")
+        ]
+
+    @classmethod
+    def initial_for(cls, authority: Authority) -> dict[str, Any]:
+        return {
+            "full_name": authority.full_name,
+            "position": authority.position,
+            "community": authority.community,
+            "organisation": str(authority.organisation.uuid) if authority.organisation else "",
+            "ubigeo": authority.ubigeo.code if authority.ubigeo else "",
+            "term_start": authority.term_start,
+            "term_end": authority.term_end,
+            "phone": authority.phone,
+            "email": authority.email,
+        }
+
+    def to_input(self) -> AuthorityInput:
+        data = self.cleaned_data
+        return AuthorityInput(
+            people=self.people.slug,
+            full_name=data["full_name"],
+            position=data["position"],
+            term_start=data["term_start"],
+            term_end=data.get("term_end"),
+            organisation=data.get("organisation", ""),
+            community=data.get("community", ""),
+            ubigeo=data.get("ubigeo", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+        )
+
+
+class LocalityForm(forms.Form):
+    ubigeo = _ubigeo_field(_("Ubigeo"), required=True)
+    name = forms.CharField(label=_("Comunidad o localidad"), required=False, max_length=200)

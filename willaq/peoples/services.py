@@ -213,10 +213,9 @@ class OrganisationInput:
     email: str = ""
 
 
-def register_organisation(
-    user: User, data: OrganisationInput, institution: Institution | None = None
-) -> Organisation:
-    institution = _institution_for(user, institution)
+def _clean_organisation(
+    data: OrganisationInput,
+) -> tuple[list[People], Ubigeo | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     if not data.name.strip():
         errors["name"] = [_("Indique el nombre de la organización.")]
@@ -229,19 +228,43 @@ def register_organisation(
     if data.ubigeo and ubigeo is None:
         errors["ubigeo"] = [_("Ubigeo desconocido: %(code)s.") % {"code": data.ubigeo}]
     _email_errors(data.email.strip(), errors)
+    return peoples, ubigeo, errors
+
+
+def _apply_organisation(
+    organisation: Organisation, data: OrganisationInput, ubigeo: Ubigeo | None
+) -> None:
+    organisation.name = data.name.strip()
+    organisation.acronym = data.acronym.strip()
+    organisation.level = data.level
+    organisation.ubigeo = ubigeo
+    organisation.contact_name = data.contact_name.strip()
+    organisation.phone = data.phone.strip()
+    organisation.email = data.email.strip()
+
+
+def _organisation_values(organisation: Organisation) -> dict[str, object]:
+    """What the audit diff shows (never the contact data: personal data stays out of the log)."""
+    return {
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "level": organisation.level,
+        "ubigeo": organisation.ubigeo.code if organisation.ubigeo else "",
+        "peoples": sorted(p.slug for p in organisation.peoples.all()),
+    }
+
+
+def register_organisation(
+    user: User, data: OrganisationInput, institution: Institution | None = None
+) -> Organisation:
+    institution = _institution_for(user, institution)
+    peoples, ubigeo, errors = _clean_organisation(data)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        organisation = Organisation.objects.create(
-            name=data.name.strip(),
-            acronym=data.acronym.strip(),
-            level=data.level,
-            ubigeo=ubigeo,
-            contact_name=data.contact_name.strip(),
-            phone=data.phone.strip(),
-            email=data.email.strip(),
-            registered_by=institution,
-        )
+        organisation = Organisation(registered_by=institution)
+        _apply_organisation(organisation, data, ubigeo)
+        organisation.save()
         organisation.peoples.set(peoples)
         record(
             AuditEvent.ORGANISATION_REGISTERED,
@@ -249,6 +272,30 @@ def register_organisation(
             acting_user=user,
             institution=institution,
             diff={"name": organisation.name, "peoples": [p.slug for p in peoples]},
+        )
+    return organisation
+
+
+def update_organisation(
+    user: User, organisation: Organisation, data: OrganisationInput
+) -> Organisation:
+    """Change an organisation; only editors of the institution that registered it may."""
+    if not access.can_change(user, organisation):
+        raise PermissionDenied(_("Solo la institución que la registró puede modificarla."))
+    peoples, ubigeo, errors = _clean_organisation(data)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = _organisation_values(organisation)
+        _apply_organisation(organisation, data, ubigeo)
+        organisation.save()
+        organisation.peoples.set(peoples)
+        record(
+            AuditEvent.ORGANISATION_CHANGED,
+            organisation,
+            acting_user=user,
+            institution=organisation.registered_by,
+            diff=model_diff(before, _organisation_values(organisation)),
         )
     return organisation
 
@@ -267,10 +314,9 @@ class AuthorityInput:
     email: str = ""
 
 
-def register_authority(
-    user: User, data: AuthorityInput, institution: Institution | None = None
-) -> Authority:
-    institution = _institution_for(user, institution)
+def _clean_authority(
+    data: AuthorityInput,
+) -> tuple[People | None, Organisation | None, Ubigeo | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     people = People.objects.filter(slug=data.people).first()
     if people is None:
@@ -290,29 +336,83 @@ def register_authority(
     if data.ubigeo and ubigeo is None:
         errors["ubigeo"] = [_("Ubigeo desconocido: %(code)s.") % {"code": data.ubigeo}]
     _email_errors(data.email.strip(), errors)
+    return people, organisation, ubigeo, errors
+
+
+def _apply_authority(
+    authority: Authority,
+    data: AuthorityInput,
+    people: People,
+    organisation: Organisation | None,
+    ubigeo: Ubigeo | None,
+) -> None:
+    authority.people = people
+    authority.organisation = organisation
+    authority.full_name = data.full_name.strip()
+    authority.position = data.position.strip()
+    authority.community = data.community.strip()
+    authority.ubigeo = ubigeo
+    authority.term_start = data.term_start
+    authority.term_end = data.term_end
+    authority.phone = data.phone.strip()
+    authority.email = data.email.strip()
+
+
+def _authority_values(authority: Authority) -> dict[str, object]:
+    """What the audit diff shows (never the contact data)."""
+    return {
+        "people": authority.people.slug,
+        "full_name": authority.full_name,
+        "position": authority.position,
+        "community": authority.community,
+        "organisation": str(authority.organisation.uuid) if authority.organisation else "",
+        "ubigeo": authority.ubigeo.code if authority.ubigeo else "",
+        "term_start": str(authority.term_start),
+        "term_end": str(authority.term_end) if authority.term_end else "",
+    }
+
+
+def register_authority(
+    user: User, data: AuthorityInput, institution: Institution | None = None
+) -> Authority:
+    institution = _institution_for(user, institution)
+    people, organisation, ubigeo, errors = _clean_authority(data)
     if errors:
         raise ValidationError(errors)
     assert people is not None
     with transaction.atomic():
-        authority = Authority.objects.create(
-            people=people,
-            organisation=organisation,
-            full_name=data.full_name.strip(),
-            position=data.position.strip(),
-            community=data.community.strip(),
-            ubigeo=ubigeo,
-            term_start=data.term_start,
-            term_end=data.term_end,
-            phone=data.phone.strip(),
-            email=data.email.strip(),
-            registered_by=institution,
-        )
+        authority = Authority(registered_by=institution)
+        _apply_authority(authority, data, people, organisation, ubigeo)
+        authority.save()
         record(
             AuditEvent.AUTHORITY_REGISTERED,
             authority,
             acting_user=user,
             institution=institution,
             diff={"people": people.slug, "position": authority.position},
+        )
+    return authority
+
+
+def update_authority(user: User, authority: Authority, data: AuthorityInput) -> Authority:
+    """Change an authority (a new term, a new position); only editors of the institution that
+    registered it may."""
+    if not access.can_change(user, authority):
+        raise PermissionDenied(_("Solo la institución que la registró puede modificarla."))
+    people, organisation, ubigeo, errors = _clean_authority(data)
+    if errors:
+        raise ValidationError(errors)
+    assert people is not None
+    with transaction.atomic():
+        before = _authority_values(authority)
+        _apply_authority(authority, data, people, organisation, ubigeo)
+        authority.save()
+        record(
+            AuditEvent.AUTHORITY_CHANGED,
+            authority,
+            acting_user=user,
+            institution=authority.registered_by,
+            diff=model_diff(before, _authority_values(authority)),
         )
     return authority
 

@@ -17,5 +17,22 @@ urlpatterns: list[URLPattern] = [
         views.interpreter_edit,
         name="interpreter_edit",
     ),
+    path(
+        "pueblos/organizaciones/<uuid:organisation_uuid>/editar/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        "pueblos/autoridades/<uuid:authority_uuid>/editar/",
+        views.authority_edit,
+        name="authority_edit",
+    ),
     path("pueblos/<slug:slug>/", views.people_detail, name="detail"),
+    path(
+        "pueblos/<slug:slug>/organizaciones/nueva/",
+        views.organisation_new,
+        name="organisation_new",
+    ),
+    path("pueblos/<slug:slug>/autoridades/nueva/", views.authority_new, name="authority_new"),
+    path("pueblos/<slug:slug>/localidades/nueva/", views.locality_new, name="locality_new"),
 ]

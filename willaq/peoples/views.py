@@ -18,10 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from willaq.accounts.models import User
 from willaq.peoples import access, selectors, services
 from willaq.peoples.forms import (
+    AuthorityForm,
     GapForm,
     InterpreterFilterForm,
     InterpreterForm,
     LanguageFilterForm,
+    LocalityForm,
+    OrganisationForm,
     PeopleFilterForm,
     apply_service_errors,
 )
@@ -73,18 +76,19 @@ def people_detail(request: HttpRequest, slug: str) -> HttpResponse:
             selectors.InterpreterFilters(),
         )
     ]
-    organisations = [
-        access.without_contact(request.user, o)
-        for o in access.visible_organisations(request.user)
-        .filter(peoples=people)
-        .select_related("ubigeo")
-    ]
-    authorities = [
-        access.without_contact(request.user, a)
-        for a in access.visible_authorities(request.user)
+    organisation_rows = list(
+        access.visible_organisations(request.user).filter(peoples=people).select_related("ubigeo")
+    )
+    authority_rows = list(
+        access.visible_authorities(request.user)
         .filter(people=people)
         .select_related("organisation", "ubigeo")
-    ]
+    )
+    editable = {o.uuid for o in organisation_rows if access.can_change(request.user, o)} | {
+        a.uuid for a in authority_rows if access.can_change(request.user, a)
+    }
+    organisations = [access.without_contact(request.user, o) for o in organisation_rows]
+    authorities = [access.without_contact(request.user, a) for a in authority_rows]
     return render(
         request,
         "peoples/people_detail.html",
@@ -97,8 +101,134 @@ def people_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "authorities": authorities,
             "interpreters": interpreters,
             "shows_contact": access.is_institution_member(request.user),
+            "can_register": access.can_register(request.user),
+            "editable": editable,
         },
     )
+
+
+def _registrar(request: HttpRequest) -> User:
+    """The signed-in editor who registers on behalf of an institution (views behind login)."""
+    if not access.can_register(request.user):
+        raise PermissionDenied
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, people: Any) -> HttpResponse:
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "peoples/registry_form.html",
+        {"form": form, "title": title, "people": people},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register a representative organisation of this people (and maybe others)."""
+    people = access.get_people(slug)
+    user = _registrar(request)
+    form = OrganisationForm(request.POST or None, initial={"peoples": [people.slug]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.register_organisation(user, form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Organización registrada: %(n)s.") % {"n": organisation})
+            return redirect("peoples:detail", people.slug)
+    title = _("Registrar organización representativa: %(p)s") % {"p": people}
+    return _form_page(request, form, title, people)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, organisation_uuid: UUID) -> HttpResponse:
+    organisation = access.get_organisation_for_user(request.user, organisation_uuid)
+    if not access.can_change(request.user, organisation):
+        raise PermissionDenied
+    assert isinstance(request.user, User)
+    # Back to the people the editor most likely came from (the first one it represents).
+    people = organisation.peoples.order_by("name").first()
+    form = OrganisationForm(
+        request.POST or None, initial=OrganisationForm.initial_for(organisation)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(request.user, organisation, form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Organización actualizada."))
+            return redirect("peoples:detail", people.slug) if people else redirect("peoples:list")
+    title = _("Modificar organización: %(n)s") % {"n": organisation}
+    return _form_page(request, form, title, people)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register a recognised authority of this people, with its term of office."""
+    people = access.get_people(slug)
+    user = _registrar(request)
+    form = AuthorityForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            authority = services.register_authority(user, form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Autoridad registrada: %(n)s.") % {"n": authority})
+            return redirect("peoples:detail", people.slug)
+    title = _("Registrar autoridad reconocida: %(p)s") % {"p": people}
+    return _form_page(request, form, title, people)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_edit(request: HttpRequest, authority_uuid: UUID) -> HttpResponse:
+    authority = access.get_authority_for_user(request.user, authority_uuid)
+    if not access.can_change(request.user, authority):
+        raise PermissionDenied
+    assert isinstance(request.user, User)
+    people = authority.people
+    form = AuthorityForm(
+        request.POST or None, people=people, initial=AuthorityForm.initial_for(authority)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_authority(request.user, authority, form.to_input())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Autoridad actualizada."))
+            return redirect("peoples:detail", people.slug)
+    title = _("Modificar autoridad: %(n)s") % {"n": authority}
+    return _form_page(request, form, title, people)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def locality_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a locality (a district or community, by ubigeo) where this people lives."""
+    people = access.get_people(slug)
+    user = _registrar(request)
+    form = LocalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            locality = services.add_locality(
+                user, people, form.cleaned_data["ubigeo"], form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Localidad añadida: %(n)s.") % {"n": locality})
+            return redirect("peoples:detail", people.slug)
+    title = _("Añadir localidad: %(p)s") % {"p": people}
+    return _form_page(request, form, title, people)
 
 
 @require_GET

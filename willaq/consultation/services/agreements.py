@@ -21,6 +21,7 @@ from willaq.consultation.models import (
     ConsultationStage,
     InterpreterAssignment,
 )
+from willaq.dialogue import access as dialogue_access
 from willaq.dialogue.models import DialogueSession
 from willaq.peoples.models import Interpreter, Language
 
@@ -111,12 +112,26 @@ def assign_interpreter(
     process: ConsultationProcess | None = None,
 ) -> InterpreterAssignment:
     """Assign an interpreter, in one of their languages, to a stage of a process or to a
-    dialogue session (``process`` says on behalf of which consultation a session is covered)."""
-    owner = stage.process if stage is not None else process
-    if owner is None or (stage is None) == (session is None):
+    dialogue session.
+
+    A stage is changed by the promoting institution's editors (``access.can_change``); a session
+    by whoever may manage its dialogue space (``willaq.dialogue.access.can_manage_space``).
+    ``process`` optionally says on behalf of which consultation a session is covered: it must be
+    one the user may change, and the audit record then goes to the process's history."""
+    if (stage is None) == (session is None):
         raise ValidationError({"stage": [_("Indique una etapa o una sesión de diálogo.")]})
-    if not access.can_change(user, owner):
-        raise PermissionDenied(_("Solo la entidad promotora modifica el proceso."))
+    if stage is not None:
+        process = stage.process
+        if not access.can_change(user, process):
+            raise PermissionDenied(_("Solo la entidad promotora modifica el proceso."))
+    else:
+        assert session is not None
+        if not dialogue_access.can_manage_space(user, session.space):
+            raise PermissionDenied(
+                _("Solo quien gestiona el espacio de diálogo asigna intérpretes.")
+            )
+        if process is not None and not access.can_change(user, process):
+            raise PermissionDenied(_("Solo la entidad promotora modifica el proceso."))
     errors: dict[str, list[str]] = {}
     if not interpreter.is_active:
         errors["interpreter"] = [_("El intérprete no está activo.")]
@@ -133,11 +148,17 @@ def assign_interpreter(
         assignment = InterpreterAssignment.objects.create(
             interpreter=interpreter, language=language, stage=stage, session=session
         )
+        target: ConsultationProcess | DialogueSession
+        if process is not None:
+            target, institution = process, process.institution
+        else:
+            assert session is not None
+            target, institution = session, session.space.institution
         record(
             AuditEvent.CONSULTATION_INTERPRETER_ASSIGNED,
-            owner,
+            target,
             acting_user=user,
-            institution=owner.institution,
+            institution=institution,
             diff={
                 "interpreter": str(interpreter.uuid),
                 "language": language.slug,

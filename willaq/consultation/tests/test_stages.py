@@ -219,9 +219,9 @@ def test_interpreter_assignment_to_a_dialogue_session(
     )
     achuar = Language.objects.get(slug="achuar")
     with pytest.raises(ValidationError):
-        assign_interpreter(analyst, interpreter, achuar, session=session)  # no process named
-    with pytest.raises(PermissionDenied):
-        assign_interpreter(outsider, interpreter, achuar, session=session, process=process)
+        assign_interpreter(analyst, interpreter, achuar)  # neither a stage nor a session
+    with pytest.raises(PermissionDenied):  # the outsider does not manage the space
+        assign_interpreter(outsider, interpreter, achuar, session=session)
     assignment = assign_interpreter(analyst, interpreter, achuar, session=session, process=process)
     assert assignment.session == session
     assert assignment.stage is None
