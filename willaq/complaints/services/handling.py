@@ -29,7 +29,8 @@ NOTIFICATION_KIND = "complaint"
 
 def _locked(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        # of=("self",): PostgreSQL locks no row of an outer join (the place is optional).
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("institution", "ubigeo")
         .get(pk=complaint.pk)
     )

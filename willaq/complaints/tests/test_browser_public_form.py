@@ -24,7 +24,7 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield page
 
 
-def _until_options(page: Any, selector: str, timeout: float = 15) -> None:
+def _until_options(page: Any, selector: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while page.locator(f"{selector} option").count() < 2:
         if time.monotonic() > deadline:
