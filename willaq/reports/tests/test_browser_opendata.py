@@ -23,7 +23,9 @@ def test_public_page_on_a_phone_and_a_download(browser_page, live_server):
     page.wait_for_selector("h1")
     assert page.url == live_server.url + "/datos/"
     assert page.locator("#eventos h2").inner_text().startswith("Eventos")
-    assert page.locator("#compromisos").inner_text().count("próximamente") == 1
+    # The commitments of public dialogue spaces are a dataset like the others now (issue 9).
+    assert page.locator("#compromisos").inner_text().count("próximamente") == 0
+    assert page.locator("#compromisos a", has_text="CSV").count() == 1
 
     page.locator("#eventos details summary").click()
     assert page.locator("#eventos table.dictionary tr:has-text('event_id_cnty')").is_visible()
