@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Where the installation keeps its files: the SQLite database, uploads, the embedded Celery
+# broker's queue, collected static files (CI gives each of its parallel runs its own).
+VAR_DIR = Path(env.str("WILLAQ_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # Which kind of installation this is; anything but the known names refuses to start, so a typo
 # such as "prod" cannot quietly run a server with development defaults.
