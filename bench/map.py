@@ -30,6 +30,7 @@ from django.test import Client  # noqa: E402
 from bench import django_env  # noqa: E402, F401  (sets Django up)
 from willaq.accounts.models import Membership, Role  # noqa: E402
 from willaq.cases.models import Case, Category, Event  # noqa: E402
+from willaq.core.heap import freeze_after_first_request  # noqa: E402
 from willaq.reports import map as map_module  # noqa: E402
 from willaq.territory.models import Ubigeo  # noqa: E402
 
@@ -235,6 +236,9 @@ def main() -> None:
         .select_related("user")
         .first()
     )
+    # As the server's processes do (config/wsgi.py): what the first request leaves behind is
+    # frozen, out of the garbage collector's full collections.
+    freeze_after_first_request()
     client = Client()
     if analyst is not None:
         client.force_login(analyst.user)

@@ -57,6 +57,10 @@ def public_events() -> QuerySet[Event]:
     return Event.objects.filter(Q(case__isnull=True) | Q(case__state__in=REGISTERED_STATES))
 
 
+# States outside the shared registry: a draft or a proposal, seen only inside its institution.
+UNREGISTERED_STATES = tuple(s for s in CaseState if s not in REGISTERED_STATES)
+
+
 def map_cases(user: AnyUser, *, public: bool) -> QuerySet[Case]:
     """The cases a map shows: the public ones on the public map, else those the user sees."""
     return public_cases() if public else visible_cases(user)
@@ -66,7 +70,8 @@ def unseen_cases(user: AnyUser, *, public: bool) -> QuerySet[Case]:
     """The complement of ``map_cases`` (a draft or a proposal of an institution the user is not
     in; on the public map every draft and proposal): few rows, found from the state's index.
     ``test_the_map_s_events_are_exactly_the_visible_ones`` holds it to ``visible_events``."""
-    unregistered = Case.objects.exclude(state__in=REGISTERED_STATES)
+    # Named by the states it keeps (a range of the state's index), not by those it leaves out.
+    unregistered = Case.objects.filter(state__in=UNREGISTERED_STATES)
     if public:
         return unregistered
     if user.is_authenticated and user.is_superuser:
@@ -84,8 +89,6 @@ def map_events(user: AnyUser, *, public: bool) -> QuerySet[Event]:
 
 
 # --- the map's events summary (map_summary) ---
-# States outside the shared registry: a draft or a proposal, seen only inside its institution.
-UNREGISTERED_STATES = tuple(s for s in CaseState if s not in REGISTERED_STATES)
 
 
 def map_event_cells(user: AnyUser, *, public: bool) -> QuerySet[EventMapCell]:

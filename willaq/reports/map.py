@@ -77,13 +77,13 @@ def _located_cases(user: AnyUser, query: MapQuery) -> QuerySet[Case]:
         )
     )
     if query.typology:
-        cases = cases.filter(typology__code=query.typology)
+        cases = cases.filter(typology_id__in=query.typology_ids)
     if query.state:
         cases = cases.filter(state=query.state)
     if query.phase:
         cases = cases.filter(phase=query.phase)
     if query.institution:
-        cases = cases.filter(institution__slug=query.institution)
+        cases = cases.filter(institution_id__in=query.institution_ids)
     if query.date_to:
         cases = cases.filter(start_date__lte=query.date_to)
     if query.date_from:
@@ -107,13 +107,13 @@ def _filtered_events(
         events = events.filter(event_date__lte=last)
     # A filter on the case's typology, state or phase keeps the events of such cases only.
     if query.typology:
-        events = events.filter(case__typology__code=query.typology)
+        events = events.filter(case__typology_id__in=query.typology_ids)
     if query.state:
         events = events.filter(case__state=query.state)
     if query.phase:
         events = events.filter(case__phase=query.phase)
     if query.institution:
-        events = events.filter(institution__slug=query.institution)
+        events = events.filter(institution_id__in=query.institution_ids)
     return events
 
 
@@ -147,31 +147,49 @@ def _in_view_cells(rows: QuerySet[Any], query: MapQuery) -> QuerySet[Any]:
     )
 
 
-def _event_parts(
+def _own_events(
     user: AnyUser, query: MapQuery, first: dt.date, last: dt.date | None
-) -> tuple[QuerySet[Event], QuerySet[Event]]:
-    """The events from ``first`` to ``last`` in the cells the visible area touches, in two
-    parts read apart: those with their own coordinates (nearly all), filtered on their columns
-    straight from the map's covering indexes without joining the territory; and those placed
-    at their ubigeo's centroid."""
+) -> QuerySet[Event]:
+    """The events from ``first`` to ``last`` with their own coordinates (nearly all) in the cells
+    the visible area touches, filtered on their columns straight from the map's covering indexes
+    without joining the territory."""
     events = _filtered_events(user, query, first, last)
-    own = _in_view_cells(
+    return _in_view_cells(
         events.filter(latitude__isnull=False, longitude__isnull=False).annotate(
             lat=F("latitude"), lon=F("longitude")
         ),
         query,
     )
+
+
+def _unplaced_events(
+    user: AnyUser, query: MapQuery, first: dt.date, last: dt.date | None
+) -> QuerySet[Event]:
+    """The events from ``first`` to ``last`` without coordinates of their own (the map places
+    them at their ubigeo's centroid), whatever their place."""
+    return _filtered_events(user, query, first, last).filter(
+        Q(latitude__isnull=True) | Q(longitude__isnull=True)
+    )
+
+
+def _event_parts(
+    user: AnyUser, query: MapQuery, first: dt.date, last: dt.date | None
+) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """The events from ``first`` to ``last`` in the cells the visible area touches, in two
+    parts read apart: ``_own_events``, and those placed at their ubigeo's centroid."""
     # The places whose centroid lies in those cells, picked here with the same arithmetic
     # (a join filtered on the territory's columns misleads PostgreSQL's estimates).
-    centroid = events.filter(
-        Q(latitude__isnull=True) | Q(longitude__isnull=True),
-        ubigeo_id__in=_centroids_in_view(query),
-    ).annotate(lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude"))
-    return own, centroid
+    centroid = _unplaced_events(user, query, first, last).filter(
+        ubigeo_id__in=list(_centroids_in_view(query))
+    )
+    return _own_events(user, query, first, last), centroid.annotate(
+        lat=F("ubigeo__latitude"), lon=F("ubigeo__longitude")
+    )
 
 
-def _centroids_in_view(query: MapQuery) -> list[int]:
-    """The places (ubigeo ids) whose centroid lies in the cells the visible area touches."""
+def _centroids_in_view(query: MapQuery) -> dict[int, tuple[float, float]]:
+    """The places (ubigeo id: latitude, longitude) whose centroid lies in the cells the visible
+    area touches."""
     size = cell_degrees(query.zoom)
     x0, y0, x1, y1 = view_cells(query)
     margin = size / 1024
@@ -181,13 +199,56 @@ def _centroids_in_view(query: MapQuery) -> list[int]:
         longitude__gte=x0 * size - margin,
         longitude__lte=(x1 + 1) * size + margin,
     ).values_list("id", "latitude", "longitude")
-    return [
-        pk
+    return {
+        pk: (lat, lon)
         for pk, lat, lon in places
         if lat is not None
         and lon is not None
         and x0 <= math.floor(lon / size) <= x1
         and y0 <= math.floor(lat / size) <= y1
+    }
+
+
+# Above this many places in view, the unplaced events are counted per place over the whole
+# country and the places out of view dropped here: a list of 1,900 ids in the query cost more
+# to send than the count (13 ms against 3).
+CENTROID_ID_LIMIT = 200
+
+
+def _unplaced_cells(
+    user: AnyUser,
+    query: MapQuery,
+    first: dt.date,
+    last: dt.date | None,
+    centroids: dict[int, tuple[float, float]],
+) -> list[dict[str, Any]]:
+    """The grid cells of the events without coordinates of their own: counted per place in the
+    database (no join to the territory), then each place's count put in the cell of its
+    centroid (``centroids``: those in view, ``_centroids_in_view``)."""
+    events = _unplaced_events(user, query, first, last)
+    if len(centroids) <= CENTROID_ID_LIMIT:
+        events = events.filter(ubigeo_id__in=list(centroids))
+    size = cell_degrees(query.zoom)
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    counts = events.values("ubigeo_id").annotate(n=Count("id")).order_by()
+    for ubigeo_id, n in counts.values_list("ubigeo_id", "n"):
+        if ubigeo_id not in centroids:
+            continue
+        lat, lon = centroids[ubigeo_id]
+        key = (math.floor(lon / size), math.floor(lat / size))
+        cell = cells.setdefault(key, {"cx": key[0], "cy": key[1], "n": 0, "lat": 0.0, "lon": 0.0})
+        cell["n"] += n
+        cell["lat"] += lat * n
+        cell["lon"] += lon * n
+    return [
+        {
+            "cx": c["cx"],
+            "cy": c["cy"],
+            "n": c["n"],
+            "mean_lat": c["lat"] / c["n"],
+            "mean_lon": c["lon"] / c["n"],
+        }
+        for c in cells.values()
     ]
 
 
@@ -237,13 +298,13 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, period: Q) -> list[dict[s
         .filter(mx__gte=x0, mx__lte=x1, my__gte=y0, my__lte=y1)
     )
     if query.typology:
-        rows = rows.filter(typology__code=query.typology)
+        rows = rows.filter(typology_id__in=query.typology_ids)
     if query.state:
         rows = rows.filter(case_state=query.state)
     if query.phase:
         rows = rows.filter(case_phase=query.phase)
     if query.institution:
-        rows = rows.filter(institution__slug=query.institution)
+        rows = rows.filter(institution_id__in=query.institution_ids)
     grouped: list[dict[str, Any]] = list(
         rows.values("mx", "my")
         .annotate(n=Sum("events"), sum_lat=Sum("latitude_sum"), sum_lon=Sum("longitude_sum"))
@@ -254,7 +315,8 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, period: Q) -> list[dict[s
 
 def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
     """The events' grid cells: the summary's (``_summary_cell_rows``) and those of the days it
-    does not hold, read from the events in two parts (``_event_parts``), merged."""
+    does not hold, read from the events in two parts (``_own_events``, ``_unplaced_cells``),
+    merged."""
     split = event_split(query)
     # Per cell: the count and the sums of the positions.
     merged: dict[tuple[int, int], list[float]] = {}
@@ -268,11 +330,12 @@ def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], 
     for period in summary_periods(split):
         for row in _summary_cell_rows(user, query, period):
             add(row["mx"], row["my"], row["n"], row["sum_lat"], row["sum_lon"])
+    centroids = _centroids_in_view(query) if split.days else {}
     for first, last in split.days:
-        for rows in _event_parts(user, query, first, last):
-            for cell in _cell_rows(rows, query.zoom, {}):
-                n = cell["n"]
-                add(cell["cx"], cell["cy"], n, cell["mean_lat"] * n, cell["mean_lon"] * n)
+        own = _cell_rows(_own_events(user, query, first, last), query.zoom, {})
+        for cell in own + _unplaced_cells(user, query, first, last, centroids):
+            n = cell["n"]
+            add(cell["cx"], cell["cy"], n, cell["mean_lat"] * n, cell["mean_lon"] * n)
     cells = sorted(
         (
             {"cx": cx, "cy": cy, "n": int(n), "mean_lat": lat / n, "mean_lon": lon / n}
@@ -389,7 +452,7 @@ def case_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     )
     if not _wants_points(query, total, truncated):
         return _answer(query, "clusters", features, total, truncated)
-    labels = dict(CaseState.choices)
+    labels = {value: str(label) for value, label in CaseState.choices}
     points = list(
         rows.order_by("code", "pk").values(
             "uuid",
@@ -412,7 +475,7 @@ def case_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
                 "code": row["code"] or "",
                 "name": row["name"],
                 "state": row["state"],
-                "state_label": str(labels.get(row["state"], row["state"])),
+                "state_label": labels.get(row["state"], row["state"]),
                 "typology": row["typology__name"] or "",
                 "place": row["principal__grouping__name"] or row["principal__ubigeo__name"] or "",
                 "url": ""
@@ -429,31 +492,39 @@ def event_layer(user: AnyUser, query: MapQuery) -> dict[str, Any]:
     features, total, truncated = _event_cells(user, query)
     if not _wants_points(query, total, truncated):
         return _answer(query, "clusters", features, total, truncated)
-    labels = dict(EventType.choices)
-    fields = ("uuid", "event_date", "event_type", "lat", "lon", "ubigeo__name", "case__code")
+    labels = {value: str(label) for value, label in EventType.choices}
+    # The points' own columns only; their places' and cases' names are looked up after, by id
+    # (joined in, PostgreSQL misjudged the rows of a small area and read the territory again
+    # for each event: 300 ms for a few streets' 1,443 events).
+    fields = ("uuid", "event_date", "event_type", "lat", "lon", "ubigeo_id", "case_id")
     points = sorted(
         (
             row
             for part in _event_parts(user, query, *event_period(query))
-            for row in part.order_by("-event_date", "-pk").values(*fields)[: MAX_FEATURES + 1]
+            for row in part.order_by("-event_date", "-pk").values_list(*fields)[: MAX_FEATURES + 1]
         ),
-        key=lambda row: row["event_date"],
+        key=lambda row: row[1],
         reverse=True,
+    )
+    kept = points[:MAX_FEATURES]
+    places = dict(Ubigeo.objects.filter(pk__in={row[5] for row in kept}).values_list("pk", "name"))
+    codes = dict(
+        Case.objects.filter(pk__in={row[6] for row in kept if row[6]}).values_list("pk", "code")
     )
     features = [
         _point(
-            row["lon"],
-            row["lat"],
+            lon,
+            lat,
             {
-                "uuid": str(row["uuid"]),
-                "date": row["event_date"].isoformat(),
-                "event_type": row["event_type"],
-                "event_type_label": str(labels.get(row["event_type"], row["event_type"])),
-                "place": row["ubigeo__name"] or "",
-                "case_code": row["case__code"] or "",
+                "uuid": str(uuid),
+                "date": day.isoformat(),
+                "event_type": event_type,
+                "event_type_label": labels.get(event_type, event_type),
+                "place": places.get(ubigeo_id) or "",
+                "case_code": codes.get(case_id) or "",
             },
         )
-        for row in points[:MAX_FEATURES]
+        for uuid, day, event_type, lat, lon, ubigeo_id, case_id in kept
     ]
     return _answer(query, "points", features, total, truncated or len(points) > MAX_FEATURES)
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 
 from willaq.core.schemas import READ_ERRORS
@@ -30,11 +30,13 @@ class MapParams(Schema):
 
 
 @router.get("/map", response={200: dict[str, Any], **READ_ERRORS}, summary="Datos del mapa")
-def map_endpoint(request: HttpRequest, params: Query[MapParams]) -> dict[str, Any]:
+def map_endpoint(request: HttpRequest, params: Query[MapParams]) -> JsonResponse:
     """Cases (grouped in grid cells, or one by one when few), events, or a choropleth of cases
     by department or province (count or rate per 100 000 inhabitants), among what the user may
     see. At most 2 000 features per answer, whatever the registry's size; unknown values → 422."""
     form = MapQueryForm(request.GET, user=request.user, public=False)
     if not form.is_valid():
         raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
-    return map_data(request.user, form.query())
+    # Sent as it is built (plain JSON types): ninja's validation of a free-form dict walked
+    # every feature again (17 ms for 1,443 points).
+    return JsonResponse(map_data(request.user, form.query()))

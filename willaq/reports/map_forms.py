@@ -15,6 +15,7 @@ from willaq.accounts.access import AnyUser, institution_ids
 from willaq.accounts.models import Institution
 from willaq.cases.access import usable_categories
 from willaq.cases.choices import REGISTERED_STATES, CaseState, CategoryKind, Phase
+from willaq.cases.models import Category
 
 # Peru with a margin: the answer when no bbox is sent (the choropleth does not need one).
 PERU_BBOX = (-81.5, -18.5, -68.5, 0.1)
@@ -53,6 +54,11 @@ class MapQuery:
     state: str
     phase: str
     institution: str  # an institution's slug
+    # The filters' rows, looked up once (``MapForm.query``): the map's grouping queries filter on
+    # these ids, never through a join to the categories or the institutions, which PostgreSQL
+    # estimates at one row and then reads again for each of thousands of rows.
+    typology_ids: tuple[int, ...] = ()
+    institution_ids: tuple[int, ...] = ()
 
 
 def map_states(*, public: bool) -> list[str]:
@@ -146,6 +152,7 @@ class MapQueryForm(forms.Form):
     def query(self) -> MapQuery:
         """The checked query (call after ``is_valid()``)."""
         data = self.cleaned_data
+        typology, institution = data.get("typology") or "", data.get("institution") or ""
         return MapQuery(
             public=self.public,
             layer=data.get("layer") or MapLayer.CASES,
@@ -155,8 +162,16 @@ class MapQueryForm(forms.Form):
             zoom=data["zoom"] if data.get("zoom") is not None else 5,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            typology=data.get("typology") or "",
+            typology=typology,
             state=data.get("state") or "",
             phase=data.get("phase") or "",
-            institution=data.get("institution") or "",
+            institution=institution,
+            typology_ids=tuple(Category.objects.filter(code=typology).values_list("id", flat=True))
+            if typology
+            else (),
+            institution_ids=tuple(
+                Institution.objects.filter(slug=institution).values_list("id", flat=True)
+            )
+            if institution
+            else (),
         )

@@ -550,3 +550,49 @@ def test_the_map_s_events_are_exactly_the_visible_ones(
     assert map_events(nobody, public=False).count() == 0
     assert map_events(admin, public=False).count() == 4
     assert map_events(anonymous, public=True).count() == 3
+
+
+def test_events_without_coordinates_count_in_their_place_s_cell_at_any_zoom(
+    owner_institution: Institution, analyst: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from the events (a one-day period), those without coordinates are counted per place
+    and put in their centroid's cell: with every place in view (the whole country: the places
+    out of view dropped after the count) and with a few (a city: only those places asked)."""
+    monkeypatch.setattr(map_data, "POINT_LIMIT", 0)  # clusters, with their counts
+    cusco = Ubigeo.objects.get(code=CUSCO_DISTRICT)
+    puno = Ubigeo.objects.get(code=PUNO_DISTRICT)
+    case = CaseFactory(institution=owner_institution)
+    day = dt.date(2026, 12, 15)
+    EventFactory.create_batch(3, case=case, event_date=day, ubigeo=cusco)
+    EventFactory(case=case, event_date=day, ubigeo=puno)
+    EventFactory(case=case, event_date=day, ubigeo=cusco, latitude=-14.5, longitude=-71.3)
+    EventFactory(case=case, event_date=day - dt.timedelta(days=1), ubigeo=cusco)  # another day
+    period = {"layer": "events", "date_from": day.isoformat(), "date_to": day.isoformat()}
+
+    def count_at(answer: dict[str, Any], lon: float, lat: float) -> int:
+        return sum(
+            f["properties"]["count"]
+            for f in answer["features"]
+            if f["properties"]["bounds"][0] <= lon < f["properties"]["bounds"][2]
+            and f["properties"]["bounds"][1] <= lat < f["properties"]["bounds"][3]
+        )
+
+    assert Ubigeo.objects.filter(latitude__isnull=False).count() > map_data.CENTROID_ID_LIMIT
+    with time_machine.travel(dt.datetime(2026, 12, 20, 12, tzinfo=dt.UTC), tick=False):
+        client = client_for(analyst)
+        country = get(client, API, zoom=5, **period)
+        lon, lat = cusco.longitude or 0.0, cusco.latitude or 0.0
+        box = f"{lon - 0.05},{lat - 0.05},{lon + 0.05},{lat + 0.05}"
+        city = get(client, API, zoom=12, bbox=box, **period)
+    assert country["total"] == 5
+    # Cusco's three, and the event at its own coordinates in the same 2.6° cell; Puno's apart.
+    assert count_at(country, lon, lat) == 4
+    assert count_at(country, puno.longitude or 0.0, puno.latitude or 0.0) == 1
+    assert city["total"] == 3
+    assert count_at(city, lon, lat) == 3
+    # The same city read as a wide view is (all places counted, those out of view dropped).
+    monkeypatch.setattr(map_data, "CENTROID_ID_LIMIT", 0)
+    with time_machine.travel(dt.datetime(2026, 12, 20, 12, tzinfo=dt.UTC), tick=False):
+        wide = get(client_for(analyst), API, zoom=12, bbox=box, **period)
+    assert wide["total"] == 3
+    assert count_at(wide, lon, lat) == 3
