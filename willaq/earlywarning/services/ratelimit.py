@@ -37,8 +37,12 @@ def sent_last_hour(user: User, scope: str) -> float:
 def count_one(user: User, scope: str) -> None:
     """One more sent by ``user`` now under ``scope``."""
     key = _key(user, scope, int(time.time() // WINDOW_SECONDS))
-    cache.add(key, 0, timeout=_TIMEOUT)
+    # One cache operation when the counter exists (every request but an hour's first).
     try:
         cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=_TIMEOUT)
+    except ValueError:  # this hour's first, or evicted
+        if not cache.add(key, 1, timeout=_TIMEOUT):  # another request added it meanwhile
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=_TIMEOUT)
