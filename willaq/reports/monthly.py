@@ -360,20 +360,32 @@ def compute_month(
     groupings: dict[int, dict[str, Any]] = {
         g["id"]: dict(g) for g in Grouping.objects.values("id", "code", "name")
     }
-    places: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for place in (
-        _latest_rows(scope.part_history(CasePlace), end)
-        .order_by("-is_principal", "ubigeo__code")
-        .values(
-            "case_id",
-            "is_principal",
-            "grouping_id",
-            "ubigeo__name",
-            "ubigeo__department_code",
+    # The places' rows alone, the territory's names from memory (joined and sorted in the
+    # database, 35,000 places cost 190 ms of the report's 450 ms of SQL), principal first, then
+    # by ubigeo code.
+    units = {
+        pk: (code, name, department)
+        for pk, code, name, department in Ubigeo.objects.values_list(
+            "pk", "code", "name", "department_code"
         )
-    ):
-        if place["case_id"] in cases:
-            places[place["case_id"]].append(place)
+    }
+    places: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for case_id, is_principal, grouping_id, ubigeo_id in _latest_rows(
+        scope.part_history(CasePlace), end
+    ).values_list("case_id", "is_principal", "grouping_id", "ubigeo_id"):
+        if case_id in cases:
+            code, name, department = units.get(ubigeo_id, ("", "", ""))
+            places[case_id].append(
+                {
+                    "is_principal": is_principal,
+                    "grouping_id": grouping_id,
+                    "ubigeo__code": code,
+                    "ubigeo__name": name,
+                    "ubigeo__department_code": department,
+                }
+            )
+    for held in places.values():
+        held.sort(key=lambda place: (not place["is_principal"], place["ubigeo__code"]))
 
     def shared(category_id: int | None) -> dict[str, Any] | None:
         category = categories.get(category_id) if category_id is not None else None
