@@ -215,40 +215,26 @@ def _centroids_in_view(query: MapQuery) -> dict[int, tuple[float, float]]:
 CENTROID_ID_LIMIT = 200
 
 
-def _unplaced_cells(
+def _unplaced_counts(
     user: AnyUser,
     query: MapQuery,
     first: dt.date,
     last: dt.date | None,
     centroids: dict[int, tuple[float, float]],
-) -> list[dict[str, Any]]:
-    """The grid cells of the events without coordinates of their own: counted per place in the
-    database (no join to the territory), then each place's count put in the cell of its
-    centroid (``centroids``: those in view, ``_centroids_in_view``)."""
+) -> list[tuple[int, int, int, float, float]]:
+    """The events without coordinates of their own, counted per place in the database (no join
+    to the territory), as (cx, cy, count, sum of latitudes, sum of longitudes) in the cell of
+    their place's centroid (``centroids``: those in view, ``_centroids_in_view``)."""
     events = _unplaced_events(user, query, first, last)
     if len(centroids) <= CENTROID_ID_LIMIT:
         events = events.filter(ubigeo_id__in=list(centroids))
     size = cell_degrees(query.zoom)
-    cells: dict[tuple[int, int], dict[str, Any]] = {}
     counts = events.values("ubigeo_id").annotate(n=Count("id")).order_by()
-    for ubigeo_id, n in counts.values_list("ubigeo_id", "n"):
-        if ubigeo_id not in centroids:
-            continue
-        lat, lon = centroids[ubigeo_id]
-        key = (math.floor(lon / size), math.floor(lat / size))
-        cell = cells.setdefault(key, {"cx": key[0], "cy": key[1], "n": 0, "lat": 0.0, "lon": 0.0})
-        cell["n"] += n
-        cell["lat"] += lat * n
-        cell["lon"] += lon * n
     return [
-        {
-            "cx": c["cx"],
-            "cy": c["cy"],
-            "n": c["n"],
-            "mean_lat": c["lat"] / c["n"],
-            "mean_lon": c["lon"] / c["n"],
-        }
-        for c in cells.values()
+        (math.floor(lon / size), math.floor(lat / size), n, lat * n, lon * n)
+        for ubigeo_id, n in counts.values_list("ubigeo_id", "n")
+        if ubigeo_id in centroids
+        for lat, lon in [centroids[ubigeo_id]]
     ]
 
 
@@ -315,7 +301,7 @@ def _summary_cell_rows(user: AnyUser, query: MapQuery, period: Q) -> list[dict[s
 
 def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], int, bool]:
     """The events' grid cells: the summary's (``_summary_cell_rows``) and those of the days it
-    does not hold, read from the events in two parts (``_own_events``, ``_unplaced_cells``),
+    does not hold, read from the events in two parts (``_own_events``, ``_unplaced_counts``),
     merged."""
     split = event_split(query)
     # Per cell: the count and the sums of the positions.
@@ -332,10 +318,11 @@ def _event_cells(user: AnyUser, query: MapQuery) -> tuple[list[dict[str, Any]], 
             add(row["mx"], row["my"], row["n"], row["sum_lat"], row["sum_lon"])
     centroids = _centroids_in_view(query) if split.days else {}
     for first, last in split.days:
-        own = _cell_rows(_own_events(user, query, first, last), query.zoom, {})
-        for cell in own + _unplaced_cells(user, query, first, last, centroids):
+        for cell in _cell_rows(_own_events(user, query, first, last), query.zoom, {}):
             n = cell["n"]
             add(cell["cx"], cell["cy"], n, cell["mean_lat"] * n, cell["mean_lon"] * n)
+        for place in _unplaced_counts(user, query, first, last, centroids):
+            add(*place)
     cells = sorted(
         (
             {"cx": cx, "cy": cy, "n": int(n), "mean_lat": lat / n, "mean_lon": lon / n}
