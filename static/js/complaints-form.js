@@ -37,7 +37,14 @@
   if (levels.department && levels.province && levels.district) {
     fetch(form.getAttribute("data-territory-url"), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { territory = data; })
+      .then(function (data) {
+        territory = data;
+        // A place chosen before the list arrived (a slow line): fill what hangs below it now.
+        if (territory && levels.department.value) {
+          fill(levels.province, territory.provinces, levels.department.value);
+          fill(levels.district, territory.districts, levels.province.value);
+        }
+      })
       .catch(function () { territory = null; });
     levels.department.addEventListener("change", function () { refresh("department"); });
     levels.province.addEventListener("change", function () { refresh("province"); });

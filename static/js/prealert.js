@@ -428,6 +428,8 @@
   // Start: the territory list, then the draft, then whatever waits in the outbox.
   clientInput.value = newClientId();
   loadTerritory().then(function () {
+    // A department chosen before the list arrived (a slow line): fill what hangs below it now.
+    if (department.value) setPlace(department.value, province.value, district.value);
     return Outbox.getDraft();
   }).then(function (draft) {
     if (!draft) return;

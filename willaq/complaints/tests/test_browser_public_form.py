@@ -72,3 +72,33 @@ def test_phone_citizen_files_a_complaint_and_follows_it(
     assert page.locator("[data-state]").inner_text().strip() == "Recibida"
     assert page.evaluate("window.__violations") == []
     assert page.console_errors == []
+
+
+def test_a_department_chosen_before_the_territory_list_arrives_still_fills_the_provinces(
+    browser_page: Any, live_server: Any
+) -> None:
+    """A slow line: the citizen picks the department while the territory list is still on its
+    way. When the list arrives the provinces of that department appear, without a second pick."""
+    call_command("load_territory", verbosity=0)
+    page = browser_page
+    held: list[Any] = []
+    page.route("**/prealertas/territorio.json", lambda route: held.append(route))
+    page.goto(live_server.url + "/denuncias/nueva/")
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the form never asked for the territory list"
+        page.wait_for_timeout(50)
+
+    page.select_option("#id_place_department", "080000")
+    assert page.locator("#id_place_province option").count() == 1  # only the blank one yet
+    held[0].continue_()
+    _until_options(page, "#id_place_province", timeout=15)
+    provinces = page.locator("#id_place_province option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert "080100" in provinces
+    assert all(code == "" or code.startswith("08") for code in provinces)
+    page.select_option("#id_place_province", "080100")
+    _until_options(page, "#id_place_district", timeout=15)
+    assert page.evaluate("window.__violations") == []
+    assert page.console_errors == []

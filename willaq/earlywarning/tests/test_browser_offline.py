@@ -179,3 +179,33 @@ def test_an_answer_lost_on_the_way_back_is_retried_without_a_duplicate(
     assert posts[:2] == [201, 200]
     assert PreAlert.objects.count() == 1
     assert page.evaluate("window.__violations") == []
+
+
+def test_a_department_chosen_before_the_territory_list_arrives_still_fills_the_provinces(
+    browser_page: Any, live_server: Any, reporter_email: str
+) -> None:
+    """A slow line on the first visit: the reporter picks the department while the territory
+    list is still on its way; when it arrives, that department's provinces appear."""
+    page = browser_page
+    url = live_server.url
+    log_in(page, url, reporter_email)
+    held: list[Any] = []
+    page.route("**/prealertas/territorio.json", lambda route: held.append(route))
+    page.goto(url + FORM)
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "the form never asked for the territory list"
+        page.wait_for_timeout(50)
+
+    page.select_option("#id_place_department", "080000")
+    assert page.locator("#id_place_province option").count() <= 1  # nothing below it yet
+    held[0].continue_()
+    _until(page, "document.querySelectorAll('#id_place_province option').length > 1")
+    provinces = page.locator("#id_place_province option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert "080700" in provinces
+    assert all(code == "" or code.startswith("08") for code in provinces)
+    page.select_option("#id_place_province", "080700")
+    page.select_option("#id_place_district", "080701")
+    assert page.evaluate("window.__violations") == []
