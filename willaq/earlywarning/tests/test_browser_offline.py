@@ -95,8 +95,12 @@ def test_offline_submitted_twice_arrives_exactly_once(
     page.wait_for_selector("[data-connection]:not([hidden])")
     assert page.locator("#id_place_department option").count() == 26
     _fill(page)
-    # A draft is on the phone: a reload keeps what was typed.
-    page.wait_for_timeout(700)
+    # A draft is on the phone (saved a moment after the last change): a reload keeps it.
+    _until(
+        page,
+        "WillaqOutbox.getDraft().then(d => !!d && d.photos.length === 1"
+        " && d.fields.place_district === '080701' && d.fields.urgency === 'high')",
+    )
     page.reload()
     page.wait_for_selector("[data-draft-status]:not(:empty)")
     assert page.input_value("#id_description").startswith("Comuneros anuncian")
