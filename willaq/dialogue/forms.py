@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution, User
 from willaq.cases.access import visible_cases
-from willaq.cases.forms import PlaceForm
 from willaq.cases.selectors import departments, filter_institutions
 from willaq.dialogue.choices import (
     AttendanceStatus,
@@ -25,6 +24,7 @@ from willaq.dialogue.choices import (
 from willaq.dialogue.models import DialogueSession, DialogueSpace, Participant
 from willaq.dialogue.services.sessions import ActaInput, AttendanceInput, SessionInput
 from willaq.dialogue.services.spaces import ParticipantInput, SpaceInput
+from willaq.territory.forms import PlaceForm
 
 PLACE = "place"
 
