@@ -7,12 +7,14 @@ record, and returns the saved object.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, User
@@ -39,7 +41,7 @@ TITLE_MAX = 250
 @dataclass(frozen=True)
 class ProcessInput:
     """What a process says. ``peoples`` are People slugs, ``localities`` ubigeo codes,
-    ``cases`` uuids of cases the user may see."""
+    ``cases`` codes (``2026-0042``) or uuids of cases the user may see."""
 
     title: str
     measure_kind: str
@@ -74,16 +76,38 @@ def _clean_process(
     localities = list(Ubigeo.objects.filter(code__in=codes))
     if len(localities) != len(codes):
         errors["localities"] = [_("Algún ubigeo indicado no existe.")]
-    wanted = {str(c) for c in data.cases if c}
-    try:
-        cases = list(visible_cases(user).filter(uuid__in=wanted))
-    except ValidationError:
-        cases = []
-    if len(cases) != len(wanted):
-        errors["cases"] = [_("Algún caso vinculado no existe o no puede verlo.")]
+    cases, unknown = _visible_cases_named(user, data.cases)
+    if unknown:
+        errors["cases"] = [
+            _("Casos desconocidos o que no puede ver: %(codes)s.") % {"codes": ", ".join(unknown)}
+        ]
     if errors:
         raise ValidationError(errors)
-    return peoples, localities, list(cases)
+    return peoples, localities, cases
+
+
+def _visible_cases_named(user: User, names: Sequence[str]) -> tuple[list[object], list[str]]:
+    """The cases named by their code (``2026-0042``) or uuid that ``user`` may see, once each
+    in the order given, and the names that match none. (A code has at most 20 characters, so
+    it never reads as a uuid's 32 hex digits.)"""
+    wanted = list(dict.fromkeys(str(name).strip() for name in names if str(name).strip()))
+    keys: dict[str, str] = {}  # name → the case's uuid (canonical form) or code
+    uuids: list[str] = []
+    for name in wanted:
+        try:
+            keys[name] = str(uuid.UUID(name))
+            uuids.append(keys[name])
+        except ValueError:
+            keys[name] = name
+    codes = [key for key in keys.values() if key not in uuids]
+    found: dict[str, object] = {}
+    if wanted:
+        for case in visible_cases(user).filter(Q(uuid__in=uuids) | Q(code__in=codes)):
+            found[str(case.uuid)] = case
+            if case.code:
+                found[case.code] = case
+    cases = list(dict.fromkeys(found[keys[name]] for name in wanted if keys[name] in found))
+    return cases, [name for name in wanted if keys[name] not in found]
 
 
 def _department_codes(localities: Sequence[Ubigeo]) -> str:
