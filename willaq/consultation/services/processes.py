@@ -7,20 +7,20 @@ record, and returns the saved object.
 """
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.cases.access import visible_cases
+from willaq.cases.models import Case
+from willaq.cases.selectors import visible_cases_named
 from willaq.cases.services.records import validate_evidence_file
 from willaq.consultation import access
 from willaq.consultation.choices import (
@@ -53,9 +53,7 @@ class ProcessInput:
     internal_notes: str = ""
 
 
-def _clean_process(
-    user: User, data: ProcessInput
-) -> tuple[list[People], list[Ubigeo], list[object]]:
+def _clean_process(user: User, data: ProcessInput) -> tuple[list[People], list[Ubigeo], list[Case]]:
     errors: dict[str, list[str]] = {}
     title = (data.title or "").strip()
     if not title:
@@ -76,7 +74,7 @@ def _clean_process(
     localities = list(Ubigeo.objects.filter(code__in=codes))
     if len(localities) != len(codes):
         errors["localities"] = [_("Algún ubigeo indicado no existe.")]
-    cases, unknown = _visible_cases_named(user, data.cases)
+    cases, unknown = visible_cases_named(user, data.cases)
     if unknown:
         errors["cases"] = [
             _("Casos desconocidos o que no puede ver: %(codes)s.") % {"codes": ", ".join(unknown)}
@@ -84,30 +82,6 @@ def _clean_process(
     if errors:
         raise ValidationError(errors)
     return peoples, localities, cases
-
-
-def _visible_cases_named(user: User, names: Sequence[str]) -> tuple[list[object], list[str]]:
-    """The cases named by their code (``2026-0042``) or uuid that ``user`` may see, once each
-    in the order given, and the names that match none. (A code has at most 20 characters, so
-    it never reads as a uuid's 32 hex digits.)"""
-    wanted = list(dict.fromkeys(str(name).strip() for name in names if str(name).strip()))
-    keys: dict[str, str] = {}  # name → the case's uuid (canonical form) or code
-    uuids: list[str] = []
-    for name in wanted:
-        try:
-            keys[name] = str(uuid.UUID(name))
-            uuids.append(keys[name])
-        except ValueError:
-            keys[name] = name
-    codes = [key for key in keys.values() if key not in uuids]
-    found: dict[str, object] = {}
-    if wanted:
-        for case in visible_cases(user).filter(Q(uuid__in=uuids) | Q(code__in=codes)):
-            found[str(case.uuid)] = case
-            if case.code:
-                found[case.code] = case
-    cases = list(dict.fromkeys(found[keys[name]] for name in wanted if keys[name] in found))
-    return cases, [name for name in wanted if keys[name] not in found]
 
 
 def _department_codes(localities: Sequence[Ubigeo]) -> str:
@@ -136,7 +110,7 @@ def open_process(
         )
         process.peoples.set(peoples)
         process.localities.set(localities)
-        process.cases.set(cases)  # type: ignore[arg-type]
+        process.cases.set(cases)
         record(
             AuditEvent.CONSULTATION_OPENED,
             process,
@@ -145,7 +119,7 @@ def open_process(
             diff={
                 "title": process.title,
                 "peoples": [p.slug for p in peoples],
-                "cases": [str(c.uuid) for c in cases],  # type: ignore[attr-defined]
+                "cases": [str(c.uuid) for c in cases],
             },
         )
     return process
