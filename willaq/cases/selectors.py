@@ -6,7 +6,8 @@ whatever the number of cases.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +102,30 @@ def _places_prefetch() -> Any:
 
 def departments() -> QuerySet[Ubigeo]:
     return Ubigeo.objects.departments().order_by("search_name")
+
+
+def visible_cases_named(user: AnyUser, names: Sequence[str]) -> tuple[list[Case], list[str]]:
+    """The cases named by their code (``2026-0042``) or uuid that ``user`` may see, once each
+    in the order given, and the names that match none. (A code has at most 20 characters, so
+    it never reads as a uuid's 32 hex digits.)"""
+    wanted = list(dict.fromkeys(str(name).strip() for name in names if str(name).strip()))
+    keys: dict[str, str] = {}  # name → the case's uuid (canonical form) or code
+    uuids: list[str] = []
+    for name in wanted:
+        try:
+            keys[name] = str(uuid.UUID(name))
+            uuids.append(keys[name])
+        except ValueError:
+            keys[name] = name
+    codes = [key for key in keys.values() if key not in uuids]
+    found: dict[str, Case] = {}
+    if wanted:
+        for case in visible_cases(user).filter(Q(uuid__in=uuids) | Q(code__in=codes)):
+            found[str(case.uuid)] = case
+            if case.code:
+                found[case.code] = case
+    cases = list(dict.fromkeys(found[keys[name]] for name in wanted if keys[name] in found))
+    return cases, [name for name in wanted if keys[name] not in found]
 
 
 def shared_categories(kind: CategoryKind) -> QuerySet[Category]:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from willaq.accounts.models import Institution
 from willaq.cases.access import usable_categories
 from willaq.cases.choices import CategoryKind
-from willaq.cases.forms import PlaceForm
 from willaq.cases.selectors import departments
 from willaq.complaints.choices import ComplaintKind, ComplaintState
 from willaq.complaints.selectors import DUE_FILTERS
@@ -25,6 +24,7 @@ from willaq.complaints.services.intake import (
     Photo,
     sniff_photo_type,
 )
+from willaq.territory.forms import PlaceForm
 
 PHOTO_ACCEPT = "image/jpeg,image/png"
 

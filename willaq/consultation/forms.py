@@ -84,9 +84,10 @@ class ProcessForm(forms.Form):
         help_text=_("Códigos de seis dígitos separados por comas."),
     )
     cases = forms.CharField(
-        label=_("Casos vinculados (uuid)"),
+        label=_("Casos vinculados"),
         required=False,
-        help_text=_("Identificadores de casos separados por comas."),
+        max_length=500,
+        help_text=_("Códigos de caso separados por comas, p. ej. 2026-0042, 2026-0051."),
     )
     internal_notes = forms.CharField(
         label=_("Notas internas"),

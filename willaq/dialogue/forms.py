@@ -12,9 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution, User
-from willaq.cases.access import visible_cases
-from willaq.cases.forms import PlaceForm
-from willaq.cases.selectors import departments, filter_institutions
+from willaq.cases.selectors import departments, filter_institutions, visible_cases_named
 from willaq.dialogue.choices import (
     AttendanceStatus,
     ParticipantKind,
@@ -25,6 +23,7 @@ from willaq.dialogue.choices import (
 from willaq.dialogue.models import DialogueSession, DialogueSpace, Participant
 from willaq.dialogue.services.sessions import ActaInput, AttendanceInput, SessionInput
 from willaq.dialogue.services.spaces import ParticipantInput, SpaceInput
+from willaq.territory.forms import PlaceForm
 
 PLACE = "place"
 
@@ -180,18 +179,14 @@ class SpaceForm(PlaceForm):
 
     def clean_cases(self) -> list[str]:
         """Case codes (or uuids) to the uuids of cases the user may see."""
-        raw = [part.strip() for part in str(self.cleaned_data.get("cases") or "").split(",")]
-        codes = [part for part in dict.fromkeys(raw) if part]
-        if not codes:
-            return []
-        found = dict(visible_cases(self.user).filter(code__in=codes).values_list("code", "uuid"))
-        unknown = [code for code in codes if code not in found]
+        names = str(self.cleaned_data.get("cases") or "").split(",")
+        cases, unknown = visible_cases_named(self.user, names)
         if unknown:
             raise forms.ValidationError(
                 _("Casos desconocidos o que no puede ver: %(codes)s."),
                 params={"codes": ", ".join(unknown)},
             )
-        return [str(found[code]) for code in codes]
+        return [str(case.uuid) for case in cases]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

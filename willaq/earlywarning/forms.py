@@ -24,7 +24,6 @@ from willaq.cases.choices import (
     ProtestForm,
     SubEventType,
 )
-from willaq.cases.forms import PlaceForm
 from willaq.cases.selectors import departments
 from willaq.earlywarning.choices import (
     AlertCertainty,
@@ -48,6 +47,7 @@ from willaq.earlywarning.services.intake import (
     TEXT_LIMITS,
     Attachment,
 )
+from willaq.territory.forms import PlaceForm
 from willaq.territory.models import Ubigeo
 
 

@@ -24,6 +24,7 @@ from willaq.peoples.services import (
     LanguageSkill,
     OrganisationInput,
 )
+from willaq.territory.forms import PlaceForm
 from willaq.territory.models import Ubigeo
 
 LANGUAGE_ROWS = 3
@@ -35,6 +36,8 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
         return
     for key, messages in error.message_dict.items():
+        if key == "ubigeo" and PLACE_FIELD in form.fields:
+            key = PLACE_FIELD  # the place picker's first select
         form.add_error(key if key in form.fields else None, messages)
 
 
@@ -197,28 +200,42 @@ class InterpreterForm(forms.Form):
         )
 
 
-UBIGEO_HELP = _("Código de 6 dígitos del INEI (departamento, provincia o distrito).")
+PLACE = "place"
+PLACE_FIELD = f"{PLACE}_department"
+PLACE_FIELDS = [f"{PLACE}_department", f"{PLACE}_province", f"{PLACE}_district"]
 
 
-def _ubigeo_field(label: StrOrPromise, required: bool) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        min_length=6,
-        max_length=6,
-        help_text=UBIGEO_HELP,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{6}"}),
-    )
+class _PlaceMixin(PlaceForm):
+    """The place as department → province → district selects (the deepest chosen is the
+    ``ubigeo`` of ``cleaned_data``), put where ``before`` stands in the field order."""
+
+    def add_place(self, *, required: bool, before: str, label: StrOrPromise = "") -> None:
+        self.add_place_fields(PLACE, required=required)
+        if label:
+            self.fields[PLACE_FIELD].label = label
+        order = list(self.fields)
+        for name in PLACE_FIELDS:
+            order.remove(name)
+        at = order.index(before)
+        self.order_fields(order[:at] + PLACE_FIELDS + order[at:])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["ubigeo"] = self.clean_place(PLACE, cleaned) or ""
+        return cleaned
+
+    @staticmethod
+    def place_of(ubigeo: Ubigeo | None) -> dict[str, str]:
+        return PlaceForm.place_initial(PLACE, ubigeo) if ubigeo is not None else {}
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(_PlaceMixin):
     name = forms.CharField(label=_("Nombre"), max_length=250)
     acronym = forms.CharField(label=_("Sigla"), required=False, max_length=40)
     level = forms.ChoiceField(label=_("Alcance"), choices=OrganisationLevel.choices)
     peoples = forms.MultipleChoiceField(
         label=_("Pueblos que representa"), widget=forms.SelectMultiple(attrs={"size": 8})
     )
-    ubigeo = _ubigeo_field(_("Sede (ubigeo)"), required=False)
     contact_name = forms.CharField(label=_("Persona de contacto"), required=False, max_length=200)
     phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
     email = forms.EmailField(label=_("Correo electrónico"), required=False)
@@ -228,6 +245,7 @@ class OrganisationForm(forms.Form):
         self.fields["peoples"].choices = [  # type: ignore[attr-defined]
             (p.slug, p.name) for p in People.objects.order_by("name")
         ]
+        self.add_place(required=False, before="contact_name", label=_("Sede: departamento"))
 
     @classmethod
     def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
@@ -236,7 +254,7 @@ class OrganisationForm(forms.Form):
             "acronym": organisation.acronym,
             "level": organisation.level,
             "peoples": [p.slug for p in organisation.peoples.all()],
-            "ubigeo": organisation.ubigeo.code if organisation.ubigeo else "",
+            **cls.place_of(organisation.ubigeo),
             "contact_name": organisation.contact_name,
             "phone": organisation.phone,
             "email": organisation.email,
@@ -256,14 +274,13 @@ class OrganisationForm(forms.Form):
         )
 
 
-class AuthorityForm(forms.Form):
+class AuthorityForm(_PlaceMixin):
     """A recognised authority of ``people`` (the page it is registered from)."""
 
     full_name = forms.CharField(label=_("Nombre completo"), max_length=200)
     position = forms.CharField(label=_("Cargo"), max_length=120, help_text=_("Apu, varayoc, …"))
     community = forms.CharField(label=_("Comunidad"), required=False, max_length=200)
     organisation = forms.ChoiceField(label=_("Organización"), required=False)
-    ubigeo = _ubigeo_field(_("Ubigeo"), required=False)
     term_start = forms.DateField(label=_("Inicio del mandato"), widget=_date_input())
     term_end = forms.DateField(label=_("Fin del mandato"), required=False, widget=_date_input())
     phone = forms.CharField(label=_("Teléfono"), required=False, max_length=40)
@@ -275,6 +292,7 @@ class AuthorityForm(forms.Form):
         self.fields["organisation"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (str(o.uuid), str(o)) for o in people.organisations.order_by("name")
         ]
+        self.add_place(required=False, before="term_start")
 
     @classmethod
     def initial_for(cls, authority: Authority) -> dict[str, Any]:
@@ -283,7 +301,7 @@ class AuthorityForm(forms.Form):
             "position": authority.position,
             "community": authority.community,
             "organisation": str(authority.organisation.uuid) if authority.organisation else "",
-            "ubigeo": authority.ubigeo.code if authority.ubigeo else "",
+            **cls.place_of(authority.ubigeo),
             "term_start": authority.term_start,
             "term_end": authority.term_end,
             "phone": authority.phone,
@@ -306,6 +324,12 @@ class AuthorityForm(forms.Form):
         )
 
 
-class LocalityForm(forms.Form):
-    ubigeo = _ubigeo_field(_("Ubigeo"), required=True)
+class LocalityForm(_PlaceMixin):
+    """A place where the people lives: a district (or a province or department) and the name
+    of the community there."""
+
     name = forms.CharField(label=_("Comunidad o localidad"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_place(required=True, before="name")

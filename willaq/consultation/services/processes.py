@@ -19,6 +19,8 @@ from willaq.accounts.models import Institution, User
 from willaq.audit.models import AuditEvent
 from willaq.audit.services import record
 from willaq.cases.access import visible_cases
+from willaq.cases.models import Case
+from willaq.cases.selectors import visible_cases_named
 from willaq.cases.services.records import validate_evidence_file
 from willaq.consultation import access
 from willaq.consultation.choices import (
@@ -39,7 +41,7 @@ TITLE_MAX = 250
 @dataclass(frozen=True)
 class ProcessInput:
     """What a process says. ``peoples`` are People slugs, ``localities`` ubigeo codes,
-    ``cases`` uuids of cases the user may see."""
+    ``cases`` codes (``2026-0042``) or uuids of cases the user may see."""
 
     title: str
     measure_kind: str
@@ -51,9 +53,7 @@ class ProcessInput:
     internal_notes: str = ""
 
 
-def _clean_process(
-    user: User, data: ProcessInput
-) -> tuple[list[People], list[Ubigeo], list[object]]:
+def _clean_process(user: User, data: ProcessInput) -> tuple[list[People], list[Ubigeo], list[Case]]:
     errors: dict[str, list[str]] = {}
     title = (data.title or "").strip()
     if not title:
@@ -74,16 +74,14 @@ def _clean_process(
     localities = list(Ubigeo.objects.filter(code__in=codes))
     if len(localities) != len(codes):
         errors["localities"] = [_("Algún ubigeo indicado no existe.")]
-    wanted = {str(c) for c in data.cases if c}
-    try:
-        cases = list(visible_cases(user).filter(uuid__in=wanted))
-    except ValidationError:
-        cases = []
-    if len(cases) != len(wanted):
-        errors["cases"] = [_("Algún caso vinculado no existe o no puede verlo.")]
+    cases, unknown = visible_cases_named(user, data.cases)
+    if unknown:
+        errors["cases"] = [
+            _("Casos desconocidos o que no puede ver: %(codes)s.") % {"codes": ", ".join(unknown)}
+        ]
     if errors:
         raise ValidationError(errors)
-    return peoples, localities, list(cases)
+    return peoples, localities, cases
 
 
 def _department_codes(localities: Sequence[Ubigeo]) -> str:
@@ -112,7 +110,7 @@ def open_process(
         )
         process.peoples.set(peoples)
         process.localities.set(localities)
-        process.cases.set(cases)  # type: ignore[arg-type]
+        process.cases.set(cases)
         record(
             AuditEvent.CONSULTATION_OPENED,
             process,
@@ -121,7 +119,7 @@ def open_process(
             diff={
                 "title": process.title,
                 "peoples": [p.slug for p in peoples],
-                "cases": [str(c.uuid) for c in cases],  # type: ignore[attr-defined]
+                "cases": [str(c.uuid) for c in cases],
             },
         )
     return process

@@ -120,6 +120,39 @@ def test_new_process_form(analyst_client: Client, outsider_client: Client, case:
     assert ConsultationProcess.objects.count() == 1
 
 
+def test_new_process_links_cases_by_their_code(
+    analyst_client: Client, case: Case, owner_institution: Institution
+) -> None:
+    """Cases are named as people know them (their code); a uuid still works; an unknown code
+    and a case the user may not see (another institution's draft) are named in the error."""
+    other = CaseFactory(name="Conflicto del Lote 95")
+    draft = CaseFactory(state="draft", name="Borrador ajeno")
+    data = {
+        "title": "Reglamento de la Ley Forestal",
+        "measure_kind": "legislative",
+        "measure_type": "regulation",
+        "peoples": ["awajun"],
+        "departments": ["010000"],
+    }
+    refused = analyst_client.post(
+        "/consulta-previa/nuevo/",
+        {**data, "cases": f"{case.code}, 2099-9999, {draft.uuid}"},
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["cases"] == [
+        f"Casos desconocidos o que no puede ver: 2099-9999, {draft.uuid}."
+    ]
+    assert ConsultationProcess.objects.count() == 0
+    response = analyst_client.post(
+        "/consulta-previa/nuevo/",
+        {**data, "cases": f" {case.code} ,{str(other.uuid).upper()}, {case.code}"},
+    )
+    assert response.status_code == 302
+    process = ConsultationProcess.objects.get()
+    assert process.cases.count() == 2
+    assert set(process.cases.values_list("code", flat=True)) == {case.code, other.code}
+
+
 def test_case_panel_both_ways(
     process: ConsultationProcess,
     case: Case,

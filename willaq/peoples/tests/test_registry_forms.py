@@ -22,13 +22,23 @@ from willaq.testing.factories import member
 IMAZA = "010205"  # a district of Amazonas where Awajún communities live
 
 
+def _place(code: str) -> dict[str, str]:
+    """The place picker's fields for a ubigeo code (department, province, district)."""
+    fields = {"place_department": code[:2] + "0000"}
+    if code[2:4] != "00":
+        fields["place_province"] = code[:4] + "00"
+    if code[4:] != "00":
+        fields["place_district"] = code
+    return fields
+
+
 def _authority_post(**overrides: str) -> dict[str, str]:
     data = {
         "full_name": "Apu Elvis Huaman",
         "position": "Apu",
         "community": "Comunidad Nativa Wawas",
         "organisation": "",
-        "ubigeo": IMAZA,
+        **_place(IMAZA),
         "term_start": "2024-01-01",
         "term_end": "2026-12-31",
         "phone": "987111222",
@@ -140,10 +150,18 @@ def test_a_term_ending_before_it_starts_is_an_error_on_its_field(
     errors = response.context["form"].errors
     assert sorted(errors) == ["email", "full_name", "position", "term_start"]
     response = analyst_client.post(
-        "/pueblos/awajun/autoridades/nueva/", _authority_post(ubigeo="999999")
+        "/pueblos/awajun/autoridades/nueva/", _authority_post(place_department="990000")
     )
     assert response.status_code == 422
-    assert response.context["form"].errors["ubigeo"] == ["Ubigeo desconocido: 999999."]
+    assert response.context["form"].errors["place_department"] == ["Ubigeo desconocido: 990000."]
+    # A district that is not in the province chosen above it.
+    response = analyst_client.post(
+        "/pueblos/awajun/autoridades/nueva/", _authority_post(place_district="150101")
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["place_district"] == [
+        "No pertenece al lugar elegido en el nivel superior."
+    ]
     assert Authority.objects.count() == 0
 
 
@@ -191,6 +209,14 @@ def test_another_institution_cannot_change_what_it_did_not_register(
     assert response.status_code == 302
     authority.refresh_from_db()
     assert authority.term_end == dt.date(2027, 12, 31)
+    assert authority.ubigeo is not None
+    assert authority.ubigeo.code == IMAZA
+    # Opened again, the picker stands on the authority's district, its levels filled.
+    form = analyst_client.get(edit_authority).context["form"]
+    assert {name: form[name].value() for name in _place(IMAZA)} == _place(IMAZA)
+    district_codes = [code for code, _ in form.fields["place_district"].widget.choices if code]
+    assert IMAZA in district_codes
+    assert all(code.startswith("0102") for code in district_codes)
     response = analyst_client.post(
         edit_organisation,
         {"name": "Federación Awajún", "acronym": "FA", "level": "local", "peoples": ["awajun"]},
@@ -231,7 +257,7 @@ def test_an_editor_registers_an_organisation_of_several_peoples(
             "acronym": "GTANW",
             "level": "regional",
             "peoples": ["wampis", "awajun"],
-            "ubigeo": "160000",
+            **_place("160000"),
             "contact_name": "Secretaría técnica",
             "phone": "065123456",
         },
@@ -251,22 +277,32 @@ def test_an_editor_adds_a_locality_once(analyst_client: Client, outsider_client:
     people = People.objects.get(slug="awajun")
     before = people.localities.count()
     url = "/pueblos/awajun/localidades/nueva/"
-    response = analyst_client.post(url, {"ubigeo": IMAZA, "name": "Wawas"})
+    page = analyst_client.get(url).content.decode()
+    # The place is picked department → province → district, not typed as a code.
+    assert 'name="place_department"' in page
+    assert 'hx-get="/territorio/opciones/"' in page
+    assert "js/cases" in page
+    response = analyst_client.post(url, {**_place(IMAZA), "name": "Wawas"})
     assert response.status_code == 302
     assert people.localities.count() == before + 1
     locality = Locality.objects.get(people=people, ubigeo__code=IMAZA)
     assert locality.department_code == "010000"
     assert locality.from_registry is False
     assert "Wawas" in outsider_client.get("/pueblos/awajun/").content.decode()
-    # The same locality twice, an unknown code, a malformed code: errors on the ubigeo field.
-    for code, message in (
-        (IMAZA, "Esa localidad ya está registrada."),
-        ("999999", "Ubigeo desconocido: 999999."),
-        ("12", "al menos 6"),
+    # The same locality twice, an unknown or malformed code, no place: errors on the picker.
+    for place, field, message in (
+        (_place(IMAZA), "place_department", "Esa localidad ya está registrada."),
+        ({"place_department": "990000"}, "place_department", "Ubigeo desconocido: 990000."),
+        (
+            {"place_department": "010000", "place_province": "12"},
+            "place_province",
+            "Ubigeo desconocido: 12.",
+        ),
+        ({}, "place_department", "Elija al menos el departamento."),
     ):
-        response = outsider_client.post(url, {"ubigeo": code, "name": "Wawas"})
+        response = outsider_client.post(url, {**place, "name": "Wawas"})
         assert response.status_code == 422
-        assert message in response.context["form"].errors["ubigeo"][0]
+        assert response.context["form"].errors[field] == [message]
     assert people.localities.count() == before + 1
     assert AuditLog.objects.filter(event_type=AuditEvent.LOCALITY_ADDED).count() == 1
     assert analyst_client.post("/pueblos/no-existe/localidades/nueva/", {}).status_code == 404
