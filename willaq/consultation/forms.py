@@ -19,6 +19,7 @@ from willaq.consultation.selectors import ProcessFilters
 from willaq.consultation.services.agreements import AgreementInput
 from willaq.consultation.services.processes import ProcessInput, StageInput
 from willaq.peoples.models import InterpreterLanguage, People
+from willaq.territory.forms import PlaceCodesInput
 from willaq.territory.models import Ubigeo
 
 
@@ -79,9 +80,12 @@ class ProcessForm(forms.Form):
         help_text=_("Pulse Ctrl o mantenga presionado para elegir varios."),
     )
     localities = forms.CharField(
-        label=_("Otros ubigeos (distritos)"),
+        label=_("Otros lugares (provincias o distritos)"),
         required=False,
-        help_text=_("Códigos de seis dígitos separados por comas."),
+        help_text=_(
+            "Búsquelos por su nombre (sin JavaScript, sus códigos ubigeo separados por comas)."
+        ),
+        widget=PlaceCodesInput(),
     )
     cases = forms.CharField(
         label=_("Casos vinculados"),

@@ -47,7 +47,7 @@ from willaq.earlywarning.services.intake import (
     TEXT_LIMITS,
     Attachment,
 )
-from willaq.territory.forms import PlaceForm
+from willaq.territory.forms import PlaceCodesInput, PlaceForm
 from willaq.territory.models import Ubigeo
 
 
@@ -845,12 +845,13 @@ class AlertForm(forms.Form):
         label=_("Instrucciones"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     area_units = forms.CharField(
-        label=_("Área: códigos ubigeo"),
+        label=_("Área: lugares"),
         help_text=_(
-            "Departamentos, provincias o distritos separados por comas, p. ej. 080000 (Cusco) "
-            "o 080701, 080702."
+            "Departamentos, provincias o distritos: búsquelos por su nombre (sin JavaScript, "
+            "sus códigos ubigeo separados por comas, p. ej. 080000 o 080701, 080702)."
         ),
         required=False,
+        widget=PlaceCodesInput(),
     )
     area_description = forms.CharField(
         label=_("Descripción del área"),

@@ -12,6 +12,7 @@ from django_stubs_ext import StrOrPromise
 from willaq.territory.models import Level, Ubigeo
 
 TERRITORY_OPTIONS_URL = reverse_lazy("territory:options")
+TERRITORY_SEARCH_URL = reverse_lazy("territory:search")
 
 
 def _blank(choices: Any, label: StrOrPromise) -> list[tuple[Any, Any]]:
@@ -131,3 +132,23 @@ class PlaceForm(forms.Form):
         if ubigeo.level == Level.DISTRICT:
             initial[f"{prefix}_district"] = ubigeo.code
         return initial
+
+
+class PlaceCodesInput(forms.TextInput):
+    """Several places as ubigeo codes separated by commas. ``static/js/place-codes.js`` (which
+    the page includes) turns it into a search by name that adds places and shows the chosen
+    ones by name, each removable; without JavaScript it is the plain text box."""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-place-codes": "",
+                "data-search-url": str(TERRITORY_SEARCH_URL),
+                "data-search-label": str(_("Buscar un lugar por su nombre")),
+                "data-remove-label": str(_("Quitar")),
+                "data-none-label": str(_("Ningún lugar encontrado.")),
+                "autocomplete": "off",
+            }
+        )
+        return context

@@ -78,6 +78,14 @@ def search(query: str, level: str | None = None, limit: int = 20) -> list[Ubigeo
     return list(ranked.order_by("starts", "level_order", "search_name")[:limit])
 
 
+def by_codes(codes: list[str]) -> list[Ubigeo]:
+    """The units of these codes, in the order given, each once; unknown codes are left out."""
+    found = {
+        u.code: u for u in Ubigeo.objects.filter(code__in=codes).select_related("parent__parent")
+    }
+    return [found[code] for code in dict.fromkeys(codes) if code in found]
+
+
 def children_of(parent: Ubigeo | None) -> QuerySet[Ubigeo]:
     """The departments (no parent), a department's provinces or a province's districts.
 

@@ -13,6 +13,7 @@ from willaq.territory import selectors
 from willaq.territory.models import Level
 
 SEARCH_LIMIT = 20
+CODES_LIMIT = 50
 # Error messages echo what the user sent: plain text, never HTML.
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
@@ -46,8 +47,14 @@ def options(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def search(request: HttpRequest) -> JsonResponse:
-    """Units whose name starts with or contains `?q=` (accents and case ignored), at most 20."""
-    units = selectors.search(request.GET.get("q", ""), limit=SEARCH_LIMIT)
+    """Units whose name starts with or contains `?q=` (accents and case ignored), at most 20;
+    or, with `?codes=080701,080702`, those units in that order (at most 50; unknown codes are
+    left out), so a page can name the codes a field already holds."""
+    if "codes" in request.GET:
+        codes = [c.strip() for c in request.GET["codes"].split(",") if c.strip()]
+        units = selectors.by_codes(codes[:CODES_LIMIT])
+    else:
+        units = selectors.search(request.GET.get("q", ""), limit=SEARCH_LIMIT)
     return JsonResponse(
         [
             {"code": u.code, "name": u.name, "level": u.level, "full_name": u.full_name()}

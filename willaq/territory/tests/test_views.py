@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from willaq.territory.models import Ubigeo
+
 pytestmark = pytest.mark.django_db
 
 OPTIONS = reverse("territory:options")
@@ -91,3 +93,26 @@ def test_search_returns_folded_matches(analyst_client: Client, outsider_client: 
 def test_search_is_capped_and_empty_query_finds_nothing(analyst_client: Client) -> None:
     assert len(analyst_client.get(SEARCH, {"q": "san"}).json()) == 20
     assert analyst_client.get(SEARCH, {"q": ""}).json() == []
+
+
+def test_search_by_codes_names_them_in_order(analyst_client: Client) -> None:
+    """The codes a field already holds, named (the place-codes widget shows them so)."""
+    response = analyst_client.get(SEARCH, {"codes": "080701, 999999,080000,080701,abc"})
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "code": "080701",
+            "name": "Santo Tomás",
+            "level": "district",
+            "full_name": "Santo Tomás, Chumbivilcas, Cusco",
+        },
+        {"code": "080000", "name": "Cusco", "level": "department", "full_name": "Cusco"},
+    ]
+    assert analyst_client.get(SEARCH, {"codes": ""}).json() == []
+    # Each once, and at most 50 codes read.
+    twice = ",".join([f"{n:02d}0000" for n in range(1, 26)] * 2)
+    assert len(analyst_client.get(SEARCH, {"codes": twice}).json()) == 25
+    districts = Ubigeo.objects.filter(level="district").order_by("code")[:60]
+    many = ",".join(u.code for u in districts)
+    assert len(analyst_client.get(SEARCH, {"codes": many}).json()) == 50
+    assert Client().get(SEARCH, {"codes": "080701"}).status_code == 302  # signed-in only
