@@ -21,7 +21,7 @@ from django.utils import translation
 from config.celery import app as celery_app
 from willaq.accounts.models import Institution, InstitutionKind, Role, User
 from willaq.peoples.models import People
-from willaq.testing.browser import chromium_page
+from willaq.testing.browser import watched_page
 from willaq.testing.factories import InstitutionFactory, member
 
 
@@ -167,9 +167,9 @@ def _serial_live_server_on_sqlite() -> None:
 
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A Chromium page (``willaq.testing.browser.chromium_page``); a test module that listens
-    to the console defines its own."""
-    with chromium_page(monkeypatch) as page:
+    """A Chromium page that records CSP violations (``window.__violations``) and console errors
+    (``page.console_errors``): ``willaq.testing.browser.watched_page``."""
+    with watched_page(monkeypatch) as page:
         yield page
 
 

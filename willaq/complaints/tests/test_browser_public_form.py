@@ -4,7 +4,6 @@ read the code, look the code up. No CSP violation or console error on the way.""
 
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,16 +11,9 @@ from django.core.management import call_command
 
 from willaq.complaints.models import Complaint
 from willaq.complaints.tests.conftest import PNG
-from willaq.testing.browser import watched_page
 from willaq.testing.factories import InstitutionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def _until_options(page: Any, selector: str, timeout: float = 30) -> None:

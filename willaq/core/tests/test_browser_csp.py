@@ -6,23 +6,15 @@ selects) are exercised, and none may be refused. Skipped when Chromium is missin
 WILLAQ_REQUIRE_BROWSER=1 (CI).
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
 from willaq.accounts.models import ApiToken, Role
-from willaq.testing.browser import watched_page
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def violations(page: Any) -> list[str]:

@@ -2,7 +2,6 @@
 through Playwright): evidence added, progress reported as fulfilled, the calendar's agenda —
 under the site's Content-Security-Policy, without horizontal scrolling."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from django.core.management import call_command
 from willaq.dialogue.choices import CommitmentState
 from willaq.dialogue.models import CommitmentEvidence
 from willaq.dialogue.tests.conftest import Roundtable
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,12 +21,6 @@ PHONE = {"width": 390, "height": 844}
 def _territory(transactional_db: None) -> None:
     call_command("load_territory", verbosity=0)
     call_command("load_categories", verbosity=0)
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def test_the_coordinator_follows_a_commitment_to_fulfilment_on_a_phone(

@@ -5,7 +5,6 @@ government, and follows it to fulfilment with evidence (issue 9's browser test, 
 space to a fulfilled commitment). Each step is a small helper taking the page."""
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,19 +20,13 @@ from willaq.dialogue.choices import (
     SpaceState,
 )
 from willaq.dialogue.models import Acta, Commitment, DialogueSession, DialogueSpace
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FACILITATOR = "facilita@dp.gob.pe"
 SPACE_NAME = "Mesa de diálogo de Challhuahuacho"
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 @pytest.fixture

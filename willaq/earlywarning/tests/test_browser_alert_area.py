@@ -3,7 +3,6 @@ and static/js/place-codes.js): the codes prefilled from the case are shown by na
 adds a place, a chip removes one, Enter in the search does not send the form; what is sent is
 the codes box the server always read."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,16 +10,10 @@ from django.core.management import call_command
 
 from willaq.accounts.models import Role
 from willaq.earlywarning.models import Alert
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def test_a_coordinator_picks_the_alert_area_by_name(browser_page: Any, live_server: Any) -> None:

@@ -5,7 +5,6 @@ returns the outbox drains and exactly one pre-alert is in the database. Also: an
 on the way back is retried without a duplicate. No CSP violation on the way."""
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from django.core.management import call_command
 from willaq.accounts.models import Role
 from willaq.earlywarning.choices import ReporterLevel
 from willaq.earlywarning.models import PreAlert, PreAlertAttachment, Reporter
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 from willaq.testing.factories import InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +24,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f7a1d40000000049454e44ae426082"
 )
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ and orders a response with its 48-hour clock; a member of another institution ge
 of them. No CSP violation and no console error on the way."""
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from willaq.earlywarning import cap
 from willaq.earlywarning.choices import Channel, OrderState, ReviewState
 from willaq.earlywarning.models import Alert, DeploymentOrder, PreAlert
 from willaq.earlywarning.services.intake import receive_prealert
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 from willaq.testing.factories import CaseFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,12 +33,6 @@ NS = {"cap": cap.CAP_NAMESPACE}
 # Playwright's assertions, with the pages' own patience (15 s, not 5 s) for a loaded machine.
 expect = Expect()
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def _receive(institution: Institution, client_id: str, channel: str, text: str) -> PreAlert:

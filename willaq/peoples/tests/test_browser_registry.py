@@ -2,7 +2,6 @@
 department → province → district (each level filled by HTMX from the territory list), not typed
 as a six-digit code. No CSP violation or console error on the way."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,15 +9,9 @@ from django.core.management import call_command
 
 from willaq.accounts.models import User
 from willaq.peoples.models import Locality
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def test_an_editor_picks_the_locality_level_by_level(

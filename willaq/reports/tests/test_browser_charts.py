@@ -2,7 +2,6 @@
 element gets its Vega-Lite chart drawn from /reportes/graficos/<name>.json under the site's
 Content-Security-Policy (no eval: vega-interpreter), with a menu that only saves SVG or PNG."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,16 +9,10 @@ from django.core.management import call_command
 
 from willaq.accounts.models import Role
 from willaq.cases.choices import CaseState
-from willaq.testing.browser import log_in, watched_page
+from willaq.testing.browser import log_in
 from willaq.testing.factories import CaseFactory, EventFactory, InstitutionFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with watched_page(monkeypatch) as page:
-        yield page
 
 
 def test_the_dashboard_draws_its_charts_under_the_csp(browser_page: Any, live_server: Any) -> None:
