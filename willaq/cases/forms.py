@@ -9,6 +9,7 @@ from uuid import UUID
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Field, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,7 @@ from willaq.cases.services import (
     effective_moment,
     registrar_classification,
 )
+from willaq.core.widgets import CodePickerInput
 from willaq.territory.forms import PlaceForm
 from willaq.territory.models import Grouping
 
@@ -117,6 +119,15 @@ def apply_service_errors(
             form.add_error(name, messages)
         else:
             form.add_error(None, messages)
+
+
+class CaseCodesInput(CodePickerInput):
+    """Several cases by their codes separated by commas, picked by code or name."""
+
+    search_url = reverse_lazy("cases:case_search")
+    search_label = _("Buscar un caso por su código o nombre")
+    none_label = _("Ningún caso encontrado.")
+    remove_label = _("Quitar")
 
 
 # --- the case ----------------------------------------------------------------------------------

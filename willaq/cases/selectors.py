@@ -128,6 +128,37 @@ def visible_cases_named(user: AnyUser, names: Sequence[str]) -> tuple[list[Case]
     return cases, [name for name in wanted if keys[name] not in found]
 
 
+CASE_PICK_LIMIT = 20
+CASE_CODES_LIMIT = 50
+
+
+def registered_cases_matching(user: AnyUser, query: str) -> list[Case]:
+    """Registered cases ``user`` may see whose code or name holds ``query`` (accents and case
+    ignored; two characters at least), the newest code first, at most 20: what a picker offers."""
+    needle = fold(query)[:100]
+    if len(needle) < 2:
+        return []
+    cases = (
+        visible_cases(user)
+        .filter(code__isnull=False)
+        .alias(_code=search.folded("code"), _name=search.folded("name"))
+        .filter(Q(_code__contains=needle) | Q(_name__contains=needle))
+        .only("code", "name")
+        .order_by("-code")
+    )
+    return list(cases[:CASE_PICK_LIMIT])
+
+
+def registered_cases_by_code(user: AnyUser, codes: Sequence[str]) -> list[Case]:
+    """The registered cases of these codes that ``user`` may see, in the order given, each
+    once, at most 50; codes of other cases are left out."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))[:CASE_CODES_LIMIT]
+    found = {
+        case.code: case for case in visible_cases(user).filter(code__in=wanted).only("code", "name")
+    }
+    return [found[code] for code in wanted if code in found]
+
+
 def shared_categories(kind: CategoryKind) -> QuerySet[Category]:
     return Category.objects.filter(kind=kind, institution__isnull=True, is_active=True)
 

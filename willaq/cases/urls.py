@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("casos/", views.case_list, name="list"),
     path("casos/nuevo/", views.case_create, name="create"),
+    path("casos/buscar/", views_registry.case_search, name="case_search"),
     path("casos/por-aprobar/", views.approval_queue, name="queue"),
     path("casos/<uuid:case_uuid>/", views.case_detail, name="detail"),
     path("casos/<uuid:case_uuid>/editar/", views.case_edit, name="edit"),

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from willaq.cases.forms import CaseCodesInput
 from willaq.consultation.choices import (
     AgreementState,
     MeasureKind,
@@ -91,7 +92,11 @@ class ProcessForm(forms.Form):
         label=_("Casos vinculados"),
         required=False,
         max_length=500,
-        help_text=_("Códigos de caso separados por comas, p. ej. 2026-0042, 2026-0051."),
+        help_text=_(
+            "Búsquelos por su código o nombre (sin JavaScript, sus códigos separados por comas, "
+            "p. ej. 2026-0042, 2026-0051)."
+        ),
+        widget=CaseCodesInput(),
     )
     internal_notes = forms.CharField(
         label=_("Notas internas"),

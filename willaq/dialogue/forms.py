@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from willaq.accounts.access import AnyUser
 from willaq.accounts.models import Institution, User
+from willaq.cases.forms import CaseCodesInput
 from willaq.cases.selectors import departments, filter_institutions, visible_cases_named
 from willaq.dialogue.choices import (
     AttendanceStatus,
@@ -103,7 +104,11 @@ class SpaceForm(PlaceForm):
         label=_("Casos vinculados"),
         required=False,
         max_length=500,
-        help_text=_("Códigos de caso separados por comas, p. ej. 2026-0042, 2026-0051."),
+        help_text=_(
+            "Búsquelos por su código o nombre (sin JavaScript, sus códigos separados por comas, "
+            "p. ej. 2026-0042, 2026-0051)."
+        ),
+        widget=CaseCodesInput(),
     )
     facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitadores"),

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from willaq.core.widgets import CodePickerInput
 from willaq.territory.models import Level, Ubigeo
 
 TERRITORY_OPTIONS_URL = reverse_lazy("territory:options")
@@ -134,21 +135,10 @@ class PlaceForm(forms.Form):
         return initial
 
 
-class PlaceCodesInput(forms.TextInput):
-    """Several places as ubigeo codes separated by commas. ``static/js/place-codes.js`` (which
-    the page includes) turns it into a search by name that adds places and shows the chosen
-    ones by name, each removable; without JavaScript it is the plain text box."""
+class PlaceCodesInput(CodePickerInput):
+    """Several places as ubigeo codes separated by commas, picked by name."""
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].update(
-            {
-                "data-place-codes": "",
-                "data-search-url": str(TERRITORY_SEARCH_URL),
-                "data-search-label": str(_("Buscar un lugar por su nombre")),
-                "data-remove-label": str(_("Quitar")),
-                "data-none-label": str(_("Ningún lugar encontrado.")),
-                "autocomplete": "off",
-            }
-        )
-        return context
+    search_url = TERRITORY_SEARCH_URL
+    search_label = _("Buscar un lugar por su nombre")
+    none_label = _("Ningún lugar encontrado.")
+    remove_label = _("Quitar")

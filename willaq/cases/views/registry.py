@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from willaq.cases import services
+from willaq.cases import selectors, services
 from willaq.cases.access import (
     can_merge_case,
     classifying_institutions,
@@ -164,4 +164,21 @@ def case_merge(request: HttpRequest, case_uuid: UUID) -> HttpResponse:
         request,
         "cases/record_form.html",
         {"case": case, "form": form, "title": _("Fusionar en otro caso")},
+    )
+
+
+@login_required
+@require_GET
+def case_search(request: HttpRequest) -> JsonResponse:
+    """The case picker's source (``CaseCodesInput``): registered cases the user may see, as
+    ``{code, name, full_name}``, whose code or name holds ``?q=``, or, with
+    ``?codes=2026-0042,2026-0051``, those cases in that order."""
+    user = signed_in_user(request)
+    if "codes" in request.GET:
+        cases = selectors.registered_cases_by_code(user, request.GET["codes"].split(","))
+    else:
+        cases = selectors.registered_cases_matching(user, request.GET.get("q", ""))
+    return JsonResponse(
+        [{"code": c.code, "name": c.name, "full_name": f"{c.code} · {c.name}"} for c in cases],
+        safe=False,
     )

@@ -96,7 +96,7 @@ def test_search_is_capped_and_empty_query_finds_nothing(analyst_client: Client) 
 
 
 def test_search_by_codes_names_them_in_order(analyst_client: Client) -> None:
-    """The codes a field already holds, named (the place-codes widget shows them so)."""
+    """The codes a field already holds, named (the code picker shows them so)."""
     response = analyst_client.get(SEARCH, {"codes": "080701, 999999,080000,080701,abc"})
     assert response.status_code == 200
     assert response.json() == [

@@ -1,7 +1,7 @@
-// Several places as ubigeo codes (willaq.territory.forms.PlaceCodesInput): the text box of
-// codes stays the form's value (and the whole field without JavaScript); this script hides it
-// and offers instead a search by name (GET territory:search ?q=) whose results add a place, and
-// the chosen places by name (?codes=), each with a button that removes it.
+// Several records by their codes (willaq.core.widgets.CodePickerInput: places, cases): the text
+// box of codes stays the form's value (and the whole field without JavaScript); this script
+// hides it and offers instead a search by name (the widget's URL, ?q=) whose results add a
+// record, and the chosen ones by name (?codes=), each with a button that removes it.
 (function () {
   "use strict";
 
@@ -13,18 +13,18 @@
     var url = input.getAttribute("data-search-url");
     var names = {};
     var box = document.createElement("div");
-    box.className = "place-codes";
+    box.className = "code-picker";
     var chips = document.createElement("ul");
-    chips.className = "place-chips";
+    chips.className = "picker-chips";
     chips.setAttribute("aria-live", "polite");
     var search = document.createElement("input");
     search.type = "search";
     search.id = input.id + "_search";
     search.autocomplete = "off";
     search.placeholder = input.getAttribute("data-search-label");
-    search.setAttribute("data-place-search", "");
+    search.setAttribute("data-picker-search", "");
     var results = document.createElement("ul");
-    results.className = "place-results";
+    results.className = "picker-results";
     results.hidden = true;
     box.appendChild(chips);
     box.appendChild(search);
@@ -131,5 +131,5 @@
     }
   }
 
-  document.querySelectorAll("input[data-place-codes]").forEach(setup);
+  document.querySelectorAll("input[data-code-picker]").forEach(setup);
 })();
