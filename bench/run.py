@@ -222,6 +222,17 @@ def main() -> None:
     for label, params in list_cases:
         results.append(measure(label, get(client, "/casos/", params), args.repeat))
     results.append(measure("panel (dashboard)", get(client, "/"), args.repeat))
+    # The pickers' sources (core.widgets.CodePickerInput): cases and places by name or code.
+    newest = list(
+        Case.objects.exclude(code=None).order_by("-code").values_list("code", flat=True)[:20]
+    )
+    for label, path, params in (
+        ("selector de casos: «mine»", "/casos/buscar/", {"q": "mine"}),
+        ("selector de casos: un código", "/casos/buscar/", {"q": big.code or ""}),
+        ("selector de casos: 20 códigos", "/casos/buscar/", {"codes": ",".join(newest)}),
+        ("selector de lugares: «santo»", "/territorio/buscar/", {"q": "santo"}),
+    ):
+        results.append(measure(label, get(client, path, params), args.repeat))
     list_events: list[tuple[str, dict[str, str]]] = [
         ("eventos: lista", {}),
         ("eventos: sin caso", {"with_case": "no"}),
