@@ -150,13 +150,10 @@ def registered_cases_matching(user: AnyUser, query: str) -> list[Case]:
 
 
 def registered_cases_by_code(user: AnyUser, codes: Sequence[str]) -> list[Case]:
-    """The registered cases of these codes that ``user`` may see, in the order given, each
-    once, at most 50; codes of other cases are left out."""
-    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))[:CASE_CODES_LIMIT]
-    found = {
-        case.code: case for case in visible_cases(user).filter(code__in=wanted).only("code", "name")
-    }
-    return [found[code] for code in wanted if code in found]
+    """The registered cases of these codes (at most 50) that ``user`` may see, in the order
+    given, each once; other names are left out (``visible_cases_named``, without drafts)."""
+    cases, _unknown = visible_cases_named(user, list(codes)[:CASE_CODES_LIMIT])
+    return [case for case in cases if case.code]
 
 
 def shared_categories(kind: CategoryKind) -> QuerySet[Category]:
